@@ -1,0 +1,140 @@
+//! The `storychart` command line: mark data and static SVG from a Vega-Lite spec.
+//!
+//! ```text
+//! storychart data SPEC [--data-dir DIR]
+//! storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W]
+//! ```
+//!
+//! Errors go to stderr as one line, with exit code 1; usage errors exit with 2.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
+
+const USAGE: &str = "usage:
+  storychart data SPEC [--data-dir DIR]
+      print the data of every mark as JSON
+  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W]
+      write the chart as SVG (W: container width for \"width\": \"container\")
+
+Spec URLs such as data/cars.json resolve inside DIR, with the leading data/ dropped;
+without --data-dir they resolve next to the spec file.";
+
+struct Args {
+    command: String,
+    spec: PathBuf,
+    data_dir: Option<PathBuf>,
+    out: Option<PathBuf>,
+    width: Option<f64>,
+}
+
+fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
+    let command = argv.next().ok_or("missing command")?;
+    if command == "--help" || command == "-h" {
+        return Err(String::new());
+    }
+    if command != "data" && command != "render" {
+        return Err(format!("unknown command \"{command}\""));
+    }
+    let mut spec = None;
+    let mut data_dir = None;
+    let mut out = None;
+    let mut width = None;
+    while let Some(arg) = argv.next() {
+        let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--data-dir" => data_dir = Some(PathBuf::from(value("--data-dir")?)),
+            "-o" | "--output" => out = Some(PathBuf::from(value("-o")?)),
+            "--width" => {
+                let w = value("--width")?;
+                width = Some(
+                    w.parse::<f64>()
+                        .ok()
+                        .filter(|w| w.is_finite() && *w > 0.0)
+                        .ok_or(format!("--width: \"{w}\" is not a positive number"))?,
+                );
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option \"{flag}\"")),
+            path if spec.is_none() => spec = Some(PathBuf::from(path)),
+            extra => return Err(format!("unexpected argument \"{extra}\"")),
+        }
+    }
+    let spec = spec.ok_or("missing SPEC")?;
+    if command == "render" && out.is_none() {
+        return Err("render needs -o OUT.svg".to_string());
+    }
+    Ok(Args {
+        command,
+        spec,
+        data_dir,
+        out,
+        width,
+    })
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::io(&path.display().to_string(), &e.to_string()))
+}
+
+/// Where a spec's data URL lives on disk.
+fn data_path(url: &str, spec: &Path, data_dir: Option<&Path>) -> Result<PathBuf, Error> {
+    if url.contains("://") {
+        return Err(Error::io(
+            url,
+            "the CLI does not fetch URLs; download the file and pass --data-dir",
+        ));
+    }
+    Ok(match data_dir {
+        Some(dir) => dir.join(url.strip_prefix("data/").unwrap_or(url)),
+        None => spec.parent().unwrap_or(Path::new(".")).join(url),
+    })
+}
+
+fn run(args: &Args) -> Result<(), Error> {
+    let text = read(&args.spec)?;
+    let mut chart = Chart::from_spec(&text)?;
+    if let Some((url, _)) = chart.pending_url() {
+        let path = data_path(url, &args.spec, args.data_dir.as_deref())?;
+        let data = read(&path)?;
+        chart.load(&data)?;
+    }
+    match (args.command.as_str(), &args.out) {
+        ("render", Some(out)) => {
+            let options = SceneOptions {
+                container_width: args.width,
+                container_height: None,
+            };
+            let svg = to_svg(&chart.scene(&options, &FixedMetrics)?);
+            std::fs::write(out, svg)
+                .map_err(|e| Error::io(&out.display().to_string(), &e.to_string()))
+        }
+        _ => {
+            let name = args.spec.file_name().and_then(|n| n.to_str());
+            print!("{}", marks_json(name, &chart.mark_data()?));
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(msg) if msg.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => {
+            eprintln!("storychart: {msg}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("storychart: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The whole pipeline for one chart: spec -> plan -> data -> scales -> guides -> marks -> scene.
+//!
+//! Stage: all, in order. A [`Chart`] is built from spec text; inline data is computed at once,
+//! URL data when its text is handed to [`Chart::load`] (the CLI reads files, the browser
+//! fetches). [`Chart::scene`] lays the chart out for a container size and a [`TextMeasure`];
+//! [`Chart::mark_data`] reads back the rows every mark draws. Nothing here touches a platform.
+
+use crate::data::parse::{from_json_rows, parse_text};
+use crate::data::Table;
+use crate::error::{Error, Result};
+use crate::guide::{translate, Axis, ChartTitle, Orient};
+use crate::layout::scales::Domain;
+use crate::layout::{FixedMetrics, PositionScale, TextMeasure};
+use crate::mark::bar::BarChannel;
+use crate::mark::{bars, MarkData};
+use crate::plan::{execute, plan, ChannelFields, Plan};
+use crate::scene::{Color, Item, Rect, Role, Scene};
+use crate::spec::{normalize, parse_spec, DataSource, PositionDef, Size, View};
+
+/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
+pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
+
+/// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SceneOptions {
+    /// The container's width.
+    pub container_width: Option<f64>,
+    /// The container's height.
+    pub container_height: Option<f64>,
+}
+
+/// One chart: its normalized view, its plan, and (once loaded) its computed data.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    view: View,
+    plan: Plan,
+    data: Option<Table>,
+}
+
+impl Chart {
+    /// Parses and plans `spec`; computes inline data right away.
+    pub fn from_spec(spec: &str) -> Result<Chart> {
+        let view = normalize(&parse_spec(spec)?)?;
+        let plan = plan(&view);
+        let mut chart = Chart {
+            view,
+            plan,
+            data: None,
+        };
+        if let DataSource::Inline(values) = &chart.view.data {
+            let table = from_json_rows(values, "data.values")?;
+            chart.data = Some(execute(&chart.plan, table)?);
+        }
+        Ok(chart)
+    }
+
+    /// The normalized view.
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    /// The URL and format type of the data still to load, if any.
+    pub fn pending_url(&self) -> Option<(&str, &str)> {
+        match (&self.view.data, &self.data) {
+            (DataSource::Url { url, format }, None) => Some((url, format)),
+            _ => None,
+        }
+    }
+
+    /// Parses the text of the spec's `data.url` and computes the chart's data from it.
+    pub fn load(&mut self, text: &str) -> Result<()> {
+        let (url, format) = match &self.view.data {
+            DataSource::Url { url, format } => (url.clone(), format.clone()),
+            DataSource::Inline(_) => return Ok(()),
+        };
+        let table = parse_text(text, &format, &url)?;
+        self.data = Some(execute(&self.plan, table)?);
+        Ok(())
+    }
+
+    fn table(&self) -> Result<&Table> {
+        match (&self.data, &self.view.data) {
+            (Some(t), _) => Ok(t),
+            (None, DataSource::Url { url, .. }) => Err(Error::data_not_loaded(url)),
+            (None, DataSource::Inline(_)) => Err(Error::data("data", "no data")),
+        }
+    }
+
+    /// Lays the chart out and returns its scene.
+    pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
+        let table = self.table()?;
+        let view = &self.view;
+        let (px, py) = (self.plan.x.as_ref(), self.plan.y.as_ref());
+        let x = resolve(view.x.as_ref(), px, table, py)?;
+        let y = resolve(view.y.as_ref(), py, table, px)?;
+        let [pl, pt, pr, pb] = view.padding;
+
+        // Height first: it does not depend on the margins.
+        let height = plot_size(
+            view.height,
+            y.as_ref().map(|c| &c.domain),
+            options.container_height,
+        );
+        // Values grow upward; categories run top to bottom (the first at the top), as in Vega-Lite.
+        let y_scale = y.as_ref().map(|c| {
+            let range = match c.domain {
+                Domain::Discrete(_) => [0.0, height],
+                Domain::Continuous(_) => [height, 0.0],
+            };
+            c.domain.clone().scale(range)
+        });
+        let y_axis = match (&y, &y_scale) {
+            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            _ => None,
+        };
+        let left = y_axis.as_ref().map_or(0.0, Axis::extent);
+
+        let width = match view.width {
+            Size::Container => {
+                let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
+                (container - pl - pr - left).max(0.0)
+            }
+            other => plot_size(other, x.as_ref().map(|c| &c.domain), None),
+        };
+        let x_scale = x.as_ref().map(|c| c.domain.clone().scale([0.0, width]));
+        let x_axis = match (&x, &x_scale) {
+            (Some(c), Some(s)) => {
+                Some(Axis::new(&c.def.axis, Orient::Bottom, s, width, measure).with_cross(height))
+            }
+            _ => None,
+        };
+        let y_axis = y_axis.map(|a| a.with_cross(width));
+        let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
+        let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
+        let top = title.as_ref().map_or(0.0, ChartTitle::extent);
+
+        // Whole pixels, so 1px guide lines stay sharp.
+        let origin = ((pl + left).ceil(), (pt + top).ceil());
+        let mut items = Vec::new();
+        let total_w = match view.width {
+            Size::Container => options.container_width.unwrap_or(pl + left + width + pr),
+            _ => pl + left + width + pr,
+        };
+        let total_h = pt + top + height + bottom + pb;
+        if let Some(bg) = Color::parse(&view.background) {
+            items.push(Item::Rect(background(total_w, total_h, bg)));
+        }
+        let mut plot_items = Vec::new();
+        for axis in [&x_axis, &y_axis].into_iter().flatten() {
+            plot_items.extend(axis.grid_items());
+        }
+        let rects = bars(
+            table,
+            channel(x.as_ref(), x_scale.as_ref()),
+            channel(y.as_ref(), y_scale.as_ref()),
+            self.plan.value_channel,
+            &view.mark_props,
+            (width, height),
+            0,
+        )?;
+        plot_items.extend(rects.into_iter().map(Item::Rect));
+        for axis in [&x_axis, &y_axis].into_iter().flatten() {
+            plot_items.extend(axis.items());
+        }
+        translate(&mut plot_items, origin.0, origin.1);
+        items.extend(plot_items);
+        if let Some(title) = &title {
+            items.extend(title.items(origin.0 + width / 2.0, pt));
+        }
+        Ok(Scene {
+            width: total_w,
+            height: total_h,
+            items,
+            description: view.description.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The rows every mark draws, in the mark-data format (laid out with fixed metrics: which
+    /// rows are drawn does not depend on text sizes).
+    pub fn mark_data(&self) -> Result<Vec<MarkData>> {
+        let scene = self.scene(&SceneOptions::default(), &FixedMetrics)?;
+        let table = self.table()?;
+        Ok(vec![MarkData::from_scene(
+            &scene,
+            0,
+            table,
+            "marks",
+            self.view.mark.vega_type(),
+            self.plan.mark_fields(),
+        )])
+    }
+}
+
+/// A position channel with its definition, planned fields and domain.
+struct Resolved<'a> {
+    def: &'a PositionDef,
+    fields: &'a ChannelFields,
+    domain: Domain,
+}
+
+fn resolve<'a>(
+    def: Option<&'a PositionDef>,
+    fields: Option<&'a ChannelFields>,
+    table: &Table,
+    other: Option<&ChannelFields>,
+) -> Result<Option<Resolved<'a>>> {
+    match (def, fields) {
+        (Some(def), Some(fields)) => Ok(Some(Resolved {
+            def,
+            fields,
+            domain: Domain::from_data(def, fields, table, other)?,
+        })),
+        _ => Ok(None),
+    }
+}
+
+fn channel<'a>(
+    r: Option<&'a Resolved<'a>>,
+    scale: Option<&'a PositionScale>,
+) -> Option<BarChannel<'a>> {
+    Some(BarChannel {
+        fields: r?.fields,
+        scale: scale?,
+    })
+}
+
+/// The plot size along one dimension.
+fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>) -> f64 {
+    let band = domain.and_then(Domain::band_space);
+    match (size, band) {
+        (Size::Pixels(px), _) => px,
+        (Size::Step(step), Some(space)) => step * space,
+        (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
+        (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
+    }
+}
+
+fn background(width: f64, height: f64, fill: Color) -> Rect {
+    Rect {
+        x: 0.0,
+        y: 0.0,
+        width,
+        height,
+        fill,
+        stroke: None,
+        corner_radius: 0.0,
+        role: Role::Background,
+        row: None,
+    }
+}

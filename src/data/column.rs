@@ -1,0 +1,217 @@
+//! Typed columns: numbers with validity, dictionary-encoded strings, booleans, mixed values.
+//!
+//! Stage: data. A column never panics on an out-of-range row: [`Column::value`] returns
+//! [`Value::Null`] there.
+
+use std::collections::HashMap;
+
+use super::bitmap::Bitmap;
+use super::value::Value;
+
+/// Numbers (`f64`) with a validity bitmap. An invalid row's value is `NaN`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NumberColumn {
+    /// The values; `NaN` where invalid.
+    pub values: Vec<f64>,
+    /// Which rows hold a valid number.
+    pub valid: Bitmap,
+}
+
+impl NumberColumn {
+    /// Builds a column from optional numbers (`None` and `NaN` are invalid).
+    pub fn from_options(values: impl IntoIterator<Item = Option<f64>>) -> Self {
+        let mut col = Self::default();
+        for v in values {
+            col.push(v);
+        }
+        col
+    }
+
+    /// Appends one value.
+    pub fn push(&mut self, v: Option<f64>) {
+        match v {
+            Some(x) if !x.is_nan() => {
+                self.values.push(x);
+                self.valid.push(true);
+            }
+            _ => {
+                self.values.push(f64::NAN);
+                self.valid.push(false);
+            }
+        }
+    }
+
+    /// The value at row `i`, if valid.
+    pub fn get(&self, i: usize) -> Option<f64> {
+        if self.valid.get(i) {
+            self.values.get(i).copied()
+        } else {
+            None
+        }
+    }
+}
+
+/// Strings as `u32` codes into a dictionary of distinct values.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StrColumn {
+    /// One code per row; meaningless where invalid.
+    pub codes: Vec<u32>,
+    /// Distinct strings, in order of first appearance.
+    pub dict: Vec<String>,
+    /// Which rows hold a string.
+    pub valid: Bitmap,
+    lookup: HashMap<String, u32>,
+}
+
+impl StrColumn {
+    /// Appends one value (`None` is null).
+    pub fn push(&mut self, v: Option<&str>) {
+        let Some(s) = v else {
+            self.codes.push(0);
+            self.valid.push(false);
+            return;
+        };
+        let code = match self.lookup.get(s) {
+            Some(code) => *code,
+            None => {
+                let code = u32::try_from(self.dict.len()).unwrap_or(u32::MAX);
+                self.dict.push(s.to_string());
+                self.lookup.insert(s.to_string(), code);
+                code
+            }
+        };
+        self.codes.push(code);
+        self.valid.push(true);
+    }
+
+    /// The string at row `i`, if valid.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if !self.valid.get(i) {
+            return None;
+        }
+        let code = *self.codes.get(i)?;
+        self.dict.get(code as usize).map(String::as_str)
+    }
+}
+
+/// A column of one type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    /// Numbers.
+    Number(NumberColumn),
+    /// Dictionary-encoded strings.
+    Str(StrColumn),
+    /// Booleans with validity.
+    Bool {
+        /// The values.
+        values: Vec<bool>,
+        /// Which rows are valid.
+        valid: Bitmap,
+    },
+    /// Values of mixed types, kept as they are (as Vega keeps mixed JSON fields).
+    Mixed(Vec<Value>),
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Number(c) => c.values.len(),
+            Column::Str(c) => c.codes.len(),
+            Column::Bool { values, .. } => values.len(),
+            Column::Mixed(v) => v.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value at row `i` (`Null` when invalid or out of range).
+    pub fn value(&self, i: usize) -> Value {
+        match self {
+            Column::Number(c) => c.get(i).map_or(Value::Null, Value::Number),
+            Column::Str(c) => c.get(i).map_or(Value::Null, |s| Value::Str(s.to_string())),
+            Column::Bool { values, valid } => match values.get(i) {
+                Some(b) if valid.get(i) => Value::Bool(*b),
+                _ => Value::Null,
+            },
+            Column::Mixed(v) => v.get(i).cloned().unwrap_or(Value::Null),
+        }
+    }
+
+    /// The value at row `i` coerced to a number as JavaScript's unary `+` does (`None` for
+    /// null, NaN and non-numeric strings).
+    pub fn number(&self, i: usize) -> Option<f64> {
+        let n = match self {
+            Column::Number(c) => return c.get(i),
+            Column::Bool { values, valid } => match values.get(i) {
+                Some(b) if valid.get(i) => f64::from(u8::from(*b)),
+                _ => return None,
+            },
+            Column::Str(c) => js_to_number(c.get(i)?)?,
+            Column::Mixed(v) => match v.get(i)? {
+                Value::Number(n) => *n,
+                Value::Bool(b) => f64::from(u8::from(*b)),
+                Value::Str(s) => js_to_number(s)?,
+                Value::Null => return None,
+            },
+        };
+        (!n.is_nan()).then_some(n)
+    }
+}
+
+/// JavaScript's `Number(string)` for decimal text: trimmed, empty is 0, otherwise a decimal
+/// literal or `None`.
+fn js_to_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Some(0.0);
+    }
+    match t {
+        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
+        "-Infinity" => return Some(f64::NEG_INFINITY),
+        _ => {}
+    }
+    let ok = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if ok {
+        t.parse().ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_dictionary_encoded() {
+        let mut c = StrColumn::default();
+        for s in [Some("a"), Some("b"), None, Some("a")] {
+            c.push(s);
+        }
+        assert_eq!(c.dict, vec!["a", "b"]);
+        assert_eq!(c.codes[3], 0);
+        assert_eq!(c.get(2), None);
+        assert_eq!(c.get(3), Some("a"));
+        assert_eq!(c.get(99), None);
+    }
+
+    #[test]
+    fn number_coercion_follows_javascript() {
+        let mut c = StrColumn::default();
+        for s in ["12.5", " 3 ", "abc", ""] {
+            c.push(Some(s));
+        }
+        let col = Column::Str(c);
+        assert_eq!(col.number(0), Some(12.5));
+        assert_eq!(col.number(1), Some(3.0));
+        assert_eq!(col.number(2), None);
+        assert_eq!(col.number(3), Some(0.0));
+        assert_eq!(col.value(7), Value::Null);
+    }
+}

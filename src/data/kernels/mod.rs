@@ -1,0 +1,15 @@
+//! Free functions over columns: group, aggregate, stack, take.
+//!
+//! Stage: kernels. Every kernel takes columns (and group assignments) and returns new columns;
+//! none of them looks at rows as structs, and none panics on any input: nulls, `NaN`, empty
+//! tables and out-of-range indices all have defined results, documented per function.
+
+pub mod aggregate;
+pub mod group;
+pub mod stack;
+pub mod take;
+
+pub use aggregate::aggregate;
+pub use group::{group_by, Groups};
+pub use stack::stack_zero;
+pub use take::take;

@@ -1,0 +1,35 @@
+//! Gathers rows of a column by index.
+//!
+//! Stage: kernels. An out-of-range index yields a null, never a panic.
+
+use crate::data::{Bitmap, Column, NumberColumn, StrColumn};
+
+/// The rows `indices` of `column`, in that order.
+pub fn take(column: &Column, indices: &[usize]) -> Column {
+    match column {
+        Column::Number(c) => Column::Number(NumberColumn::from_options(
+            indices.iter().map(|i| c.get(*i)),
+        )),
+        Column::Str(c) => {
+            let mut out = StrColumn::default();
+            for i in indices {
+                out.push(c.get(*i));
+            }
+            Column::Str(out)
+        }
+        Column::Bool { values, valid } => {
+            let mut out_values = Vec::with_capacity(indices.len());
+            let mut out_valid = Bitmap::new();
+            for i in indices {
+                let v = values.get(*i).copied();
+                out_values.push(v.unwrap_or(false));
+                out_valid.push(v.is_some() && valid.get(*i));
+            }
+            Column::Bool {
+                values: out_values,
+                valid: out_valid,
+            }
+        }
+        Column::Mixed(_) => Column::Mixed(indices.iter().map(|i| column.value(*i)).collect()),
+    }
+}

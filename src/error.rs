@@ -1,0 +1,182 @@
+//! The one error type of storychart, and every user-facing message.
+//!
+//! Stage: all of them. Every fallible step of the pipeline returns [`Error`]. An error says
+//! *where* (a JSON path into the spec such as `encoding.x.field`, or a data location such as
+//! `data.csv line 12, column 3`), *what* went wrong, and, where there is one, *how to fix it*.
+//! Messages are built only by the constructors in this file, so their wording stays consistent
+//! and can be reviewed in one place.
+
+use std::fmt;
+
+/// What kind of problem an [`Error`] reports; lets hosts react without parsing text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The spec is not valid JSON or does not have the shape of a Vega-Lite spec.
+    Spec,
+    /// The spec asks for a Vega-Lite feature storychart does not implement.
+    Unsupported,
+    /// The spec names a field that the data does not have, or a field of the wrong kind.
+    Field,
+    /// The data could not be read or parsed.
+    Data,
+    /// Writing output (SVG, JSON) or reading a file failed.
+    Io,
+}
+
+/// A storychart error: where, what, and how to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    kind: ErrorKind,
+    place: String,
+    message: String,
+    hint: Option<String>,
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    fn new(kind: ErrorKind, place: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            place: place.into(),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The kind of problem.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Where the problem is: a JSON path into the spec, or a place in the data.
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// The spec text is not JSON. `line` and `column` are 1-based.
+    pub fn spec_json(line: usize, column: usize, detail: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            format!("spec line {line}, column {column}"),
+            format!("not valid JSON ({detail})"),
+        )
+        .hint("check for a missing comma, quote or bracket near that place")
+    }
+
+    /// The spec is JSON but a value has the wrong shape.
+    pub fn spec_shape(path: &str, detail: &str) -> Self {
+        Self::new(ErrorKind::Spec, path_or_root(path), detail.to_string())
+    }
+
+    /// A required spec property is missing.
+    pub fn spec_missing(path: &str, what: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            path_or_root(path),
+            format!("missing {what}"),
+        )
+    }
+
+    /// A spec property storychart does not support (yet).
+    pub fn unsupported(path: &str, what: &str) -> Self {
+        Self::new(
+            ErrorKind::Unsupported,
+            path_or_root(path),
+            format!("{what} is not supported by storychart"),
+        )
+        .hint("see the supported subset in README.md")
+    }
+
+    /// An encoding or transform names a field the data does not have.
+    pub fn unknown_field(path: &str, field: &str, columns: &[&str]) -> Self {
+        let list = if columns.is_empty() {
+            "the data has no columns".to_string()
+        } else {
+            format!("columns: {}", columns.join(", "))
+        };
+        Self::new(
+            ErrorKind::Field,
+            path_or_root(path),
+            format!("no column \"{field}\" ({list})"),
+        )
+        .hint("check the spelling and case of the field name")
+    }
+
+    /// A field was expected to hold numbers but holds something else.
+    pub fn not_numeric(path: &str, field: &str) -> Self {
+        Self::new(
+            ErrorKind::Field,
+            path_or_root(path),
+            format!("column \"{field}\" does not hold numbers"),
+        )
+        .hint("use a nominal or ordinal type, or fix the data")
+    }
+
+    /// The data could not be parsed. `place` names the source and position.
+    pub fn data(place: &str, detail: &str) -> Self {
+        Self::new(ErrorKind::Data, place.to_string(), detail.to_string())
+    }
+
+    /// The spec names data by URL but no content for that URL was provided.
+    pub fn data_not_loaded(url: &str) -> Self {
+        Self::new(
+            ErrorKind::Data,
+            "data.url",
+            format!("the data at \"{url}\" has not been loaded"),
+        )
+        .hint("load it first (the <story-chart> element and the CLI do this for you)")
+    }
+
+    /// Reading or writing a file failed.
+    pub fn io(place: &str, detail: &str) -> Self {
+        Self::new(ErrorKind::Io, place.to_string(), detail.to_string())
+    }
+}
+
+fn path_or_root(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        "spec".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_names_the_place_the_field_and_the_columns() {
+        let e = Error::unknown_field("encoding.x.field", "yaer", &["year", "share"]);
+        assert_eq!(
+            e.to_string(),
+            "encoding.x.field: no column \"yaer\" (columns: year, share); \
+             check the spelling and case of the field name"
+        );
+        assert_eq!(e.kind(), ErrorKind::Field);
+    }
+
+    #[test]
+    fn an_empty_path_is_the_spec_root() {
+        assert_eq!(Error::spec_missing("", "\"mark\"").place(), "spec");
+    }
+}

@@ -1,0 +1,294 @@
+//! An axis: domain line, ticks, labels, title and (behind the marks) grid lines.
+//!
+//! Stage: guides. Positions are relative to the plot's top-left corner; [`Axis::extent`] is
+//! the thickness outside the plot, measured with the [`TextMeasure`] given. A linear axis
+//! places `ceil(length / 40)` ticks (Vega-Lite's default tick count) with d3's tick algorithm
+//! and formats them with d3's `tickFormat`; a band axis labels every band at its centre.
+
+use crate::layout::{PositionScale, TextMeasure};
+use crate::scene::{Align, Baseline, Color, Item, Role, Rule, Text};
+use crate::spec::AxisSpec;
+
+/// Tick length.
+pub const TICK_SIZE: f64 = 5.0;
+/// Gap between tick and label.
+pub const LABEL_PADDING: f64 = 2.0;
+/// Gap between labels and title.
+pub const TITLE_PADDING: f64 = 4.0;
+/// Label font size.
+pub const LABEL_SIZE: f64 = 10.0;
+/// Title font size.
+pub const TITLE_SIZE: f64 = 11.0;
+/// Longest label, in pixels, before it is truncated with an ellipsis (Vega's `labelLimit`).
+pub const LABEL_LIMIT: f64 = 180.0;
+
+const DOMAIN_COLOR: Color = Color::rgb(0x88, 0x88, 0x88);
+const GRID_COLOR: Color = Color::rgb(0xdd, 0xdd, 0xdd);
+
+/// Which side of the plot the axis is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orient {
+    /// Below the plot (x).
+    Bottom,
+    /// Left of the plot (y).
+    Left,
+}
+
+/// A measured axis, ready to place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    orient: Orient,
+    /// Tick positions along the axis (pixels from the plot edge) with their labels.
+    ticks: Vec<(f64, String)>,
+    grid: bool,
+    label_angle: f64,
+    label_extent: f64,
+    title: Vec<String>,
+    spec: AxisSpec,
+    /// The plot's extent across the axis (height for bottom axes, width for left axes).
+    cross: f64,
+    /// The axis length.
+    length: f64,
+}
+
+impl Axis {
+    /// Builds and measures an axis for `scale`, whose range spans `length` pixels.
+    pub fn new(
+        spec: &AxisSpec,
+        orient: Orient,
+        scale: &PositionScale,
+        length: f64,
+        measure: &dyn TextMeasure,
+    ) -> Axis {
+        let (ticks, discrete) = tick_labels(spec, scale, length);
+        let ticks: Vec<(f64, String)> = ticks
+            .into_iter()
+            .map(|(p, t)| (p, truncate(&t, measure)))
+            .collect();
+        let label_angle = spec.label_angle.unwrap_or(match orient {
+            Orient::Bottom if discrete => -90.0,
+            _ => 0.0,
+        });
+        let widest = ticks
+            .iter()
+            .map(|(_, t)| measure.width(t, LABEL_SIZE, false))
+            .fold(0.0, f64::max);
+        let rotated = label_angle.rem_euclid(180.0) != 0.0;
+        let label_extent = match (orient, rotated) {
+            (Orient::Bottom, false) | (Orient::Left, true) => LABEL_SIZE,
+            (Orient::Bottom, true) | (Orient::Left, false) => widest,
+        };
+        Axis {
+            orient,
+            ticks,
+            grid: spec.grid.unwrap_or(!discrete),
+            label_angle,
+            label_extent: if spec.labels { label_extent } else { 0.0 },
+            title: spec.title.clone(),
+            spec: spec.clone(),
+            cross: 0.0,
+            length,
+        }
+    }
+
+    /// Sets the plot's extent across the axis, for grid lines.
+    pub fn with_cross(mut self, cross: f64) -> Axis {
+        self.cross = cross;
+        self
+    }
+
+    fn title_offset(&self) -> f64 {
+        let ticks = if self.spec.ticks { TICK_SIZE } else { 0.0 };
+        let labels = if self.spec.labels {
+            LABEL_PADDING + self.label_extent
+        } else {
+            0.0
+        };
+        ticks + labels + TITLE_PADDING
+    }
+
+    /// The thickness of the axis outside the plot.
+    pub fn extent(&self) -> f64 {
+        if !self.spec.visible {
+            return 0.0;
+        }
+        let title = if self.title.is_empty() {
+            0.0
+        } else {
+            #[allow(clippy::cast_precision_loss)]
+            let lines = self.title.len() as f64;
+            self.title_offset() + TITLE_SIZE * lines
+        };
+        let ticks = if self.spec.ticks { TICK_SIZE } else { 0.0 };
+        title.max(ticks + LABEL_PADDING + self.label_extent)
+    }
+
+    /// Grid lines, to paint behind the marks. Relative to the plot's top-left corner.
+    pub fn grid_items(&self) -> Vec<Item> {
+        if !self.spec.visible || !self.grid {
+            return Vec::new();
+        }
+        self.ticks
+            .iter()
+            .map(|(p, _)| {
+                let p = crisp(*p);
+                let (x1, y1, x2, y2) = match self.orient {
+                    Orient::Bottom => (p, 0.0, p, self.cross),
+                    Orient::Left => (0.0, p, self.cross, p),
+                };
+                Item::Rule(rule(x1, y1, x2, y2, GRID_COLOR, Role::Grid))
+            })
+            .collect()
+    }
+
+    /// Domain line, ticks, labels and title. Relative to the plot's top-left corner.
+    pub fn items(&self) -> Vec<Item> {
+        let mut out = Vec::new();
+        if !self.spec.visible {
+            return out;
+        }
+        let (b, l) = (self.orient == Orient::Bottom, self.orient == Orient::Left);
+        let edge = if b { self.cross } else { 0.0 };
+        let sign = if l { -1.0 } else { 1.0 };
+        if self.spec.domain {
+            let e = if b { crisp(edge) } else { -0.5 };
+            let (x1, y1, x2, y2) = if b {
+                (0.0, e, self.length, e)
+            } else {
+                (e, 0.0, e, self.length)
+            };
+            out.push(Item::Rule(rule(x1, y1, x2, y2, DOMAIN_COLOR, Role::Domain)));
+        }
+        for (p, label) in &self.ticks {
+            let p = crisp(*p);
+            if self.spec.ticks {
+                let (x1, y1, x2, y2) = if b {
+                    (p, edge, p, edge + TICK_SIZE)
+                } else {
+                    (0.0, p, -TICK_SIZE, p)
+                };
+                out.push(Item::Rule(rule(x1, y1, x2, y2, DOMAIN_COLOR, Role::Tick)));
+            }
+            if self.spec.labels {
+                let off = sign * ((if self.spec.ticks { TICK_SIZE } else { 0.0 }) + LABEL_PADDING);
+                out.push(Item::Text(self.label(p, edge + off, label)));
+            }
+        }
+        self.push_title(&mut out, edge, sign);
+        out
+    }
+
+    fn label(&self, p: f64, off: f64, label: &str) -> Text {
+        let rotated = self.label_angle.rem_euclid(180.0) != 0.0;
+        let (x, y) = match self.orient {
+            Orient::Bottom => (p, off),
+            Orient::Left => (off, p),
+        };
+        let (align, baseline) = match (self.orient, rotated) {
+            (Orient::Bottom, false) => (Align::Center, Baseline::Top),
+            (Orient::Bottom, true) => (Align::Right, Baseline::Middle),
+            (Orient::Left, false) => (Align::Right, Baseline::Middle),
+            (Orient::Left, true) => (Align::Center, Baseline::Bottom),
+        };
+        Text {
+            x,
+            y,
+            text: label.to_string(),
+            size: LABEL_SIZE,
+            bold: false,
+            fill: Color::BLACK,
+            align,
+            baseline,
+            angle: self.label_angle,
+            role: Role::Label,
+        }
+    }
+
+    fn push_title(&self, out: &mut Vec<Item>, edge: f64, sign: f64) {
+        let offset = edge + sign * self.title_offset();
+        for (i, line) in self.title.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let shift = sign * TITLE_SIZE * i as f64;
+            let (x, y, angle, baseline) = match self.orient {
+                Orient::Bottom => (self.length / 2.0, offset + shift, 0.0, Baseline::Top),
+                Orient::Left => (offset + shift, self.length / 2.0, -90.0, Baseline::Bottom),
+            };
+            out.push(Item::Text(Text {
+                x,
+                y,
+                text: line.clone(),
+                size: TITLE_SIZE,
+                bold: true,
+                fill: Color::BLACK,
+                align: Align::Center,
+                baseline,
+                angle,
+                role: Role::AxisTitle,
+            }));
+        }
+    }
+}
+
+/// Tick positions and label texts; `true` when the scale is discrete.
+fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64, String)>, bool) {
+    match scale {
+        PositionScale::Band { scale, domain } => {
+            let ticks = domain
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let start = scale.position(i)?;
+                    Some((start + scale.bandwidth() / 2.0, v.to_label()))
+                })
+                .collect();
+            (ticks, true)
+        }
+        PositionScale::Linear(linear) => {
+            let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
+            // normalize() has checked the specifier, so it parses here.
+            let format = linear.tick_format(count, spec.format.as_deref());
+            let ticks = linear
+                .ticks(count)
+                .into_iter()
+                .map(|v| (linear.map(v), format.format(v)))
+                .collect();
+            (ticks, false)
+        }
+    }
+}
+
+/// Shortens a label past [`LABEL_LIMIT`] with an ellipsis, as Vega's `labelLimit` does.
+fn truncate(text: &str, measure: &dyn TextMeasure) -> String {
+    if measure.width(text, LABEL_SIZE, false) <= LABEL_LIMIT {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if measure.width(&out, LABEL_SIZE, false) + measure.width("…", LABEL_SIZE, false)
+            > LABEL_LIMIT
+        {
+            out.pop();
+            break;
+        }
+    }
+    out.push('…');
+    out
+}
+
+/// Moves a 1px line onto the pixel grid so it is drawn sharp.
+fn crisp(p: f64) -> f64 {
+    p.round() + 0.5
+}
+
+fn rule(x1: f64, y1: f64, x2: f64, y2: f64, stroke: Color, role: Role) -> Rule {
+    Rule {
+        x1,
+        y1,
+        x2,
+        y2,
+        stroke,
+        width: 1.0,
+        role,
+    }
+}

@@ -1,0 +1,257 @@
+//! Resolves a position channel's scale: domain from the data, range from the layout.
+//!
+//! Stage: scales. Follows Vega-Lite's defaults for the channels storychart supports: a
+//! discrete field on a bar chart gets a band scale (`paddingInner` 0.1, `paddingOuter` 0.05)
+//! over its distinct values in ascending order; a quantitative field gets a linear scale over
+//! the extent of the values it reads (both ends of a stack), including zero unless
+//! `scale.zero` is false, extended to nice round values as Vega's `nice: true` does.
+
+use std::collections::HashMap;
+
+use crate::data::{Column, Table, Value};
+use crate::error::{Error, Result};
+use crate::plan::ChannelFields;
+use crate::scale::{BandScale, LinearScale};
+use crate::spec::{PositionDef, SortOrder};
+
+/// Vega-Lite's default inner band padding for bars.
+pub const BAND_PADDING_INNER: f64 = 0.1;
+/// Vega-Lite's default outer band padding for bars (half the inner padding).
+pub const BAND_PADDING_OUTER: f64 = 0.05;
+
+/// The domain of a position channel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    /// Distinct values in ascending order.
+    Discrete(Vec<Value>),
+    /// A numeric extent `[min, max]`.
+    Continuous([f64; 2]),
+}
+
+impl Domain {
+    /// Computes the domain of `def` from the fields it reads in `table`.
+    /// `other` is the other position channel, for `sort: "x"` and the like.
+    pub fn from_data(
+        def: &PositionDef,
+        fields: &ChannelFields,
+        table: &Table,
+        other: Option<&ChannelFields>,
+    ) -> Result<Domain> {
+        let column = table.require(&fields.spec_path, &fields.field)?;
+        let rows = table.num_rows();
+        if def.ty.is_discrete() {
+            return Ok(Domain::Discrete(sorted_categories(
+                def, column, table, other,
+            )?));
+        }
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        let mut any_value = false;
+        let second = match &fields.field2 {
+            Some(f) => Some(table.require(&fields.spec_path, f)?),
+            None => None,
+        };
+        for col in std::iter::once(column).chain(second) {
+            for row in 0..rows {
+                if col.value(row) == Value::Null {
+                    continue;
+                }
+                any_value = true;
+                if let Some(v) = col.number(row).filter(|v| v.is_finite()) {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        if any_value && lo > hi {
+            return Err(Error::not_numeric(&fields.spec_path, &fields.field));
+        }
+        if lo > hi {
+            (lo, hi) = (0.0, 0.0);
+        }
+        if def.zero {
+            lo = lo.min(0.0);
+            hi = hi.max(0.0);
+        }
+        Ok(Domain::Continuous([lo, hi]))
+    }
+
+    /// How many band steps the domain spans (`bandspace` in Vega), for step-based sizes.
+    pub fn band_space(&self) -> Option<f64> {
+        match self {
+            #[allow(clippy::cast_precision_loss)]
+            Domain::Discrete(v) => {
+                Some((v.len() as f64 - BAND_PADDING_INNER + 2.0 * BAND_PADDING_OUTER).max(0.0))
+            }
+            Domain::Continuous(_) => None,
+        }
+    }
+
+    /// The scale for this domain over `range` (pixels).
+    pub fn scale(self, range: [f64; 2]) -> PositionScale {
+        match self {
+            Domain::Discrete(domain) => PositionScale::Band {
+                scale: BandScale::new(domain.len(), range)
+                    .padding_inner(BAND_PADDING_INNER)
+                    .padding_outer(BAND_PADDING_OUTER),
+                domain,
+            },
+            Domain::Continuous(d) => PositionScale::Linear(LinearScale::new(d, range).nice(10.0)),
+        }
+    }
+}
+
+/// The distinct values of `column` in the order `def.sort` asks for.
+fn sorted_categories(
+    def: &PositionDef,
+    column: &Column,
+    table: &Table,
+    other: Option<&ChannelFields>,
+) -> Result<Vec<Value>> {
+    // Distinct values with their first row and, for sorting by a channel, their total.
+    let sort_column = match (&def.sort, other) {
+        (SortOrder::ByChannel { channel, .. }, Some(o)) if o.channel == *channel => {
+            Some(table.require(&o.spec_path, &o.field)?)
+        }
+        _ => None,
+    };
+    let mut seen: Vec<(Value, f64)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for row in 0..table.num_rows() {
+        let v = column.value(row);
+        let key = format!("{v:?}");
+        let weight = sort_column.and_then(|c| c.number(row)).unwrap_or(0.0);
+        match index.get(&key) {
+            Some(i) => {
+                if let Some(slot) = seen.get_mut(*i) {
+                    slot.1 += weight;
+                }
+            }
+            None => {
+                index.insert(key, seen.len());
+                seen.push((v, weight));
+            }
+        }
+    }
+    match &def.sort {
+        SortOrder::Data => {}
+        SortOrder::Ascending => seen.sort_by(|a, b| a.0.ascending(&b.0)),
+        SortOrder::Descending => seen.sort_by(|a, b| b.0.ascending(&a.0)),
+        SortOrder::ByChannel { descending, .. } => {
+            seen.sort_by(|a, b| {
+                let by = a.1.total_cmp(&b.1);
+                let by = if *descending { by.reverse() } else { by };
+                by.then_with(|| a.0.ascending(&b.0))
+            });
+        }
+        SortOrder::Custom(order) => {
+            let rank = |v: &Value| order.iter().position(|o| o == v).unwrap_or(order.len());
+            seen.sort_by(|a, b| {
+                rank(&a.0)
+                    .cmp(&rank(&b.0))
+                    .then_with(|| a.0.ascending(&b.0))
+            });
+        }
+    }
+    Ok(seen.into_iter().map(|(v, _)| v).collect())
+}
+
+/// A position scale with its domain and range resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PositionScale {
+    /// A band scale over discrete values.
+    Band {
+        /// The band geometry.
+        scale: BandScale,
+        /// The values, one per band.
+        domain: Vec<Value>,
+    },
+    /// A linear scale.
+    Linear(LinearScale),
+}
+
+impl PositionScale {
+    /// The band index of `v`, for band scales.
+    pub fn band_index(&self, v: &Value) -> Option<usize> {
+        match self {
+            PositionScale::Band { domain, .. } => domain.iter().position(|d| d == v),
+            PositionScale::Linear(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::parse_json;
+    use crate::spec::{normalize, parse_spec};
+
+    fn domain_of(spec: &str, data: &str) -> Domain {
+        let view = normalize(&parse_spec(spec).unwrap()).unwrap();
+        let plan = crate::plan::plan(&view);
+        let table = crate::plan::execute(&plan, parse_json(data, "t").unwrap()).unwrap();
+        Domain::from_data(
+            view.y.as_ref().unwrap(),
+            plan.y.as_ref().unwrap(),
+            &table,
+            plan.x.as_ref(),
+        )
+        .unwrap()
+    }
+
+    const SPEC: &str = r#"{"data": {"values": []}, "mark": "bar",
+        "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}"#;
+
+    #[test]
+    fn continuous_domains_cover_the_stack_and_zero() {
+        let d = domain_of(
+            SPEC,
+            r#"[{"a": "A", "b": 28}, {"a": "A", "b": 12}, {"a": "B", "b": -5}]"#,
+        );
+        assert_eq!(d, Domain::Continuous([-5.0, 40.0]));
+        assert_eq!(domain_of(SPEC, "[]"), Domain::Continuous([0.0, 0.0]));
+    }
+
+    #[test]
+    fn discrete_domains_are_sorted_ascending() {
+        let spec = r#"{"data": {"values": []}, "mark": "bar",
+            "encoding": {"x": {"field": "b", "type": "quantitative"}, "y": {"field": "a"}}}"#;
+        let d = domain_of(
+            spec,
+            r#"[{"a": "men", "b": 3}, {"a": "girls", "b": 50}, {"a": "boys", "b": 3}]"#,
+        );
+        let names = ["boys", "girls", "men"]
+            .map(|s| Value::Str(s.into()))
+            .to_vec();
+        assert_eq!(d, Domain::Discrete(names));
+        assert_eq!(d.band_space(), Some(3.0));
+        let by_value = spec.replace(r#""field": "a""#, r#""field": "a", "sort": "-x""#);
+        let d = domain_of(
+            &by_value,
+            r#"[{"a": "men", "b": 3}, {"a": "girls", "b": 50}, {"a": "women", "b": 44}]"#,
+        );
+        let names = ["girls", "women", "men"]
+            .map(|s| Value::Str(s.into()))
+            .to_vec();
+        assert_eq!(d, Domain::Discrete(names));
+    }
+
+    #[test]
+    fn text_on_a_quantitative_channel_is_an_error() {
+        let view = normalize(&parse_spec(SPEC).unwrap()).unwrap();
+        let plan = crate::plan::plan(&view);
+        let table = crate::plan::execute(
+            &crate::plan::Plan {
+                steps: vec![],
+                ..plan.clone()
+            },
+            parse_json(r#"[{"a": "A", "b": "lots"}]"#, "t").unwrap(),
+        )
+        .unwrap();
+        let mut fields = plan.y.clone().unwrap();
+        fields.field = "b".into();
+        fields.field2 = None;
+        let e = Domain::from_data(view.y.as_ref().unwrap(), &fields, &table, None).unwrap_err();
+        assert!(e.to_string().contains("does not hold numbers"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The bar mark: one rectangle per row, from a baseline to the value, across one band.
+//!
+//! Stage: marks. Orientation follows the scales: a band scale on x gives vertical bars, on y
+//! horizontal bars; a channel without a scale spans the whole plot. The value end reads the
+//! channel's field, the baseline its second field (stack start) or zero. Rows whose value is
+//! null or not a number draw nothing, as Vega-Lite filters invalid values of continuous fields.
+
+use crate::data::Table;
+use crate::error::{Error, Result};
+use crate::layout::PositionScale;
+use crate::plan::ChannelFields;
+use crate::scale::LinearScale;
+use crate::scene::{Color, Rect, Role};
+use crate::spec::{Channel, MarkProps};
+
+/// One position channel as the bar mark needs it.
+pub struct BarChannel<'a> {
+    /// The fields the channel reads.
+    pub fields: &'a ChannelFields,
+    /// The resolved scale.
+    pub scale: &'a PositionScale,
+}
+
+/// Vega-Lite's bar thickness on a continuous dimension (`config.bar.continuousBandSize`).
+pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
+
+/// Encodes every drawable row of `table` as a bar extending along `value` (the other channel
+/// is the bar's dimension). `plot` is the plot's (width, height); the rectangles are relative
+/// to its top-left corner.
+pub fn bars(
+    table: &Table,
+    x: Option<BarChannel<'_>>,
+    y: Option<BarChannel<'_>>,
+    value: Channel,
+    props: &MarkProps,
+    plot: (f64, f64),
+    mark: u16,
+) -> Result<Vec<Rect>> {
+    let fill = Color::parse(&props.fill).ok_or_else(|| {
+        Error::spec_shape(
+            "mark.color",
+            &format!("\"{}\" is not a CSS colour", props.fill),
+        )
+    })?;
+    let fill = Color {
+        a: fill.a * props.opacity,
+        ..fill
+    };
+    let stroke = match &props.stroke {
+        Some(s) => Some((
+            Color::parse(s).ok_or_else(|| {
+                Error::spec_shape("mark.stroke", &format!("\"{s}\" is not a CSS colour"))
+            })?,
+            1.0,
+        )),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for row in 0..table.num_rows() {
+        let Some(xs) = span(table, x.as_ref(), row, plot.0, value == Channel::X)? else {
+            continue;
+        };
+        let Some(ys) = span(table, y.as_ref(), row, plot.1, value == Channel::Y)? else {
+            continue;
+        };
+        out.push(Rect {
+            x: xs.0.min(xs.1),
+            y: ys.0.min(ys.1),
+            width: (xs.1 - xs.0).abs(),
+            height: (ys.1 - ys.0).abs(),
+            fill,
+            stroke,
+            corner_radius: props.corner_radius,
+            role: Role::Mark(mark),
+            row: u32::try_from(row).ok(),
+        });
+    }
+    Ok(out)
+}
+
+/// The pixel span of one row on one channel, or `None` if the row draws nothing.
+fn span(
+    table: &Table,
+    channel: Option<&BarChannel<'_>>,
+    row: usize,
+    full: f64,
+    is_value: bool,
+) -> Result<Option<(f64, f64)>> {
+    let Some(ch) = channel else {
+        return Ok(Some((0.0, full)));
+    };
+    let column = table.require(&ch.fields.spec_path, &ch.fields.field)?;
+    match ch.scale {
+        PositionScale::Band { scale, .. } => {
+            let value = column.value(row);
+            let start = ch.scale.band_index(&value).and_then(|i| scale.position(i));
+            Ok(start.map(|s| (s, s + scale.bandwidth())))
+        }
+        PositionScale::Linear(linear) => {
+            let Some(v) = column.number(row).filter(|v| v.is_finite()) else {
+                return Ok(None);
+            };
+            if !is_value {
+                let center = linear.map(v);
+                let half = CONTINUOUS_BAND_SIZE / 2.0;
+                return Ok(Some((center - half, center + half)));
+            }
+            let base = match &ch.fields.field2 {
+                Some(f2) => {
+                    let c2 = table.require(&ch.fields.spec_path, f2)?;
+                    match c2.number(row).filter(|v| v.is_finite()) {
+                        Some(b) => b,
+                        None => return Ok(None),
+                    }
+                }
+                None => baseline(linear),
+            };
+            Ok(Some((linear.map(base), linear.map(v))))
+        }
+    }
+}
+
+/// Where a bar without a second field starts: zero, clamped into the domain.
+fn baseline(linear: &LinearScale) -> f64 {
+    let [a, b] = linear.domain();
+    0.0f64.clamp(a.min(b), a.max(b))
+}

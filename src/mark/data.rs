@@ -1,0 +1,96 @@
+//! The data of every mark, as drawn: the format of `storychart data` and `markData()`.
+//!
+//! Stage: marks (read back). The JSON matches `shared/vega-lite/README.md`: per mark, its
+//! Vega name and type, the sorted fields its encoding reads, and one row per scene item,
+//! projected onto those fields; rows sorted by their JSON text (only the multiset matters).
+
+use crate::data::Table;
+use crate::scene::Scene;
+
+/// The data of one mark.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkData {
+    /// The Vega mark name (`marks`, `layer_0_marks`, ...).
+    pub name: String,
+    /// The Vega mark type (`rect`, `symbol`, ...).
+    pub kind: String,
+    /// The fields the mark reads, sorted.
+    pub fields: Vec<String>,
+    /// One JSON object per item, sorted by its text.
+    pub rows: Vec<serde_json::Value>,
+}
+
+impl MarkData {
+    /// Reads back the rows behind mark `mark` of `scene`.
+    pub fn from_scene(
+        scene: &Scene,
+        mark: u16,
+        table: &Table,
+        name: &str,
+        kind: &str,
+        fields: Vec<String>,
+    ) -> MarkData {
+        let mut rows: Vec<(String, serde_json::Value)> = scene
+            .mark_rects(mark)
+            .filter_map(|r| r.row)
+            .map(|row| {
+                let mut obj = serde_json::Map::new();
+                for f in &fields {
+                    let v = table
+                        .column(f)
+                        .map_or(serde_json::Value::Null, |c| c.value(row as usize).to_json());
+                    obj.insert(f.clone(), v);
+                }
+                let v = serde_json::Value::Object(obj);
+                (v.to_string(), v)
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        MarkData {
+            name: name.to_string(),
+            kind: kind.to_string(),
+            fields,
+            rows: rows.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    /// This mark as one JSON object.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "type": self.kind,
+            "fields": self.fields,
+            "rows": self.rows,
+        })
+    }
+}
+
+/// JSON text of a string or a list of strings (serializing these cannot fail).
+fn json_text<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// The mark-data document: `{"spec": NAME, "marks": [...]}` (`spec` is null when unnamed),
+/// written one mark per block and one row per line, as the oracle files are.
+pub fn marks_json(spec_name: Option<&str>, marks: &[MarkData]) -> String {
+    let spec = json_text(&spec_name);
+    let mut out = format!("{{\"spec\": {spec}, \"marks\": [");
+    for (i, m) in marks.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "\n {{\"name\": {}, \"type\": {}, \"fields\": {}, \"rows\": [",
+            json_text(&m.name),
+            json_text(&m.kind),
+            json_text(&m.fields)
+        ));
+        for (j, r) in m.rows.iter().enumerate() {
+            out.push_str(if j > 0 { ",\n  " } else { "\n  " });
+            out.push_str(&r.to_string());
+        }
+        out.push_str("\n ]}");
+    }
+    out.push_str("\n]}\n");
+    out
+}

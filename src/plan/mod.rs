@@ -1,0 +1,313 @@
+//! Stage 3: a view's data work as an ordered plan of kernel calls, with Vega-Lite's field names.
+//!
+//! [`plan()`] reads a normalized [`View`] and decides, as Vega-Lite's compiler does, which
+//! steps run: the encoding-level aggregate (group by every non-aggregated field channel) and
+//! the implicit stack of bars. Each step names the fields it reads and the fields it writes
+//! (`sum_people`, `__count`, `b_start`/`b_end`), so [`execute()`]'s output can be compared
+//! with Vega's mark data directly. [`ChannelFields`] says which output field each position
+//! channel reads.
+
+use crate::data::kernels::{aggregate, group_by, stack_zero, take};
+use crate::data::{Column, Table};
+use crate::error::Result;
+use crate::spec::{AggregateOp, Channel, MarkKind, PositionDef, StackOffset, View};
+
+/// One kernel call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Group by `groupby` and compute `ops`; the output has one row per group.
+    Aggregate {
+        /// Key fields.
+        groupby: Vec<String>,
+        /// `(op, input field, output field)`.
+        ops: Vec<(AggregateOp, Option<String>, String)>,
+    },
+    /// Stack `field` within groups of `groupby`, writing `as_start` and `as_end`.
+    Stack {
+        /// The stacked field.
+        field: String,
+        /// Group fields (the other position channel).
+        groupby: Vec<String>,
+        /// The offset.
+        offset: StackOffset,
+        /// Output field of the stack start.
+        as_start: String,
+        /// Output field of the stack end.
+        as_end: String,
+    },
+}
+
+/// Which output fields a position channel reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChannelFields {
+    /// The channel.
+    pub channel: Channel,
+    /// The field the channel's main value comes from (`b_end` for a stacked bar).
+    pub field: String,
+    /// For stacked and ranged channels: the field of the other end (`b_start`).
+    pub field2: Option<String>,
+    /// The field in the spec (for error messages).
+    pub spec_path: String,
+}
+
+/// The plan of one view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Steps in order.
+    pub steps: Vec<Step>,
+    /// The x channel's fields.
+    pub x: Option<ChannelFields>,
+    /// The y channel's fields.
+    pub y: Option<ChannelFields>,
+    /// The channel that carries the bars' values (the other one is their dimension).
+    pub value_channel: Channel,
+}
+
+impl Plan {
+    /// The sorted, de-duplicated output fields the mark reads (the `fields` of mark data).
+    pub fn mark_fields(&self) -> Vec<String> {
+        let mut fields: Vec<String> = [&self.x, &self.y]
+            .into_iter()
+            .flatten()
+            .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
+            .collect();
+        fields.sort();
+        fields.dedup();
+        fields
+    }
+}
+
+/// The name Vega-Lite gives a field definition's output (`vgField`): `__count`, `sum_b`, `b`.
+pub fn field_name(def: &PositionDef) -> String {
+    match (def.aggregate, def.field.as_deref()) {
+        (Some(AggregateOp::Count), _) => "__count".to_string(),
+        (Some(op), Some(field)) => format!("{}_{field}", op.name()),
+        (_, Some(field)) => field.to_string(),
+        (_, None) => String::new(),
+    }
+}
+
+/// Plans the data work of `view`.
+pub fn plan(view: &View) -> Plan {
+    let defs: Vec<&PositionDef> = [&view.x, &view.y].into_iter().flatten().collect();
+    let mut steps = Vec::new();
+    if defs.iter().any(|d| d.aggregate.is_some()) {
+        let groupby = dedup(
+            defs.iter()
+                .filter(|d| d.aggregate.is_none())
+                .filter_map(|d| d.field.clone()),
+        );
+        let ops = defs
+            .iter()
+            .filter_map(|d| Some((d.aggregate?, d.field.clone(), field_name(d))))
+            .collect();
+        steps.push(Step::Aggregate { groupby, ops });
+    }
+    let channel_fields = |def: &PositionDef| ChannelFields {
+        channel: def.channel,
+        field: field_name(def),
+        field2: None,
+        spec_path: format!("encoding.{}.field", def.channel.name()),
+    };
+    let mut x = view.x.as_ref().map(channel_fields);
+    let mut y = view.y.as_ref().map(channel_fields);
+    let value_channel = value_channel(view);
+    if let Some((stacked, offset)) = stacked_channel(view, value_channel) {
+        let (target, other) = match stacked {
+            Channel::X => (&mut x, &view.y),
+            Channel::Y => (&mut y, &view.x),
+        };
+        if let Some(target) = target {
+            let field = target.field.clone();
+            let groupby = other
+                .as_ref()
+                .map(field_name)
+                .filter(|f| *f != field)
+                .into_iter()
+                .collect();
+            let as_start = format!("{field}_start");
+            let as_end = format!("{field}_end");
+            target.field = as_end.clone();
+            target.field2 = Some(as_start.clone());
+            steps.push(Step::Stack {
+                field,
+                groupby,
+                offset,
+                as_start,
+                as_end,
+            });
+        }
+    }
+    Plan {
+        steps,
+        x,
+        y,
+        value_channel,
+    }
+}
+
+/// The channel along which bars extend, as Vega-Lite orients them: the one quantitative
+/// channel; with two, the aggregated one, else `mark.orient`, else y (vertical bars).
+fn value_channel(view: &View) -> Channel {
+    let quantitative = |d: &Option<PositionDef>| d.as_ref().is_some_and(|d| !d.ty.is_discrete());
+    let aggregated = |d: &Option<PositionDef>| d.as_ref().is_some_and(|d| d.aggregate.is_some());
+    match (quantitative(&view.x), quantitative(&view.y)) {
+        (true, false) => Channel::X,
+        (false, true) => Channel::Y,
+        _ if aggregated(&view.x) && !aggregated(&view.y) => Channel::X,
+        _ if aggregated(&view.y) && !aggregated(&view.x) => Channel::Y,
+        _ => view.mark_props.orient.unwrap_or(Channel::Y),
+    }
+}
+
+/// Which channel is stacked, if any, following Vega-Lite's `stack()` rules for the marks
+/// storychart has: bars stack by default on their one quantitative channel, unless the view
+/// is aggregated with nothing to stack by, or the channel says `stack: null`.
+fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)> {
+    if view.mark != MarkKind::Bar {
+        return None;
+    }
+    let def = match value {
+        Channel::X => view.x.as_ref()?,
+        Channel::Y => view.y.as_ref()?,
+    };
+    if def.ty.is_discrete() {
+        return None;
+    }
+    let offset = match def.stack {
+        Some(explicit) => explicit?,
+        None => StackOffset::Zero,
+    };
+    let aggregated = [&view.x, &view.y]
+        .into_iter()
+        .flatten()
+        .any(|d| d.aggregate.is_some());
+    // No colour/detail channels yet, so an aggregated view has nothing to stack by.
+    if aggregated {
+        return None;
+    }
+    Some((def.channel, offset))
+}
+
+fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Runs `plan` over `table`, returning the table the mark draws.
+pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
+    for (i, step) in plan.steps.iter().enumerate() {
+        table = match step {
+            Step::Aggregate { groupby, ops } => run_aggregate(&table, groupby, ops, i)?,
+            Step::Stack {
+                field,
+                groupby,
+                offset: StackOffset::Zero,
+                as_start,
+                as_end,
+            } => {
+                let values = table.require(&stacked_path(plan), field)?;
+                let keys = columns(&table, groupby)?;
+                let groups = group_by(&keys, table.num_rows());
+                let (start, end) = stack_zero(values, &groups);
+                table.push_column(as_start, Column::Number(start))?;
+                table.push_column(as_end, Column::Number(end))?;
+                table
+            }
+        };
+    }
+    Ok(table)
+}
+
+fn stacked_path(plan: &Plan) -> String {
+    [&plan.x, &plan.y]
+        .into_iter()
+        .flatten()
+        .find(|c| c.field2.is_some())
+        .map_or_else(|| "encoding".to_string(), |c| c.spec_path.clone())
+}
+
+fn columns<'t>(table: &'t Table, names: &[String]) -> Result<Vec<&'t Column>> {
+    names.iter().map(|n| table.require("encoding", n)).collect()
+}
+
+fn run_aggregate(
+    table: &Table,
+    groupby: &[String],
+    ops: &[(AggregateOp, Option<String>, String)],
+    _step: usize,
+) -> Result<Table> {
+    let keys = columns(table, groupby)?;
+    let groups = group_by(&keys, table.num_rows());
+    let mut out = Table::with_rows(groups.len());
+    for (name, key) in groupby.iter().zip(&keys) {
+        out.push_column(name, take(key, &groups.first_row))?;
+    }
+    for (op, field, as_name) in ops {
+        let input = match field {
+            Some(f) if *op != AggregateOp::Count => Some(table.require("encoding", f)?),
+            _ => None,
+        };
+        out.push_column(as_name, Column::Number(aggregate(input, &groups, *op)))?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::from_json_rows;
+    use crate::spec::{normalize, parse_spec};
+
+    fn run(spec: &str) -> (Plan, Table) {
+        let parsed = parse_spec(spec).unwrap();
+        let view = normalize(&parsed).unwrap();
+        let plan = plan(&view);
+        let crate::spec::DataSource::Inline(values) = &view.data else {
+            panic!("inline data expected")
+        };
+        let table = execute(&plan, from_json_rows(values, "inline").unwrap()).unwrap();
+        (plan, table)
+    }
+
+    #[test]
+    fn plain_bars_stack_from_zero_with_vega_lite_names() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"a": "A", "b": 28}, {"a": "A", "b": 12}, {"a": "B", "b": 55}]},
+                "mark": "bar", "encoding": {"x": {"field": "a", "type": "nominal"},
+                "y": {"field": "b", "type": "quantitative"}}}"#,
+        );
+        assert_eq!(plan.mark_fields(), vec!["a", "b_end", "b_start"]);
+        assert_eq!(t.column("b_start").unwrap().number(1), Some(28.0));
+        assert_eq!(t.column("b_end").unwrap().number(1), Some(40.0));
+    }
+
+    #[test]
+    fn aggregated_bars_group_by_the_other_channel_and_do_not_stack() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"g": "girls", "v": 50}, {"g": "boys", "v": 3}, {"g": "girls", "v": 1}]},
+                "mark": "bar", "encoding": {"y": {"field": "g"}, "x": {"aggregate": "sum", "field": "v"}}}"#,
+        );
+        assert_eq!(plan.mark_fields(), vec!["g", "sum_v"]);
+        assert_eq!(t.num_rows(), 2);
+        assert_eq!(t.column("sum_v").unwrap().number(0), Some(51.0));
+    }
+
+    #[test]
+    fn count_needs_no_field_and_stack_null_turns_stacking_off() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"g": "a"}, {"g": "a"}]}, "mark": "bar",
+                "encoding": {"x": {"field": "g"}, "y": {"aggregate": "count"}}}"#,
+        );
+        assert_eq!(plan.mark_fields(), vec!["__count", "g"]);
+        assert_eq!(t.column("__count").unwrap().number(0), Some(2.0));
+        let (plan, _) = run(r#"{"data": {"values": [{"g": "a", "v": 1}]}, "mark": "bar",
+                "encoding": {"x": {"field": "g"}, "y": {"field": "v", "type": "quantitative", "stack": null}}}"#);
+        assert_eq!(plan.mark_fields(), vec!["g", "v"]);
+    }
+}

@@ -1,0 +1,32 @@
+//! Stage 9: renderers. One [`Painter`] trait, many back ends.
+//!
+//! [`paint`] walks a [`Scene`] in order and hands each item to a painter. The SVG back end
+//! ([`svg`]) is native and portable; the Canvas 2D back end lives in `src/web/canvas.rs`
+//! because it needs the browser.
+
+pub mod svg;
+
+pub use svg::to_svg;
+
+use crate::scene::{Item, Rect, Rule, Scene, Text};
+
+/// A drawing back end.
+pub trait Painter {
+    /// Draws a rectangle.
+    fn rect(&mut self, rect: &Rect);
+    /// Draws a line.
+    fn rule(&mut self, rule: &Rule);
+    /// Draws a line of text.
+    fn text(&mut self, text: &Text);
+}
+
+/// Paints every item of `scene`, in order.
+pub fn paint(scene: &Scene, painter: &mut dyn Painter) {
+    for item in &scene.items {
+        match item {
+            Item::Rect(r) => painter.rect(r),
+            Item::Rule(r) => painter.rule(r),
+            Item::Text(t) => painter.text(t),
+        }
+    }
+}

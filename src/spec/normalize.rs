@@ -1,0 +1,546 @@
+//! Spec JSON text -> [`View`]: parse, expand shorthand, fill Vega-Lite's defaults, reject the rest.
+//!
+//! Stage: spec. Guarantees: a returned [`View`] is complete (no defaults left to decide later),
+//! and every part of the spec storychart does not implement is reported as an
+//! [`Error::unsupported`] naming its JSON path, never silently ignored when it would change the
+//! chart. Properties that only affect things storychart does not draw yet (descriptions,
+//! `$schema`, `config` keys it does not read) are ignored, as Vega-Lite ignores unknown keys.
+
+use serde_json::Value as Json;
+
+use super::types::{
+    AnyMark, AxisDef, ChannelDef, DataDef, MarkDef, PaddingDef, SizeDef, TitleDef, TitleText,
+    TopLevelSpec,
+};
+use super::view::{
+    AggregateOp, AxisSpec, Channel, DataSource, FieldType, MarkKind, MarkProps, PositionDef, Size,
+    SortOrder, StackOffset, TitleSpec, View,
+};
+use crate::error::{Error, Result};
+
+/// Vega-Lite's default mark colour (`config.mark.color`).
+pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
+
+/// Top-level properties that change what a chart is and that storychart does not support yet.
+const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
+    "layer",
+    "facet",
+    "hconcat",
+    "vconcat",
+    "concat",
+    "repeat",
+    "spec",
+    "projection",
+    "params",
+    "datasets",
+];
+
+/// Parses spec JSON text into the serde types, with errors that name the JSON path.
+pub fn parse_spec(text: &str) -> Result<TopLevelSpec> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec: TopLevelSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            Error::spec_json(inner.line(), inner.column(), &syntax_detail(&inner))
+        } else {
+            Error::spec_shape(&path, &shape_detail(&inner))
+        }
+    })?;
+    de.end()
+        .map_err(|e| Error::spec_json(e.line(), e.column(), "unexpected text after the spec"))?;
+    Ok(spec)
+}
+
+fn syntax_detail(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the place is reported separately.
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(cut) => text.get(..cut).unwrap_or(&text).to_string(),
+        None => text,
+    }
+}
+
+fn shape_detail(e: &serde_json::Error) -> String {
+    let text = syntax_detail(e);
+    if text.starts_with("data did not match any variant") {
+        "this value does not have a shape Vega-Lite allows here".to_string()
+    } else {
+        text
+    }
+}
+
+/// Normalizes a parsed spec into a [`View`].
+pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
+    for key in spec.other.keys() {
+        if UNSUPPORTED_TOP_LEVEL.contains(&key.as_str()) {
+            return Err(Error::unsupported(key, &format!("\"{key}\"")));
+        }
+    }
+    if let Some(first) = spec.transform.first() {
+        let name = first
+            .as_object()
+            .and_then(|o| o.keys().next().cloned())
+            .unwrap_or_default();
+        return Err(Error::unsupported(
+            "transform[0]",
+            &format!("the \"{name}\" transform"),
+        ));
+    }
+    let data = normalize_data(spec.data.as_ref())?;
+    let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
+    let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
+    let enc = &spec.encoding;
+    for key in enc.other.keys() {
+        return Err(Error::unsupported(
+            &format!("encoding.{key}"),
+            &format!("the \"{key}\" channel"),
+        ));
+    }
+    let x = enc
+        .x
+        .as_ref()
+        .map(|d| normalize_position(Channel::X, d))
+        .transpose()?;
+    let y = enc
+        .y
+        .as_ref()
+        .map(|d| normalize_position(Channel::Y, d))
+        .transpose()?;
+    Ok(View {
+        data,
+        mark,
+        mark_props,
+        x,
+        y,
+        title: spec.title.as_ref().map(normalize_title),
+        width: normalize_size("width", spec.width.as_ref())?,
+        height: normalize_size("height", spec.height.as_ref())?,
+        background: spec
+            .background
+            .clone()
+            .unwrap_or_else(|| "white".to_string()),
+        padding: normalize_padding(spec.padding.as_ref()),
+        description: spec.description.clone(),
+    })
+}
+
+fn normalize_data(data: Option<&DataDef>) -> Result<DataSource> {
+    let Some(data) = data else {
+        return Err(Error::spec_missing(
+            "data",
+            "\"data\" (inline \"values\" or a \"url\")",
+        ));
+    };
+    if let Some(values) = &data.values {
+        return Ok(DataSource::Inline(values.clone()));
+    }
+    if let Some(url) = &data.url {
+        let declared = data.format.as_ref().and_then(|f| f.kind.clone());
+        let format = declared.unwrap_or_else(|| format_from_url(url));
+        return Ok(DataSource::Url {
+            url: url.clone(),
+            format,
+        });
+    }
+    if data.name.is_some() {
+        return Err(Error::unsupported("data.name", "named data sources"));
+    }
+    Err(Error::spec_missing("data", "\"values\" or \"url\""))
+}
+
+/// The format type implied by a URL's extension, as Vega's loader infers it (`json` otherwise).
+fn format_from_url(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "tsv" | "dsv" => ext,
+        _ => "json".to_string(),
+    }
+}
+
+fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)> {
+    let (name, def) = match mark {
+        None => {
+            return Err(Error::spec_missing(
+                "mark",
+                "\"mark\" (for example \"bar\")",
+            ))
+        }
+        Some(AnyMark::Name(name)) => (name.as_str(), None),
+        Some(AnyMark::Def(def)) => (def.kind.as_str(), Some(def.clone())),
+    };
+    let kind = match name {
+        "bar" => MarkKind::Bar,
+        other => return Err(Error::unsupported("mark", &format!("the \"{other}\" mark"))),
+    };
+    Ok((kind, def))
+}
+
+fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<MarkProps> {
+    let mut fill = DEFAULT_MARK_COLOR.to_string();
+    let mut props = MarkProps {
+        fill: String::new(),
+        stroke: None,
+        opacity: 1.0,
+        corner_radius: 0.0,
+        orient: None,
+    };
+    if let Some(def) = def {
+        props.orient = match def.orient.as_deref() {
+            None => None,
+            Some("horizontal") => Some(Channel::X),
+            Some("vertical") => Some(Channel::Y),
+            Some(other) => {
+                return Err(Error::spec_shape(
+                    "mark.orient",
+                    &format!("unknown orient \"{other}\" (use horizontal or vertical)"),
+                ))
+            }
+        };
+        if let Some(c) = def.color.as_ref().or(def.fill.as_ref()) {
+            fill = c.clone();
+        }
+        if let Some(c) = &def.fill {
+            fill = c.clone();
+        }
+        props.stroke = def.stroke.clone();
+        props.opacity = def.opacity.unwrap_or(1.0).clamp(0.0, 1.0);
+        props.corner_radius = def.corner_radius.unwrap_or(0.0).max(0.0);
+    }
+    let enc = &spec.encoding;
+    for (name, channel) in [
+        ("color", &enc.color),
+        ("fill", &enc.fill),
+        ("stroke", &enc.stroke),
+        ("opacity", &enc.opacity),
+    ] {
+        let Some(channel) = channel else { continue };
+        let path = format!("encoding.{name}");
+        if channel.field.is_some() || channel.datum.is_some() {
+            return Err(Error::unsupported(&path, "a field on this channel"));
+        }
+        let Some(value) = &channel.value else {
+            return Err(Error::spec_missing(&path, "\"value\""));
+        };
+        match (name, value) {
+            ("opacity", Json::Number(n)) => {
+                props.opacity = n.as_f64().unwrap_or(1.0).clamp(0.0, 1.0)
+            }
+            ("stroke", Json::String(s)) => props.stroke = Some(s.clone()),
+            ("color" | "fill", Json::String(s)) => fill = s.clone(),
+            _ => {
+                return Err(Error::spec_shape(
+                    &format!("{path}.value"),
+                    "expected a colour string (or a number for opacity)",
+                ))
+            }
+        }
+    }
+    props.fill = fill;
+    Ok(props)
+}
+
+fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
+    let path = format!("encoding.{}", channel.name());
+    if def
+        .bin
+        .as_ref()
+        .is_some_and(|b| !matches!(b, Json::Bool(false) | Json::Null))
+    {
+        return Err(Error::unsupported(&format!("{path}.bin"), "binning"));
+    }
+    if def.time_unit.is_some() {
+        return Err(Error::unsupported(
+            &format!("{path}.timeUnit"),
+            "time units",
+        ));
+    }
+    if def.value.is_some() || def.datum.is_some() {
+        return Err(Error::unsupported(&path, "a constant position"));
+    }
+    let aggregate = match &def.aggregate {
+        None => None,
+        Some(name) => Some(AggregateOp::from_name(name).ok_or_else(|| {
+            Error::unsupported(
+                &format!("{path}.aggregate"),
+                &format!("the \"{name}\" aggregate"),
+            )
+        })?),
+    };
+    let field = def.field.clone();
+    if field.is_none() && aggregate != Some(AggregateOp::Count) {
+        return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
+    }
+    let ty = match def.kind.as_deref() {
+        None if aggregate.is_some() => FieldType::Quantitative,
+        None => FieldType::Nominal,
+        Some("quantitative") => FieldType::Quantitative,
+        Some("ordinal") => FieldType::Ordinal,
+        Some("nominal") => FieldType::Nominal,
+        Some("temporal") => {
+            return Err(Error::unsupported(
+                &format!("{path}.type"),
+                "the temporal type",
+            ))
+        }
+        Some(other) => {
+            return Err(Error::spec_shape(
+                &format!("{path}.type"),
+                &format!(
+                    "unknown type \"{other}\" (use quantitative, ordinal, nominal or temporal)"
+                ),
+            ))
+        }
+    };
+    let stack = match &def.stack {
+        None => None,
+        Some(None) | Some(Some(Json::Bool(false))) => Some(None),
+        Some(Some(Json::Bool(true))) => Some(Some(StackOffset::Zero)),
+        Some(Some(Json::String(s))) if s == "zero" => Some(Some(StackOffset::Zero)),
+        Some(Some(other)) => {
+            return Err(Error::unsupported(
+                &format!("{path}.stack"),
+                &format!("the stack offset {other}"),
+            ))
+        }
+    };
+    let scale = def.scale.clone().flatten().unwrap_or_default();
+    if let Some(kind) = scale
+        .kind
+        .as_deref()
+        .filter(|k| *k != "linear" && *k != "band")
+    {
+        return Err(Error::unsupported(
+            &format!("{path}.scale.type"),
+            &format!("the \"{kind}\" scale"),
+        ));
+    }
+    let default_title = default_title(field.as_deref(), aggregate);
+    let title = match &def.title {
+        None => vec![default_title],
+        Some(None) => Vec::new(),
+        Some(Some(t)) => title_lines(t),
+    };
+    let sort = normalize_sort(&format!("{path}.sort"), def.sort.as_ref())?;
+    Ok(PositionDef {
+        channel,
+        field,
+        ty,
+        aggregate,
+        stack,
+        sort,
+        zero: scale.zero.unwrap_or(true),
+        axis: normalize_axis(&path, def.axis.as_ref(), title)?,
+    })
+}
+
+fn normalize_sort(path: &str, sort: Option<&Json>) -> Result<SortOrder> {
+    Ok(match sort {
+        None => SortOrder::Ascending,
+        Some(Json::Null) => SortOrder::Data,
+        Some(Json::String(s)) => match s.as_str() {
+            "ascending" => SortOrder::Ascending,
+            "descending" => SortOrder::Descending,
+            "x" | "y" | "-x" | "-y" => SortOrder::ByChannel {
+                channel: if s.ends_with('x') {
+                    Channel::X
+                } else {
+                    Channel::Y
+                },
+                descending: s.starts_with('-'),
+            },
+            other => return Err(Error::unsupported(path, &format!("sorting by \"{other}\""))),
+        },
+        Some(Json::Array(values)) => SortOrder::Custom(
+            values
+                .iter()
+                .map(|v| match v {
+                    Json::String(s) => crate::data::Value::Str(s.clone()),
+                    Json::Number(n) => n
+                        .as_f64()
+                        .map_or(crate::data::Value::Null, crate::data::Value::Number),
+                    Json::Bool(b) => crate::data::Value::Bool(*b),
+                    _ => crate::data::Value::Null,
+                })
+                .collect(),
+        ),
+        Some(_) => return Err(Error::unsupported(path, "this form of sort")),
+    })
+}
+
+/// Vega-Lite's default title of a field definition (its `verbalTitleFormatter`).
+fn default_title(field: Option<&str>, aggregate: Option<AggregateOp>) -> String {
+    match (aggregate, field) {
+        (Some(AggregateOp::Count), _) => "Count of Records".to_string(),
+        (Some(op), Some(f)) => format!("{} of {f}", title_case(op.name())),
+        (_, Some(f)) => f.to_string(),
+        (_, None) => String::new(),
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn title_lines(t: &TitleText) -> Vec<String> {
+    match t {
+        TitleText::Line(s) => vec![s.clone()],
+        TitleText::Lines(v) => v.clone(),
+        TitleText::None(()) => Vec::new(),
+    }
+}
+
+fn normalize_axis(
+    path: &str,
+    axis: Option<&Option<AxisDef>>,
+    title: Vec<String>,
+) -> Result<AxisSpec> {
+    let mut spec = AxisSpec {
+        visible: true,
+        title,
+        label_angle: None,
+        format: None,
+        grid: None,
+        tick_count: None,
+        labels: true,
+        ticks: true,
+        domain: true,
+    };
+    match axis {
+        None => {}
+        Some(None) => spec.visible = false,
+        Some(Some(def)) => {
+            match &def.title {
+                None => {}
+                Some(None) => spec.title = Vec::new(),
+                Some(Some(t)) => spec.title = title_lines(t),
+            }
+            spec.label_angle = def.label_angle;
+            if let Some(f) = &def.format {
+                crate::scale::FormatSpec::parse(f)
+                    .map_err(|e| Error::spec_shape(&format!("{path}.axis.format"), &e))?;
+            }
+            spec.format = def.format.clone();
+            spec.grid = def.grid;
+            spec.tick_count = def.tick_count;
+            spec.labels = def.labels.unwrap_or(true);
+            spec.ticks = def.ticks.unwrap_or(true);
+            spec.domain = def.domain.unwrap_or(true);
+        }
+    }
+    Ok(spec)
+}
+
+fn normalize_title(title: &TitleDef) -> TitleSpec {
+    match title {
+        TitleDef::Text(t) => TitleSpec {
+            text: title_lines(t),
+            subtitle: Vec::new(),
+        },
+        TitleDef::Params(p) => TitleSpec {
+            text: title_lines(&p.text),
+            subtitle: p.subtitle.as_ref().map(title_lines).unwrap_or_default(),
+        },
+    }
+}
+
+fn normalize_size(name: &str, size: Option<&SizeDef>) -> Result<Size> {
+    Ok(match size {
+        None => Size::Step(20.0),
+        Some(SizeDef::Pixels(px)) if px.is_finite() && *px >= 0.0 => Size::Pixels(*px),
+        Some(SizeDef::Step { step }) if step.is_finite() && *step > 0.0 => Size::Step(*step),
+        Some(SizeDef::Keyword(k)) if k == "container" => Size::Container,
+        Some(_) => {
+            return Err(Error::spec_shape(
+                name,
+                "expected a non-negative number of pixels, \"container\" or {\"step\": n}",
+            ))
+        }
+    })
+}
+
+fn normalize_padding(padding: Option<&PaddingDef>) -> [f64; 4] {
+    let clean = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
+    match padding {
+        None => [5.0; 4],
+        Some(PaddingDef::All(p)) => [clean(*p); 4],
+        Some(PaddingDef::Sides {
+            left,
+            top,
+            right,
+            bottom,
+        }) => [clean(*left), clean(*top), clean(*right), clean(*bottom)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(text: &str) -> Result<View> {
+        normalize(&parse_spec(text)?)
+    }
+
+    const BAR: &str = r#"{"data": {"values": [{"a": "A", "b": 1}]}, "mark": "bar",
+        "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"aggregate": "sum", "field": "b"}}}"#;
+
+    #[test]
+    fn fills_types_and_titles_with_vega_lite_defaults() {
+        let v = view(BAR).unwrap();
+        let y = v.y.unwrap();
+        assert_eq!(y.ty, FieldType::Quantitative);
+        assert_eq!(y.axis.title, vec!["Sum of b".to_string()]);
+        assert_eq!(v.x.unwrap().axis.title, vec!["a".to_string()]);
+        assert_eq!(v.mark_props.fill, DEFAULT_MARK_COLOR);
+        assert_eq!(v.width, Size::Step(20.0));
+        assert_eq!(v.padding, [5.0; 4]);
+    }
+
+    #[test]
+    fn syntax_errors_give_line_and_column() {
+        let e = view("{\n  \"mark\": \"bar\",,\n}").unwrap_err();
+        assert_eq!(e.place(), "spec line 2, column 17");
+    }
+
+    #[test]
+    fn shape_errors_give_the_json_path() {
+        let e = view(r#"{"mark": "bar", "encoding": {"x": {"field": 3}}}"#).unwrap_err();
+        assert_eq!(e.place(), "encoding.x.field");
+    }
+
+    #[test]
+    fn unsupported_parts_are_named() {
+        let e = view(r#"{"data": {"values": []}, "mark": "line"}"#).unwrap_err();
+        assert_eq!(e.to_string(), "mark: the \"line\" mark is not supported by storychart; see the supported subset in README.md");
+        let e = view(r#"{"data": {"values": []}, "mark": "bar", "facet": {}}"#).unwrap_err();
+        assert_eq!(e.place(), "facet");
+        let e =
+            view(r#"{"data": {"values": []}, "mark": "bar", "transform": [{"filter": "true"}]}"#)
+                .unwrap_err();
+        assert_eq!(e.place(), "transform[0]");
+        let e = view(r#"{"data": {"values": []}, "mark": "bar", "encoding": {"y": {"field": "b", "aggregate": "median"}}}"#)
+            .unwrap_err();
+        assert_eq!(e.place(), "encoding.y.aggregate");
+    }
+
+    #[test]
+    fn axis_null_hides_and_titles_override() {
+        let v = view(r#"{"data": {"values": []}, "mark": "bar", "encoding": {
+            "x": {"field": "a", "axis": null},
+            "y": {"field": "b", "type": "quantitative", "title": "B", "axis": {"title": ["Line 1", "Line 2"]}}}}"#)
+            .unwrap();
+        assert!(!v.x.unwrap().axis.visible);
+        assert_eq!(v.y.unwrap().axis.title, vec!["Line 1", "Line 2"]);
+    }
+
+    #[test]
+    fn url_format_follows_the_extension() {
+        assert_eq!(format_from_url("data/cars.json"), "json");
+        assert_eq!(format_from_url("data/weather.csv?x=1"), "csv");
+    }
+}

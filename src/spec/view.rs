@@ -1,0 +1,256 @@
+//! The normalized view: what the rest of the pipeline reads.
+//!
+//! Stage: spec (output). Every default Vega-Lite fills in is already filled in here: field
+//! types, axis titles, mark properties, sizes. Later stages never look at the raw JSON.
+
+/// A measurement or category type of a field (`encoding.*.type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    /// Numbers on a continuous scale.
+    Quantitative,
+    /// Ordered categories.
+    Ordinal,
+    /// Unordered categories.
+    Nominal,
+    /// Dates and times.
+    Temporal,
+}
+
+impl FieldType {
+    /// Whether the field is drawn on a discrete (band/point/ordinal) scale.
+    pub fn is_discrete(self) -> bool {
+        matches!(self, FieldType::Ordinal | FieldType::Nominal)
+    }
+}
+
+/// An aggregate operation (`encoding.*.aggregate`, `aggregate` transform).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggregateOp {
+    /// Number of rows.
+    Count,
+    /// Sum of valid values.
+    Sum,
+    /// Arithmetic mean of valid values.
+    Mean,
+    /// The same as `Mean`, spelled `average` (Vega-Lite keeps the spelling in field names).
+    Average,
+    /// Smallest valid value.
+    Min,
+    /// Largest valid value.
+    Max,
+}
+
+impl AggregateOp {
+    /// Parses a Vega-Lite op name; `None` for ops storychart does not implement.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count" => AggregateOp::Count,
+            "sum" => AggregateOp::Sum,
+            "mean" => AggregateOp::Mean,
+            "average" => AggregateOp::Average,
+            "min" => AggregateOp::Min,
+            "max" => AggregateOp::Max,
+            _ => return None,
+        })
+    }
+
+    /// The op's name as Vega-Lite spells it in derived field names (`sum_people`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregateOp::Count => "count",
+            AggregateOp::Sum => "sum",
+            AggregateOp::Mean => "mean",
+            AggregateOp::Average => "average",
+            AggregateOp::Min => "min",
+            AggregateOp::Max => "max",
+        }
+    }
+
+    /// Whether stacking values of this op is meaningful (Vega-Lite's `SUM_OPS`).
+    pub fn is_summative(self) -> bool {
+        matches!(self, AggregateOp::Count | AggregateOp::Sum)
+    }
+}
+
+/// The mark types storychart draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// Bars: rectangles from a baseline.
+    Bar,
+}
+
+impl MarkKind {
+    /// The Vega scenegraph type of this mark (`rect` for bars).
+    pub fn vega_type(self) -> &'static str {
+        match self {
+            MarkKind::Bar => "rect",
+        }
+    }
+}
+
+/// Mark properties with Vega-Lite's defaults applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkProps {
+    /// Fill colour of the mark.
+    pub fill: String,
+    /// Stroke colour, if any.
+    pub stroke: Option<String>,
+    /// Opacity in 0..=1.
+    pub opacity: f64,
+    /// Corner radius in pixels.
+    pub corner_radius: f64,
+    /// `mark.orient`: the channel bars extend along (`horizontal` is x), if set.
+    pub orient: Option<Channel>,
+}
+
+/// How stacked values are offset (`stack`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackOffset {
+    /// Stack from a zero baseline.
+    Zero,
+}
+
+/// How a discrete channel orders its categories (`encoding.*.sort`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortOrder {
+    /// Ascending by value (the default).
+    Ascending,
+    /// Descending by value.
+    Descending,
+    /// In the order of first appearance in the data (`sort: null`).
+    Data,
+    /// These values first, in this order; the rest after them in ascending order.
+    Custom(Vec<crate::data::Value>),
+    /// By the value of another position channel (`"x"`, `"-y"`), summed per category.
+    ByChannel {
+        /// The channel sorted by.
+        channel: Channel,
+        /// Largest first.
+        descending: bool,
+    },
+}
+
+/// A position channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Channel {
+    /// Horizontal position.
+    X,
+    /// Vertical position.
+    #[default]
+    Y,
+}
+
+impl Channel {
+    /// The channel's name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::X => "x",
+            Channel::Y => "y",
+        }
+    }
+}
+
+/// An axis with defaults applied, or hidden.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AxisSpec {
+    /// Whether the axis is drawn at all (`axis: null` hides it).
+    pub visible: bool,
+    /// The title lines (empty for none).
+    pub title: Vec<String>,
+    /// Label rotation in degrees, if set.
+    pub label_angle: Option<f64>,
+    /// d3-format specifier for labels.
+    pub format: Option<String>,
+    /// Grid lines.
+    pub grid: Option<bool>,
+    /// Desired tick count.
+    pub tick_count: Option<f64>,
+    /// Draw labels.
+    pub labels: bool,
+    /// Draw ticks.
+    pub ticks: bool,
+    /// Draw the domain line.
+    pub domain: bool,
+}
+
+/// A field-based position encoding (`x` or `y`) after normalization.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionDef {
+    /// The channel.
+    pub channel: Channel,
+    /// The source field (`None` for `count`).
+    pub field: Option<String>,
+    /// The field type (defaults filled in).
+    pub ty: FieldType,
+    /// The aggregate op, if any.
+    pub aggregate: Option<AggregateOp>,
+    /// Explicit `stack`: `Some(None)` means `stack: null/false`.
+    pub stack: Option<Option<StackOffset>>,
+    /// Category order, for discrete fields.
+    pub sort: SortOrder,
+    /// Whether a quantitative scale includes zero.
+    pub zero: bool,
+    /// The axis.
+    pub axis: AxisSpec,
+}
+
+/// Where the data comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataSource {
+    /// `data.values`.
+    Inline(serde_json::Value),
+    /// `data.url` with its format type (`json`, `csv`, `tsv`).
+    Url {
+        /// The URL as written in the spec.
+        url: String,
+        /// The format type, from `format.type` or the URL's extension.
+        format: String,
+    },
+}
+
+/// A width or height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Size {
+    /// A fixed number of pixels for the plot area.
+    Pixels(f64),
+    /// Pixels per band of a discrete scale.
+    Step(f64),
+    /// The width of the container (given by the host at render time).
+    Container,
+}
+
+/// A chart title and subtitle.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TitleSpec {
+    /// Title lines.
+    pub text: Vec<String>,
+    /// Subtitle lines.
+    pub subtitle: Vec<String>,
+}
+
+/// One normalized view: a single mark with its encodings and data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The data source.
+    pub data: DataSource,
+    /// The mark type.
+    pub mark: MarkKind,
+    /// Mark properties.
+    pub mark_props: MarkProps,
+    /// The x encoding, if any.
+    pub x: Option<PositionDef>,
+    /// The y encoding, if any.
+    pub y: Option<PositionDef>,
+    /// The title, if any.
+    pub title: Option<TitleSpec>,
+    /// Plot width.
+    pub width: Size,
+    /// Plot height.
+    pub height: Size,
+    /// Background colour.
+    pub background: String,
+    /// Padding: left, top, right, bottom.
+    pub padding: [f64; 4],
+    /// Accessible description.
+    pub description: Option<String>,
+}

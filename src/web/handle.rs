@@ -1,0 +1,127 @@
+//! `StoryChart`: the handle `www/story-chart.js` holds for one chart.
+//!
+//! Stage: all (browser entry point). Owns the [`Chart`] and its last [`Scene`]; drawing and
+//! read-back (mark data, mark rectangles for tests and hit testing) go through it.
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use crate::render::paint;
+use crate::scene::dump::dump;
+use crate::{marks_json, Chart, Scene, SceneOptions};
+
+fn js_error(e: &crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// One chart in the page.
+#[wasm_bindgen]
+pub struct StoryChart {
+    chart: Chart,
+    scene: Option<Scene>,
+}
+
+#[wasm_bindgen]
+impl StoryChart {
+    /// Parses and plans a Vega-Lite spec (JSON text); computes inline data at once.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: &str) -> Result<StoryChart, JsError> {
+        let chart = Chart::from_spec(spec).map_err(|e| js_error(&e))?;
+        Ok(StoryChart { chart, scene: None })
+    }
+
+    /// The URL of the data still to load (`undefined` when none).
+    #[wasm_bindgen(js_name = pendingUrl)]
+    pub fn pending_url(&self) -> Option<String> {
+        self.chart.pending_url().map(|(url, _)| url.to_string())
+    }
+
+    /// Hands over the text fetched from `pendingUrl()`.
+    pub fn load(&mut self, text: &str) -> Result<(), JsError> {
+        self.chart.load(text).map_err(|e| js_error(&e))?;
+        self.scene = None;
+        Ok(())
+    }
+
+    /// Lays the chart out for a container `width` (CSS pixels) and draws it on `canvas` at
+    /// `dpr` device pixels per CSS pixel. Sets the canvas's backing size; the caller sets its
+    /// CSS size from `width()` and `height()`.
+    pub fn render(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        width: f64,
+        dpr: f64,
+    ) -> Result<(), JsError> {
+        let ctx = context_2d(canvas)?;
+        let options = SceneOptions {
+            container_width: (width > 0.0).then_some(width),
+            container_height: None,
+        };
+        let scene = self
+            .chart
+            .scene(&options, &CanvasMeasure::new(&ctx))
+            .map_err(|e| js_error(&e))?;
+        let dpr = if dpr.is_finite() && dpr > 0.0 {
+            dpr
+        } else {
+            1.0
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        {
+            canvas.set_width((scene.width * dpr).round().max(1.0) as u32);
+            canvas.set_height((scene.height * dpr).round().max(1.0) as u32);
+        }
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+            .map_err(|_| JsError::new("canvas: setTransform failed"))?;
+        paint(&scene, &mut CanvasPainter::new(&ctx));
+        self.scene = Some(scene);
+        Ok(())
+    }
+
+    /// Width of the last drawn chart in CSS pixels.
+    pub fn width(&self) -> f64 {
+        self.scene.as_ref().map_or(0.0, |s| s.width)
+    }
+
+    /// Height of the last drawn chart in CSS pixels.
+    pub fn height(&self) -> f64 {
+        self.scene.as_ref().map_or(0.0, |s| s.height)
+    }
+
+    /// The mark data as JSON text, in the CLI's `data` format.
+    #[wasm_bindgen(js_name = markData)]
+    pub fn mark_data(&self) -> Result<String, JsError> {
+        let marks = self.chart.mark_data().map_err(|e| js_error(&e))?;
+        Ok(marks_json(None, &marks))
+    }
+
+    /// The last drawn mark rectangles as a flat array `[x, y, width, height, ...]` in CSS
+    /// pixels, in paint order.
+    #[wasm_bindgen(js_name = markRects)]
+    pub fn mark_rects(&self) -> Vec<f64> {
+        let Some(scene) = &self.scene else {
+            return Vec::new();
+        };
+        scene
+            .mark_rects(0)
+            .flat_map(|r| [r.x, r.y, r.width, r.height])
+            .collect()
+    }
+
+    /// The last scene as text (the golden-test dump), for debugging.
+    #[wasm_bindgen(js_name = sceneText)]
+    pub fn scene_text(&self) -> String {
+        self.scene.as_ref().map(dump).unwrap_or_default()
+    }
+
+    /// A short text alternative: the spec's description, else its title.
+    pub fn description(&self) -> String {
+        let view = self.chart.view();
+        match (&view.description, &view.title) {
+            (Some(d), _) => d.clone(),
+            (None, Some(t)) => t.text.join(" "),
+            (None, None) => String::new(),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// The story page end to end, in real Chromium: the chart draws from WASM, its pixels are where
+// the scene says, its data are the published figures, and the console stays clean.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, open, waitForChart, canvasPixels } from './helpers.mjs';
+
+const CHART = 'story-chart#victims-by-group';
+const BAR = [0xb5, 0x44, 0x2c, 255];
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the story page draws the victims chart with no console errors', async () => {
+  const { page, errors, context } = await open(browser, 'index.html');
+  await waitForChart(page, CHART);
+  const rects = await page.$eval(CHART, (el) => el.markRects());
+  assert.equal(rects.length, 4);
+  const centres = rects.map((r) => [r.x + r.width / 2, r.y + r.height / 2]);
+  for (const px of await canvasPixels(page, CHART, centres)) assert.deepEqual(px, BAR);
+  // Between the first two bars (band padding) the background shows.
+  const gap = [rects[0].x + 2, (rects[0].y + rects[0].height + rects[1].y) / 2];
+  const [bg] = await canvasPixels(page, CHART, [gap]);
+  assert.ok(bg[0] > 240 && bg[1] > 240 && bg[2] > 240, `gap pixel ${bg}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('markData() gives the published figures in the CLI format', async () => {
+  const { page, context } = await open(browser, 'index.html');
+  await waitForChart(page, CHART);
+  const data = await page.$eval(CHART, (el) => el.markData());
+  assert.equal(data.marks.length, 1);
+  assert.deepEqual(data.marks[0].fields, ['group', 'sum_share']);
+  const shares = Object.fromEntries(data.marks[0].rows.map((r) => [r.group, r.sum_share]));
+  assert.deepEqual(shares, { Girls: 50, Women: 44, Boys: 3, Men: 3 });
+  await context.close();
+});
+
+test('hi-DPI screens get a backing store at twice the CSS size', async () => {
+  const { page, context } = await open(browser, 'index.html', { deviceScaleFactor: 2 });
+  await waitForChart(page, CHART);
+  const size = await page.$eval(CHART, (el) => {
+    const r = el.canvas.getBoundingClientRect();
+    return { w: el.canvas.width, h: el.canvas.height, cssW: r.width, cssH: r.height };
+  });
+  assert.equal(size.w, Math.round(size.cssW * 2));
+  assert.equal(size.h, Math.round(size.cssH * 2));
+  const rects = await page.$eval(CHART, (el) => el.markRects());
+  const [px] = await canvasPixels(page, CHART, [[rects[3].x + rects[3].width / 2, rects[3].y + rects[3].height / 2]]);
+  assert.deepEqual(px, BAR);
+  await context.close();
+});
+
+test('the chart follows the width of its container', async () => {
+  const { page, context } = await open(browser, 'index.html', { viewport: { width: 360, height: 800 } });
+  await waitForChart(page, CHART);
+  const narrow = await page.$eval(CHART, (el) => [el.clientWidth, el.canvas.getBoundingClientRect().width]);
+  assert.ok(narrow[1] <= narrow[0], `canvas ${narrow[1]}px overflows its ${narrow[0]}px container`);
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    return Math.abs(el.canvas.getBoundingClientRect().width - el.clientWidth) < 1;
+  }, CHART);
+  await context.close();
+});

@@ -1,0 +1,126 @@
+// <story-chart>: a Vega-Lite chart computed and drawn by storychart (Rust/WebAssembly).
+//
+//   <story-chart src="specs/chart.vl.json"></story-chart>
+//   <story-chart><script type="application/json">{ ...spec... }</script></story-chart>
+//
+// The WASM module is loaded once per page, however many charts there are. The element draws
+// on a <canvas> at devicePixelRatio, redraws when its width changes (for "width": "container"),
+// and exposes markData() (the CLI's `storychart data` JSON) and markRects() for tests.
+// Events: "render" after each draw, "error" (detail: message) when the chart cannot be drawn.
+import init, { StoryChart } from './pkg/storychart.js';
+
+let wasmReady = null;
+/** Loads and instantiates the WASM module once per page. */
+export function loadStorychart() {
+  wasmReady ??= init({ module_or_path: new URL('./pkg/storychart_bg.wasm', import.meta.url) });
+  return wasmReady;
+}
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+export class StoryChartElement extends HTMLElement {
+  #chart = null;
+  #canvas = null;
+  #width = 0;
+  #observer = null;
+  #frame = 0;
+
+  connectedCallback() {
+    if (this.#canvas) return;
+    this.#canvas = document.createElement('canvas');
+    this.#canvas.setAttribute('role', 'img');
+    this.#canvas.style.display = 'block';
+    this.appendChild(this.#canvas);
+    this.#start().catch((e) => this.#fail(e));
+  }
+
+  disconnectedCallback() {
+    this.#observer?.disconnect();
+    this.#observer = null;
+    cancelAnimationFrame(this.#frame);
+    this.#chart?.free();
+    this.#chart = null;
+    this.#canvas?.remove();
+    this.#canvas = null;
+  }
+
+  async #specText() {
+    const src = this.getAttribute('src');
+    if (src) return fetchText(new URL(src, document.baseURI));
+    const inline = this.querySelector('script[type="application/json"]');
+    if (!inline) throw new Error('no spec: give a src attribute or a <script type="application/json"> child');
+    return inline.textContent;
+  }
+
+  async #start() {
+    this.dataset.state = 'loading';
+    const [text] = await Promise.all([this.#specText(), loadStorychart()]);
+    const chart = new StoryChart(text);
+    const src = this.getAttribute('src');
+    const base = src ? new URL(src, document.baseURI) : new URL(document.baseURI);
+    for (let url = chart.pendingUrl(); url; url = chart.pendingUrl()) {
+      chart.load(await fetchText(new URL(url, base)));
+    }
+    this.#chart = chart;
+    this.#canvas.setAttribute('aria-label', chart.description() || 'chart');
+    this.#draw();
+    this.#observer = new ResizeObserver(() => {
+      // Only a width change relayouts; our own height change must not loop.
+      if (this.clientWidth !== this.#width) this.#schedule();
+    });
+    this.#observer.observe(this);
+  }
+
+  #schedule() {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = requestAnimationFrame(() => this.#draw());
+  }
+
+  #draw() {
+    if (!this.#chart) return;
+    this.#width = this.clientWidth;
+    this.#chart.render(this.#canvas, this.#width, window.devicePixelRatio || 1);
+    this.#canvas.style.width = `${this.#chart.width()}px`;
+    this.#canvas.style.height = `${this.#chart.height()}px`;
+    this.dataset.state = 'ready';
+    this.dispatchEvent(new CustomEvent('render'));
+  }
+
+  #fail(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    this.dataset.state = 'error';
+    const box = document.createElement('p');
+    box.className = 'story-chart-error';
+    box.setAttribute('role', 'alert');
+    box.textContent = `This chart could not be drawn: ${message}`;
+    this.#canvas?.replaceWith(box);
+    this.dispatchEvent(new CustomEvent('error', { detail: message }));
+  }
+
+  /** The data of every mark, as `storychart data` prints it ({spec, marks}). */
+  markData() {
+    if (!this.#chart) throw new Error('chart not ready');
+    return JSON.parse(this.#chart.markData());
+  }
+
+  /** The drawn mark rectangles [{x, y, width, height}] in CSS pixels, relative to the canvas. */
+  markRects() {
+    const flat = this.#chart ? this.#chart.markRects() : [];
+    const out = [];
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      out.push({ x: flat[i], y: flat[i + 1], width: flat[i + 2], height: flat[i + 3] });
+    }
+    return out;
+  }
+
+  /** The canvas the chart is drawn on. */
+  get canvas() {
+    return this.#canvas;
+  }
+}
+
+if (!customElements.get('story-chart')) customElements.define('story-chart', StoryChartElement);
