@@ -91,7 +91,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
     let enc = &spec.encoding;
-    for key in enc.other.keys() {
+    if let Some(key) = enc.other.keys().next() {
         return Err(Error::unsupported(
             &format!("encoding.{key}"),
             &format!("the \"{key}\" channel"),
