@@ -382,7 +382,7 @@ fn default_title(field: Option<&str>, aggregate: Option<AggregateOp>) -> String 
 fn title_case(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
 }
