@@ -90,6 +90,11 @@ impl Chart {
     pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
         let table = self.table()?;
         let view = &self.view;
+        let usable = |v: Option<f64>| v.filter(|v| v.is_finite() && *v > 0.0);
+        let options = &SceneOptions {
+            container_width: usable(options.container_width),
+            container_height: usable(options.container_height),
+        };
         let (px, py) = (self.plan.x.as_ref(), self.plan.y.as_ref());
         let x = resolve(view.x.as_ref(), px, table, py)?;
         let y = resolve(view.y.as_ref(), py, table, px)?;
@@ -115,20 +120,21 @@ impl Chart {
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
 
-        let width = match view.width {
+        let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
                 (container - pl - pr - left).max(0.0)
             }
             other => plot_size(other, x.as_ref().map(|c| &c.domain), None),
         };
-        let x_scale = x.as_ref().map(|c| c.domain.clone().scale([0.0, width]));
-        let x_axis = match (&x, &x_scale) {
-            (Some(c), Some(s)) => {
-                Some(Axis::new(&c.def.axis, Orient::Bottom, s, width, measure).with_cross(height))
-            }
-            _ => None,
-        };
+        let (mut x_scale, mut x_axis) = x_guides(x.as_ref(), width, height, measure);
+        let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
+        if view.width == Size::Container && right > 0.0 {
+            // Narrow the plot so the last label fits inside the container.
+            width = (width - right).max(0.0);
+            (x_scale, x_axis) = x_guides(x.as_ref(), width, height, measure);
+            right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
+        }
         let y_axis = y_axis.map(|a| a.with_cross(width));
         let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
         let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
@@ -138,8 +144,10 @@ impl Chart {
         let origin = ((pl + left).ceil(), (pt + top).ceil());
         let mut items = Vec::new();
         let total_w = match view.width {
-            Size::Container => options.container_width.unwrap_or(pl + left + width + pr),
-            _ => pl + left + width + pr,
+            Size::Container => options
+                .container_width
+                .unwrap_or(pl + left + width + right + pr),
+            _ => pl + left + width + right + pr,
         };
         let total_h = pt + top + height + bottom + pb;
         if let Some(bg) = Color::parse(&view.background) {
@@ -222,6 +230,21 @@ fn channel<'a>(
         fields: r?.fields,
         scale: scale?,
     })
+}
+
+/// The x scale and axis for a plot `width` wide and `height` high.
+fn x_guides(
+    x: Option<&Resolved<'_>>,
+    width: f64,
+    height: f64,
+    measure: &dyn TextMeasure,
+) -> (Option<PositionScale>, Option<Axis>) {
+    let Some(x) = x else {
+        return (None, None);
+    };
+    let scale = x.domain.clone().scale([0.0, width]);
+    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    (Some(scale), Some(axis))
 }
 
 /// The plot size along one dimension.

@@ -40,6 +40,8 @@ pub struct Axis {
     orient: Orient,
     /// Tick positions along the axis (pixels from the plot edge) with their labels.
     ticks: Vec<(f64, String)>,
+    /// The measured width of each label.
+    widths: Vec<f64>,
     grid: bool,
     label_angle: f64,
     label_extent: f64,
@@ -69,10 +71,11 @@ impl Axis {
             Orient::Bottom if discrete => -90.0,
             _ => 0.0,
         });
-        let widest = ticks
+        let widths: Vec<f64> = ticks
             .iter()
             .map(|(_, t)| measure.width(t, LABEL_SIZE, false))
-            .fold(0.0, f64::max);
+            .collect();
+        let widest = widths.iter().copied().fold(0.0, f64::max);
         let rotated = label_angle.rem_euclid(180.0) != 0.0;
         let label_extent = match (orient, rotated) {
             (Orient::Bottom, false) | (Orient::Left, true) => LABEL_SIZE,
@@ -81,6 +84,7 @@ impl Axis {
         Axis {
             orient,
             ticks,
+            widths,
             grid: spec.grid.unwrap_or(!discrete),
             label_angle,
             label_extent: if spec.labels { label_extent } else { 0.0 },
@@ -121,6 +125,20 @@ impl Axis {
         };
         let ticks = if self.spec.ticks { TICK_SIZE } else { 0.0 };
         title.max(ticks + LABEL_PADDING + self.label_extent)
+    }
+
+    /// How far labels reach past the end of a bottom axis (the last label centred on the
+    /// last tick), so layout can keep them inside the chart.
+    pub fn overhang_end(&self) -> f64 {
+        let rotated = self.label_angle.rem_euclid(180.0) != 0.0;
+        if !self.spec.visible || !self.spec.labels || rotated || self.orient != Orient::Bottom {
+            return 0.0;
+        }
+        self.ticks
+            .iter()
+            .zip(&self.widths)
+            .map(|((p, _), w)| p + w / 2.0 - self.length)
+            .fold(0.0, f64::max)
     }
 
     /// Grid lines, to paint behind the marks. Relative to the plot's top-left corner.
