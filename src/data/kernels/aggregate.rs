@@ -7,14 +7,62 @@
 
 use crate::data::kernels::Groups;
 use crate::data::{Column, NumberColumn};
-use crate::spec::AggregateOp;
+
+/// An aggregate operation (Vega's `aggregate` ops; `encoding.*.aggregate` in Vega-Lite).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggregateOp {
+    /// Number of rows.
+    Count,
+    /// Sum of valid values.
+    Sum,
+    /// Arithmetic mean of valid values.
+    Mean,
+    /// The same as `Mean`, spelled `average` (Vega-Lite keeps the spelling in field names).
+    Average,
+    /// Smallest valid value.
+    Min,
+    /// Largest valid value.
+    Max,
+}
+
+impl AggregateOp {
+    /// Parses a Vega-Lite op name; `None` for ops storychart does not implement.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count" => AggregateOp::Count,
+            "sum" => AggregateOp::Sum,
+            "mean" => AggregateOp::Mean,
+            "average" => AggregateOp::Average,
+            "min" => AggregateOp::Min,
+            "max" => AggregateOp::Max,
+            _ => return None,
+        })
+    }
+
+    /// The op's name as Vega-Lite spells it in derived field names (`sum_people`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregateOp::Count => "count",
+            AggregateOp::Sum => "sum",
+            AggregateOp::Mean => "mean",
+            AggregateOp::Average => "average",
+            AggregateOp::Min => "min",
+            AggregateOp::Max => "max",
+        }
+    }
+
+    /// Whether stacking values of this op is meaningful (Vega-Lite's `SUM_OPS`).
+    pub fn is_summative(self) -> bool {
+        matches!(self, AggregateOp::Count | AggregateOp::Sum)
+    }
+}
 
 /// Applies `op` to `column` (ignored for `count`; may be `None` then) within `groups`,
 /// returning one value per group.
 ///
 /// ```
 /// use storychart::data::{kernels::{aggregate, group_by}, parse::parse_json};
-/// use storychart::spec::AggregateOp;
+/// use storychart::data::kernels::AggregateOp;
 /// let t = parse_json(r#"[{"k": "a", "v": 1}, {"k": "b", "v": 5}, {"k": "a", "v": 2}]"#, "t").unwrap();
 /// let g = group_by(&[t.column("k").unwrap()], 3);
 /// let sums = aggregate(t.column("v"), &g, AggregateOp::Sum);

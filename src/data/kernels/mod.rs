@@ -9,7 +9,7 @@ pub mod group;
 pub mod stack;
 pub mod take;
 
-pub use aggregate::aggregate;
+pub use aggregate::{aggregate, AggregateOp};
 pub use group::{group_by, Groups};
 pub use stack::stack_zero;
 pub use take::take;
