@@ -147,7 +147,11 @@ impl Chart {
             Size::Container => options
                 .container_width
                 .unwrap_or(pl + left + width + right + pr),
-            _ => pl + left + width + right + pr,
+            _ => {
+                // A title wider than the chart widens it, as Vega's autosize pads to its bounds.
+                let title_w = title.as_ref().map_or(0.0, ChartTitle::width);
+                (pl + left + width + right + pr).max(pl + title_w + pr)
+            }
         };
         let total_h = pt + top + height + bottom + pb;
         if let Some(bg) = Color::parse(&view.background) {
@@ -173,7 +177,10 @@ impl Chart {
         translate(&mut plot_items, origin.0, origin.1);
         items.extend(plot_items);
         if let Some(title) = &title {
-            items.extend(title.items(origin.0 + width / 2.0, pt));
+            // Centred over the plot, but kept inside the chart.
+            let half = title.width() / 2.0;
+            let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
+            items.extend(title.items((origin.0 + width / 2.0).clamp(lo, hi), pt));
         }
         Ok(Scene {
             width: total_w,
