@@ -42,12 +42,12 @@ pub fn build(ctx: &Ctx) -> Result<(), String> {
 
 /// Raw and gzip -9 sizes of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Size {
-    raw: u64,
-    gzip: u64,
+pub struct Size {
+    pub raw: u64,
+    pub gzip: u64,
 }
 
-fn measure(path: &Path) -> Result<Size, String> {
+pub fn measure(path: &Path) -> Result<Size, String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&bytes)
@@ -84,7 +84,7 @@ fn print_sizes(pkg: &Path) -> Result<(), String> {
 }
 
 /// `1234567` -> `1,234,567`.
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

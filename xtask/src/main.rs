@@ -10,6 +10,7 @@
 //!
 //! This file only parses arguments and dispatches; the work lives in the modules below.
 
+mod bench;
 mod build;
 mod proc;
 mod serve;
@@ -30,6 +31,7 @@ commands:
   serve [--port N]  build the release package and serve www/ on http://127.0.0.1:N/ (default 8080)
   build             build the release package into www/pkg and print its size
   test              run fmt, clippy, native tests, browser tests, release build and e2e tests
+  bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
   help              print this message
 
 Missing tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages, and for `test`
@@ -50,6 +52,7 @@ enum Cmd {
     Serve { port: u16 },
     Build,
     Test,
+    Bench { which: String },
     Help,
 }
 
@@ -59,6 +62,10 @@ fn parse_args(args: &[String]) -> Result<Cmd, String> {
         None | Some("help" | "-h" | "--help") => Cmd::Help,
         Some("build") => Cmd::Build,
         Some("test") => Cmd::Test,
+        Some("bench") => {
+            let which = it.next().map_or_else(|| "size".to_owned(), String::clone);
+            Cmd::Bench { which }
+        }
         Some("serve") => {
             let mut port = DEFAULT_PORT;
             while let Some(arg) = it.next() {
@@ -120,6 +127,9 @@ fn main() -> ExitCode {
         Cmd::Build => tools::ensure(&ctx, false).and_then(|()| build::build(&ctx)),
         Cmd::Serve { port } => serve::run(&ctx, port),
         Cmd::Test => return test::run(&ctx),
+        Cmd::Bench { which } => {
+            tools::ensure(&ctx, false).and_then(|()| bench::bench(&ctx, &which))
+        }
         Cmd::Help => Ok(()),
     };
     match result {
@@ -144,6 +154,12 @@ mod tests {
         assert_eq!(parse_args(&args(&[])), Ok(Cmd::Help));
         assert_eq!(parse_args(&args(&["build"])), Ok(Cmd::Build));
         assert_eq!(parse_args(&args(&["test"])), Ok(Cmd::Test));
+        assert_eq!(
+            parse_args(&args(&["bench"])),
+            Ok(Cmd::Bench {
+                which: "size".into()
+            })
+        );
         assert_eq!(
             parse_args(&args(&["serve"])),
             Ok(Cmd::Serve { port: DEFAULT_PORT })
