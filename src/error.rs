@@ -138,6 +138,19 @@ impl Error {
     pub fn io(place: &str, detail: &str) -> Self {
         Self::new(ErrorKind::Io, place.to_string(), detail.to_string())
     }
+
+    /// A window op parameter (`ntile`'s count, `nth_value`'s position) is not greater than 0.
+    pub fn window_param(op: &str, value: f64) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            format!("window {op}"),
+            format!(
+                "the parameter must be greater than 0, not {}",
+                crate::data::value::js_number_string(value)
+            ),
+        )
+        .hint("set \"param\" of this window op to a positive number")
+    }
 }
 
 fn path_or_root(path: &str) -> String {

@@ -1,15 +1,29 @@
-//! Free functions over columns: group, aggregate, stack, take.
+//! Free functions over columns: group, aggregate, sort, window, stack, fold, joinaggregate,
+//! top-N, take.
 //!
 //! Stage: kernels. Every kernel takes columns (and group assignments) and returns new columns;
 //! none of them looks at rows as structs, and none panics on any input: nulls, `NaN`, empty
 //! tables and out-of-range indices all have defined results, documented per function.
 
 pub mod aggregate;
+pub mod fold;
 pub mod group;
+pub mod joinaggregate;
+pub mod sort;
 pub mod stack;
 pub mod take;
+pub mod topn;
+pub mod window;
+
+#[cfg(test)]
+mod test_util;
 
 pub use aggregate::{aggregate, AggregateOp};
+pub use fold::fold;
 pub use group::{group_by, Groups};
-pub use stack::stack_zero;
+pub use joinaggregate::joinaggregate;
+pub use sort::{sort_indices, Order, RowComparator};
+pub use stack::{stack, stack_zero, StackOffset};
 pub use take::take;
+pub use topn::top_n_other;
+pub use window::{window, WindowOp, WindowSpec};
