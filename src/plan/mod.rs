@@ -7,14 +7,24 @@
 //! with Vega's mark data directly. [`ChannelFields`] says which output field each position
 //! channel reads.
 
-use crate::data::kernels::{aggregate, group_by, stack_zero, take};
-use crate::data::{Column, Table};
-use crate::error::Result;
-use crate::spec::{AggregateOp, Channel, MarkKind, PositionDef, StackOffset, View};
+mod exec;
+
+pub use exec::execute;
+
+use crate::data::kernels::AggregateOp;
+use crate::spec::transform::Transform;
+use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
 
 /// One kernel call.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
+    /// An explicit entry of the spec's `transform` array (`transform[index]`).
+    Transform {
+        /// Its index in the array, for error paths.
+        index: usize,
+        /// The transform.
+        transform: Transform,
+    },
     /// Group by `groupby` and compute `ops`; the output has one row per group.
     Aggregate {
         /// Key fields.
@@ -90,7 +100,15 @@ pub fn field_name(def: &PositionDef) -> String {
 /// Plans the data work of `view`.
 pub fn plan(view: &View) -> Plan {
     let defs: Vec<&PositionDef> = [&view.x, &view.y].into_iter().flatten().collect();
-    let mut steps = Vec::new();
+    let mut steps: Vec<Step> = view
+        .transforms
+        .iter()
+        .enumerate()
+        .map(|(index, t)| Step::Transform {
+            index,
+            transform: t.clone(),
+        })
+        .collect();
     if defs.iter().any(|d| d.aggregate.is_some()) {
         let groupby = dedup(
             defs.iter()
@@ -199,69 +217,11 @@ fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-/// Runs `plan` over `table`, returning the table the mark draws.
-pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
-    for (i, step) in plan.steps.iter().enumerate() {
-        table = match step {
-            Step::Aggregate { groupby, ops } => run_aggregate(&table, groupby, ops, i)?,
-            Step::Stack {
-                field,
-                groupby,
-                offset: StackOffset::Zero,
-                as_start,
-                as_end,
-            } => {
-                let values = table.require(&stacked_path(plan), field)?;
-                let keys = columns(&table, groupby)?;
-                let groups = group_by(&keys, table.num_rows());
-                let (start, end) = stack_zero(values, &groups);
-                table.push_column(as_start, Column::Number(start))?;
-                table.push_column(as_end, Column::Number(end))?;
-                table
-            }
-        };
-    }
-    Ok(table)
-}
-
-fn stacked_path(plan: &Plan) -> String {
-    [&plan.x, &plan.y]
-        .into_iter()
-        .flatten()
-        .find(|c| c.field2.is_some())
-        .map_or_else(|| "encoding".to_string(), |c| c.spec_path.clone())
-}
-
-fn columns<'t>(table: &'t Table, names: &[String]) -> Result<Vec<&'t Column>> {
-    names.iter().map(|n| table.require("encoding", n)).collect()
-}
-
-fn run_aggregate(
-    table: &Table,
-    groupby: &[String],
-    ops: &[(AggregateOp, Option<String>, String)],
-    _step: usize,
-) -> Result<Table> {
-    let keys = columns(table, groupby)?;
-    let groups = group_by(&keys, table.num_rows());
-    let mut out = Table::with_rows(groups.len());
-    for (name, key) in groupby.iter().zip(&keys) {
-        out.push_column(name, take(key, &groups.first_row))?;
-    }
-    for (op, field, as_name) in ops {
-        let input = match field {
-            Some(f) if *op != AggregateOp::Count => Some(table.require("encoding", f)?),
-            _ => None,
-        };
-        out.push_column(as_name, Column::Number(aggregate(input, &groups, *op)))?;
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::parse::from_json_rows;
+    use crate::data::Table;
     use crate::spec::{normalize, parse_spec};
 
     fn run(spec: &str) -> (Plan, Table) {

@@ -77,16 +77,12 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             return Err(Error::unsupported(key, &format!("\"{key}\"")));
         }
     }
-    if let Some(first) = spec.transform.first() {
-        let name = first
-            .as_object()
-            .and_then(|o| o.keys().next().cloned())
-            .unwrap_or_default();
-        return Err(Error::unsupported(
-            "transform[0]",
-            &format!("the \"{name}\" transform"),
-        ));
-    }
+    let transforms = spec
+        .transform
+        .iter()
+        .enumerate()
+        .map(|(i, t)| super::transform::parse_transform(i, t))
+        .collect::<Result<Vec<_>>>()?;
     let data = normalize_data(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
@@ -122,6 +118,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             .unwrap_or_else(|| "white".to_string()),
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
+        transforms,
     })
 }
 
@@ -297,7 +294,9 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         None => None,
         Some(None) | Some(Some(Json::Bool(false))) => Some(None),
         Some(Some(Json::Bool(true))) => Some(Some(StackOffset::Zero)),
-        Some(Some(Json::String(s))) if s == "zero" => Some(Some(StackOffset::Zero)),
+        Some(Some(Json::String(s))) if StackOffset::from_name(s).is_some() => {
+            Some(StackOffset::from_name(s))
+        }
         Some(Some(other)) => {
             return Err(Error::unsupported(
                 &format!("{path}.stack"),
@@ -519,11 +518,10 @@ mod tests {
         assert_eq!(e.to_string(), "mark: the \"line\" mark is not supported by storychart; see the supported subset in README.md");
         let e = view(r#"{"data": {"values": []}, "mark": "bar", "facet": {}}"#).unwrap_err();
         assert_eq!(e.place(), "facet");
-        let e =
-            view(r#"{"data": {"values": []}, "mark": "bar", "transform": [{"filter": "true"}]}"#)
-                .unwrap_err();
+        let e = view(r#"{"data": {"values": []}, "mark": "bar", "transform": [{"lookup": "a"}]}"#)
+            .unwrap_err();
         assert_eq!(e.place(), "transform[0]");
-        let e = view(r#"{"data": {"values": []}, "mark": "bar", "encoding": {"y": {"field": "b", "aggregate": "median"}}}"#)
+        let e = view(r#"{"data": {"values": []}, "mark": "bar", "encoding": {"y": {"field": "b", "aggregate": "notanop"}}}"#)
             .unwrap_err();
         assert_eq!(e.place(), "encoding.y.aggregate");
     }

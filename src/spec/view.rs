@@ -56,12 +56,7 @@ pub struct MarkProps {
     pub orient: Option<Channel>,
 }
 
-/// How stacked values are offset (`stack`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StackOffset {
-    /// Stack from a zero baseline.
-    Zero,
-}
+pub use crate::data::kernels::StackOffset;
 
 /// How a discrete channel orders its categories (`encoding.*.sort`).
 #[derive(Clone, Debug, PartialEq)]
@@ -206,4 +201,6 @@ pub struct View {
     pub padding: [f64; 4],
     /// Accessible description.
     pub description: Option<String>,
+    /// The explicit `transform` array, in order.
+    pub transforms: Vec<super::transform::Transform>,
 }

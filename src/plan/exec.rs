@@ -1,0 +1,281 @@
+//! Runs a [`Plan`]: each step is one kernel call (or a few) over the current table.
+//!
+//! Stage: kernels (driven by the plan). Every step reads the fields it names and adds or
+//! replaces columns, or (aggregate, fold) produces a new table. Errors name the JSON path of
+//! the step's spec entry (`transform[2].groupby[0]`, `encoding.x.field`).
+
+use super::{Plan, Step};
+use crate::data::kernels::{
+    aggregate, fold, group_by, joinaggregate, stack, take, window, AggregateOp, Order, StackOffset,
+    WindowOp, WindowSpec,
+};
+use crate::data::{Column, Table};
+use crate::error::{Error, Result};
+use crate::spec::transform::{OpDef, SortField, Transform};
+
+/// Runs `plan` over `table`, returning the table the mark draws.
+pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
+    for step in &plan.steps {
+        table = match step {
+            Step::Transform { index, transform } => {
+                run_transform(&format!("transform[{index}]"), transform, table)?
+            }
+            Step::Aggregate { groupby, ops } => {
+                let ops: Vec<(AggregateOp, Option<&str>, &str)> = ops
+                    .iter()
+                    .map(|(op, f, a)| (*op, f.as_deref(), a.as_str()))
+                    .collect();
+                run_aggregate("encoding", &table, groupby, &ops)?
+            }
+            Step::Stack {
+                field,
+                groupby,
+                offset,
+                as_start,
+                as_end,
+            } => {
+                let path = stacked_path(plan);
+                run_stack(
+                    &path,
+                    table,
+                    field,
+                    groupby,
+                    &[],
+                    *offset,
+                    [as_start, as_end],
+                )?
+            }
+        };
+    }
+    Ok(table)
+}
+
+fn stacked_path(plan: &Plan) -> String {
+    [&plan.x, &plan.y]
+        .into_iter()
+        .flatten()
+        .find(|c| c.field2.is_some())
+        .map_or_else(|| "encoding".to_string(), |c| c.spec_path.clone())
+}
+
+fn columns<'t>(table: &'t Table, path: &str, names: &[String]) -> Result<Vec<&'t Column>> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| table.require(&format!("{path}[{i}]"), n))
+        .collect()
+}
+
+fn sort_keys<'t>(
+    table: &'t Table,
+    path: &str,
+    sort: &[SortField],
+) -> Result<Vec<(&'t Column, Order)>> {
+    sort.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let order = if s.descending {
+                Order::Descending
+            } else {
+                Order::Ascending
+            };
+            Ok((
+                table.require(&format!("{path}[{i}].field"), &s.field)?,
+                order,
+            ))
+        })
+        .collect()
+}
+
+fn run_transform(path: &str, transform: &Transform, table: Table) -> Result<Table> {
+    match transform {
+        Transform::Aggregate { ops, groupby } => {
+            let ops = aggregate_ops(&format!("{path}.aggregate"), ops)?;
+            run_aggregate(&format!("{path}.groupby"), &table, groupby, &ops)
+        }
+        Transform::JoinAggregate { ops, groupby } => run_joinaggregate(path, table, ops, groupby),
+        Transform::Window {
+            ops,
+            groupby,
+            sort,
+            frame,
+            ignore_peers,
+        } => run_window(path, table, ops, groupby, sort, *frame, *ignore_peers),
+        Transform::Fold { fields, as_names } => {
+            let [key, value] = as_names;
+            fold(&table, &format!("{path}.fold"), fields, key, value)
+        }
+        Transform::Stack {
+            field,
+            groupby,
+            offset,
+            sort,
+            as_names,
+        } => {
+            let offset = StackOffset::from_name(offset).ok_or_else(|| {
+                Error::spec_shape(
+                    &format!("{path}.offset"),
+                    &format!("unknown offset \"{offset}\" (use zero, normalize or center)"),
+                )
+            })?;
+            let [start, end] = as_names;
+            run_stack(path, table, field, groupby, sort, offset, [start, end])
+        }
+        Transform::Filter(_) => Err(Error::unsupported(path, "the \"filter\" transform")),
+        Transform::Calculate { .. } => Err(Error::unsupported(path, "the \"calculate\" transform")),
+        Transform::Bin { .. } => Err(Error::unsupported(path, "the \"bin\" transform")),
+        Transform::TimeUnit { .. } => Err(Error::unsupported(path, "the \"timeUnit\" transform")),
+    }
+}
+
+fn aggregate_ops<'a>(
+    path: &str,
+    ops: &'a [OpDef],
+) -> Result<Vec<(AggregateOp, Option<&'a str>, &'a str)>> {
+    ops.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let op = AggregateOp::from_name(&d.op).ok_or_else(|| {
+                Error::unsupported(&format!("{path}[{i}].op"), &format!("the \"{}\" op", d.op))
+            })?;
+            Ok((op, d.field.as_deref(), d.as_name.as_str()))
+        })
+        .collect()
+}
+
+fn run_aggregate(
+    path: &str,
+    table: &Table,
+    groupby: &[String],
+    ops: &[(AggregateOp, Option<&str>, &str)],
+) -> Result<Table> {
+    let keys = columns(table, path, groupby)?;
+    let groups = group_by(&keys, table.num_rows());
+    let mut out = Table::with_rows(groups.len());
+    for (name, key) in groupby.iter().zip(&keys) {
+        out.push_column(name, take(key, &groups.first_row))?;
+    }
+    for (op, field, as_name) in ops {
+        let input = match field {
+            Some(f) if *op != AggregateOp::Count => Some(table.require(path, f)?),
+            _ => None,
+        };
+        out.push_column(as_name, Column::Number(aggregate(input, &groups, *op)))?;
+    }
+    Ok(out)
+}
+
+fn run_joinaggregate(
+    path: &str,
+    mut table: Table,
+    ops: &[OpDef],
+    groupby: &[String],
+) -> Result<Table> {
+    let ops = aggregate_ops(&format!("{path}.joinaggregate"), ops)?;
+    let outputs = {
+        let keys = columns(&table, &format!("{path}.groupby"), groupby)?;
+        let groups = group_by(&keys, table.num_rows());
+        let inputs = ops
+            .iter()
+            .map(|(op, f, _)| match f {
+                Some(f) if *op != AggregateOp::Count => Ok((*op, Some(table.require(path, f)?))),
+                _ => Ok((*op, None)),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        joinaggregate(&groups, &inputs)
+    };
+    for ((_, _, as_name), column) in ops.iter().zip(outputs) {
+        table.push_column(as_name, Column::Number(column))?;
+    }
+    Ok(table)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_window(
+    path: &str,
+    mut table: Table,
+    ops: &[OpDef],
+    groupby: &[String],
+    sort: &[SortField],
+    frame: [Option<f64>; 2],
+    ignore_peers: bool,
+) -> Result<Table> {
+    let outputs = {
+        let keys = columns(&table, &format!("{path}.groupby"), groupby)?;
+        let groups = group_by(&keys, table.num_rows());
+        let spec = WindowSpec {
+            sort: sort_keys(&table, &format!("{path}.sort"), sort)?,
+            #[allow(clippy::cast_possible_truncation)]
+            frame: frame.map(|f| f.map(|v| v.clamp(-1e15, 1e15) as i64)),
+            ignore_peers,
+        };
+        let window_ops = ops
+            .iter()
+            .enumerate()
+            .map(|(i, d)| window_op(&format!("{path}.window[{i}]"), d, &table))
+            .collect::<Result<Vec<_>>>()?;
+        window(&groups, &spec, &window_ops)?
+    };
+    for (d, column) in ops.iter().zip(outputs) {
+        table.push_column(&d.as_name, column)?;
+    }
+    Ok(table)
+}
+
+fn window_op<'t>(path: &str, d: &OpDef, table: &'t Table) -> Result<WindowOp<'t>> {
+    let field = || -> Result<&'t Column> {
+        let name = d.field.as_deref().ok_or_else(|| {
+            Error::spec_missing(
+                &format!("{path}.field"),
+                &format!("\"field\" for \"{}\"", d.op),
+            )
+        })?;
+        table.require(&format!("{path}.field"), name)
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let offset = d.param.unwrap_or(1.0).clamp(-1e15, 1e15) as i64;
+    Ok(match d.op.as_str() {
+        "row_number" => WindowOp::RowNumber,
+        "rank" => WindowOp::Rank,
+        "dense_rank" => WindowOp::DenseRank,
+        "percent_rank" => WindowOp::PercentRank,
+        "cume_dist" => WindowOp::CumeDist,
+        "ntile" => WindowOp::Ntile(d.param.unwrap_or(f64::NAN)),
+        "lag" => WindowOp::Lag(field()?, offset),
+        "lead" => WindowOp::Lead(field()?, offset),
+        "first_value" => WindowOp::FirstValue(field()?),
+        "last_value" => WindowOp::LastValue(field()?),
+        "nth_value" => WindowOp::NthValue(field()?, d.param.unwrap_or(f64::NAN)),
+        name => match AggregateOp::from_name(name) {
+            Some(AggregateOp::Count) => WindowOp::Aggregate(AggregateOp::Count, None),
+            Some(op) => WindowOp::Aggregate(op, Some(field()?)),
+            None => {
+                return Err(Error::unsupported(
+                    &format!("{path}.op"),
+                    &format!("the \"{name}\" window op"),
+                ))
+            }
+        },
+    })
+}
+
+fn run_stack(
+    path: &str,
+    mut table: Table,
+    field: &str,
+    groupby: &[String],
+    sort: &[SortField],
+    offset: StackOffset,
+    [as_start, as_end]: [&String; 2],
+) -> Result<Table> {
+    let (start, end) = {
+        let values = table.require(path, field)?;
+        let keys = columns(&table, &format!("{path}.groupby"), groupby)?;
+        let groups = group_by(&keys, table.num_rows());
+        let sort = sort_keys(&table, &format!("{path}.sort"), sort)?;
+        stack(values, &groups, &sort, offset)
+    };
+    table.push_column(as_start, Column::Number(start))?;
+    table.push_column(as_end, Column::Number(end))?;
+    Ok(table)
+}
