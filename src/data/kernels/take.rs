@@ -2,7 +2,7 @@
 //!
 //! Stage: kernels. An out-of-range index yields a null, never a panic.
 
-use crate::data::{Bitmap, Column, NumberColumn, StrColumn};
+use crate::data::{Bitmap, Column, NumberColumn, StrColumn, TextColumn};
 
 /// The rows `indices` of `column`, in that order.
 pub fn take(column: &Column, indices: &[usize]) -> Column {
@@ -29,6 +29,16 @@ pub fn take(column: &Column, indices: &[usize]) -> Column {
                 values: out_values,
                 valid: out_valid,
             }
+        }
+        Column::Text(c) => {
+            let mut out = TextColumn::new();
+            for i in indices {
+                match c.get(*i) {
+                    Some(s) => out.push(s),
+                    None => out.push_null(),
+                }
+            }
+            Column::Text(out)
         }
         Column::Mixed(_) => Column::Mixed(indices.iter().map(|i| column.value(*i)).collect()),
     }

@@ -3,8 +3,20 @@
 //! Stage: data. Parsing never panics; malformed input is an [`Error`](crate::Error) naming the
 //! source and the place in it.
 
+pub mod date;
+pub mod date_format;
+mod date_parts;
+pub mod dsv;
+pub mod infer;
 pub mod json;
 
+pub use date::parse_date;
+pub use date_format::{parse_with_format, TimeFormat};
+pub use dsv::{parse_dsv, parse_dsv_bytes, parse_dsv_report, sniff_delimiter, DsvReport};
+pub use infer::{
+    apply_auto_parse, apply_parse, infer_kind, infer_kinds, to_boolean, to_date, to_number,
+    to_string, FieldKind, ParseKind,
+};
 pub use json::{from_json_rows, parse_json};
 
 use crate::data::Table;
