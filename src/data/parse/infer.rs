@@ -143,9 +143,18 @@ pub fn infer_kind(column: &TextColumn) -> FieldKind {
         let Some(s) = value else { continue };
         boolean &= s == "true" || s == "false";
         if integer || number {
-            let n = js_to_number(s);
-            integer &= n.is_some_and(|n| n.is_finite() && n.fract() == 0.0);
-            number &= n.is_some();
+            let (is_integer, is_number) = match plain_decimal(s) {
+                Some(whole) => (whole, true),
+                None => {
+                    let n = js_to_number(s);
+                    (
+                        n.is_some_and(|n| n.is_finite() && n.fract() == 0.0),
+                        n.is_some(),
+                    )
+                }
+            };
+            integer &= is_integer;
+            number &= is_number;
         }
         if !(boolean || integer || number) {
             if date {
@@ -168,6 +177,25 @@ pub fn infer_kind(column: &TextColumn) -> FieldKind {
     .into_iter()
     .find_map(|(alive, kind)| alive.then_some(kind))
     .unwrap_or(FieldKind::String)
+}
+
+/// A fast path for `-?digits(.digits)?` text (at most 15 digits, so `+s` is exact): whether
+/// it is a whole number. `None` for anything else, which takes the general path.
+fn plain_decimal(s: &str) -> Option<bool> {
+    let b = s.as_bytes();
+    let b = b.strip_prefix(b"-").unwrap_or(b);
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let (int, frac) = match b.iter().position(|c| *c == b'.') {
+        Some(dot) => (b.get(..dot)?, b.get(dot + 1..)?),
+        None => (b, &[][..]),
+    };
+    let ok = !int.is_empty()
+        && int.iter().all(u8::is_ascii_digit)
+        && frac.iter().all(u8::is_ascii_digit)
+        && (b.len() - usize::from(b.len() != int.len())) <= 15;
+    ok.then(|| frac.iter().all(|c| *c == b'0'))
 }
 
 /// vega-loader's `inferTypes`: the inferred kind of every [`Column::Text`] column, in order.

@@ -556,3 +556,24 @@ fn speed_of_parse_and_infer_on_20_mb() {
         t.num_rows()
     );
 }
+
+#[test]
+fn the_decimal_fast_path_agrees_with_unary_plus() {
+    let mut rng = crate::data::parse::dsv::tests::Rng::new(11);
+    for _ in 0..20_000 {
+        let len = rng.below(19);
+        let s: String = (0..len)
+            .map(|_| ['0', '1', '9', '.', '-', 'e'][rng.below(6)])
+            .collect();
+        if let Some(whole) = plain_decimal(&s) {
+            let n = js_to_number(&s).unwrap_or_else(|| panic!("{s:?}"));
+            assert_eq!(whole, n.fract() == 0.0, "{s:?}");
+        }
+    }
+    for s in ["5.", "-0", "12.50", "1.0", "007"] {
+        assert!(plain_decimal(s).is_some(), "{s}");
+    }
+    for s in [".5", "-", "", "1e3", "0x1", " 1"] {
+        assert!(plain_decimal(s).is_none(), "{s}");
+    }
+}
