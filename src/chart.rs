@@ -5,7 +5,7 @@
 //! fetches). [`Chart::scene`] lays the chart out for a container size and a [`TextMeasure`];
 //! [`Chart::mark_data`] reads back the rows every mark draws. Nothing here touches a platform.
 
-use crate::data::parse::{from_json_rows, parse_text};
+use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text};
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::guide::{translate, Axis, ChartTitle, Orient};
@@ -15,7 +15,7 @@ use crate::mark::bar::BarChannel;
 use crate::mark::{bars, MarkData};
 use crate::plan::{execute, plan, ChannelFields, Plan};
 use crate::scene::{Color, Item, Rect, Role, Scene};
-use crate::spec::{normalize, parse_spec, DataSource, PositionDef, Size, View};
+use crate::spec::{normalize, parse_spec, DataParse, DataSource, PositionDef, Size, View};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
 pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
@@ -49,7 +49,7 @@ impl Chart {
         };
         if let DataSource::Inline(values) = &chart.view.data {
             let table = from_json_rows(values, "data.values")?;
-            chart.data = Some(execute(&chart.plan, table)?);
+            chart.data = Some(chart.compute(table)?);
         }
         Ok(chart)
     }
@@ -74,8 +74,18 @@ impl Chart {
             DataSource::Inline(_) => return Ok(()),
         };
         let table = parse_text(text, &format, &url)?;
-        self.data = Some(execute(&self.plan, table)?);
+        self.data = Some(self.compute(table)?);
         Ok(())
+    }
+
+    /// Types the loaded fields (`format.parse`) and runs the plan.
+    fn compute(&self, mut table: Table) -> Result<Table> {
+        match &self.view.data_parse {
+            DataParse::None => {}
+            DataParse::Auto => apply_auto_parse(&mut table)?,
+            DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
+        }
+        execute(&self.plan, table)
     }
 
     fn table(&self) -> Result<&Table> {

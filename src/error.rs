@@ -151,6 +151,58 @@ impl Error {
         )
         .hint("set \"param\" of this window op to a positive number")
     }
+
+    /// A quoted field of a delimited text file never closes. `line` and `column` (1-based) are
+    /// where its opening quote is.
+    pub fn dsv_unterminated_quote(source: &str, line: usize, column: usize) -> Self {
+        Self::new(
+            ErrorKind::Data,
+            format!("{source} line {line}, column {column}"),
+            "this quoted field has no closing quote",
+        )
+        .hint("add the closing \" or double each \" inside the field (\"\")")
+    }
+
+    /// Delimited text bytes are not UTF-8. `line` and `column` (1-based) are where the first
+    /// invalid byte is.
+    pub fn dsv_invalid_utf8(source: &str, line: usize, column: usize) -> Self {
+        Self::new(
+            ErrorKind::Data,
+            format!("{source} line {line}, column {column}"),
+            "the text is not valid UTF-8",
+        )
+        .hint("save the file as UTF-8")
+    }
+
+    /// A delimiter that delimited text cannot use (d3-dsv's "invalid delimiter").
+    pub fn dsv_bad_delimiter(path: &str, delimiter: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            path_or_root(path),
+            format!("{delimiter:?} cannot be a delimiter"),
+        )
+        .hint("use one ASCII character other than a quote or a line break, such as \",\" or \"|\"")
+    }
+
+    /// Delimited text too large to hold (a column holds at most 4 GiB of text).
+    pub fn dsv_too_large(source: &str, bytes: usize) -> Self {
+        Self::new(
+            ErrorKind::Data,
+            source.to_string(),
+            format!("{bytes} bytes of text is more than storychart can hold (4 GiB)"),
+        )
+        .hint("aggregate or filter the data before charting it")
+    }
+
+    /// A `format.parse` entry that is not a known type or date pattern.
+    pub fn bad_parse_type(field: &str, kind: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            format!("data.format.parse.{field}"),
+            format!("\"{kind}\" is not a parse type"),
+        )
+        .hint("use \"number\", \"boolean\", \"date\", \"string\", \"date:'%Y-%m-%d'\" or \"utc:'...'\"")
+    }
 }
 
 fn path_or_root(path: &str) -> String {

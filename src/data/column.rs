@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::bitmap::Bitmap;
+use super::text::TextColumn;
 use super::value::Value;
 
 /// Numbers (`f64`) with a validity bitmap. An invalid row's value is `NaN`.
@@ -110,6 +111,8 @@ pub enum Column {
     },
     /// Values of mixed types, kept as they are (as Vega keeps mixed JSON fields).
     Mixed(Vec<Value>),
+    /// Raw, untyped text as read from a delimited file (see [`crate::data::parse`]).
+    Text(TextColumn),
 }
 
 impl Column {
@@ -120,6 +123,7 @@ impl Column {
             Column::Str(c) => c.codes.len(),
             Column::Bool { values, .. } => values.len(),
             Column::Mixed(v) => v.len(),
+            Column::Text(c) => c.len(),
         }
     }
 
@@ -138,6 +142,7 @@ impl Column {
                 _ => Value::Null,
             },
             Column::Mixed(v) => v.get(i).cloned().unwrap_or(Value::Null),
+            Column::Text(c) => c.get(i).map_or(Value::Null, |s| Value::Str(s.to_string())),
         }
     }
 
@@ -151,6 +156,7 @@ impl Column {
                 _ => return None,
             },
             Column::Str(c) => js_to_number(c.get(i)?)?,
+            Column::Text(c) => js_to_number(c.get(i)?)?,
             Column::Mixed(v) => match v.get(i)? {
                 Value::Number(n) => *n,
                 Value::Bool(b) => f64::from(u8::from(*b)),
@@ -162,10 +168,10 @@ impl Column {
     }
 }
 
-/// JavaScript's `Number(string)` for decimal text: trimmed, empty is 0, otherwise a decimal
-/// literal or `None`.
-fn js_to_number(s: &str) -> Option<f64> {
-    let t = s.trim();
+/// JavaScript's `Number(string)`: trimmed of JavaScript white space, empty is 0, otherwise a
+/// decimal literal, `Infinity`, or an unsigned `0x`/`0o`/`0b` integer; `None` for `NaN`.
+pub(crate) fn js_to_number(s: &str) -> Option<f64> {
+    let t = s.trim_matches(is_js_space);
     if t.is_empty() {
         return Some(0.0);
     }
@@ -173,6 +179,22 @@ fn js_to_number(s: &str) -> Option<f64> {
         "Infinity" | "+Infinity" => return Some(f64::INFINITY),
         "-Infinity" => return Some(f64::NEG_INFINITY),
         _ => {}
+    }
+    let radix = match t.get(..2) {
+        Some("0x" | "0X") => 16,
+        Some("0o" | "0O") => 8,
+        Some("0b" | "0B") => 2,
+        _ => 10,
+    };
+    if radix != 10 {
+        let digits = t.get(2..)?;
+        if digits.is_empty() {
+            return None;
+        }
+        return digits.chars().try_fold(0.0f64, |acc, c| {
+            c.to_digit(radix)
+                .map(|d| acc * f64::from(radix) + f64::from(d))
+        });
     }
     let ok = t
         .bytes()
@@ -182,6 +204,21 @@ fn js_to_number(s: &str) -> Option<f64> {
     } else {
         None
     }
+}
+
+/// JavaScript's `WhiteSpace` and `LineTerminator` (what `Number(string)` trims).
+fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
 }
 
 #[cfg(test)]

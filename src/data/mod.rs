@@ -10,9 +10,11 @@ pub mod column;
 pub mod kernels;
 pub mod parse;
 pub mod table;
+pub mod text;
 pub mod value;
 
 pub use bitmap::Bitmap;
 pub use column::{Column, NumberColumn, StrColumn};
 pub use table::Table;
+pub use text::TextColumn;
 pub use value::Value;

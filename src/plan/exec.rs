@@ -6,8 +6,8 @@
 
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, fold, group_by, joinaggregate, stack, take, window, AggregateOp, Order, StackOffset,
-    WindowOp, WindowSpec,
+    aggregate, fold, group_by, joinaggregate, stack, take, take_table, window, AggregateOp, Order,
+    StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
@@ -26,6 +26,22 @@ pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
                     .map(|(op, f, a)| (*op, f.as_deref(), a.as_str()))
                     .collect();
                 run_aggregate("encoding", &table, groupby, &ops)?
+            }
+            Step::FilterInvalid { fields } => {
+                let keep: Vec<usize> = {
+                    let cols = columns(&table, "encoding", fields)?;
+                    (0..table.num_rows())
+                        .filter(|row| {
+                            cols.iter()
+                                .all(|c| c.number(*row).is_some_and(f64::is_finite))
+                        })
+                        .collect()
+                };
+                if keep.len() == table.num_rows() {
+                    table
+                } else {
+                    take_table(&table, &keep)?
+                }
             }
             Step::Stack {
                 field,

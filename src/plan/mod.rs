@@ -18,6 +18,12 @@ use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
 /// One kernel call.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
+    /// Drops rows whose value in any of `fields` is null or not a finite number: Vega-Lite's
+    /// filter of invalid values on continuous scales (`isValid(v) && isFinite(+v)`).
+    FilterInvalid {
+        /// The fields of the channels with continuous scales.
+        fields: Vec<String>,
+    },
     /// An explicit entry of the spec's `transform` array (`transform[index]`).
     Transform {
         /// Its index in the array, for error paths.
@@ -155,6 +161,14 @@ pub fn plan(view: &View) -> Plan {
                 as_end,
             });
         }
+    }
+    let invalid: Vec<String> = dedup(
+        defs.iter()
+            .filter(|d| !d.ty.is_discrete())
+            .map(|d| field_name(d)),
+    );
+    if !invalid.is_empty() {
+        steps.push(Step::FilterInvalid { fields: invalid });
     }
     Plan {
         steps,

@@ -13,8 +13,8 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, AxisSpec, Channel, DataSource, FieldType, MarkKind, MarkProps, PositionDef, Size,
-    SortOrder, StackOffset, TitleSpec, View,
+    AggregateOp, AxisSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
+    PositionDef, Size, SortOrder, StackOffset, TitleSpec, View,
 };
 use crate::error::{Error, Result};
 
@@ -84,6 +84,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .map(|(i, t)| super::transform::parse_transform(i, t))
         .collect::<Result<Vec<_>>>()?;
     let data = normalize_data(spec.data.as_ref())?;
+    let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
     let enc = &spec.encoding;
@@ -105,6 +106,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .transpose()?;
     Ok(View {
         data,
+        data_parse,
         mark,
         mark_props,
         x,
@@ -144,6 +146,36 @@ fn normalize_data(data: Option<&DataDef>) -> Result<DataSource> {
         return Err(Error::unsupported("data.name", "named data sources"));
     }
     Err(Error::spec_missing("data", "\"values\" or \"url\""))
+}
+
+fn normalize_parse(data: Option<&DataDef>) -> Result<DataParse> {
+    let parse = data
+        .and_then(|d| d.format.as_ref())
+        .and_then(|f| f.parse.as_ref());
+    match parse {
+        None | Some(Json::Null) => Ok(DataParse::None),
+        Some(Json::String(s)) if s == "auto" => Ok(DataParse::Auto),
+        Some(Json::Object(fields)) => fields
+            .iter()
+            .map(|(field, kind)| {
+                let path = format!("data.format.parse.{field}");
+                let Json::String(kind) = kind else {
+                    return Err(Error::spec_shape(
+                        &path,
+                        "expected a type name such as \"number\"",
+                    ));
+                };
+                let kind = crate::data::parse::ParseKind::from_spec(field, kind)
+                    .map_err(|e| Error::spec_shape(&path, &e.to_string()))?;
+                Ok((field.clone(), kind))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(DataParse::Fields),
+        Some(_) => Err(Error::spec_shape(
+            "data.format.parse",
+            "expected \"auto\", null or an object of field types",
+        )),
+    }
 }
 
 /// The format type implied by a URL's extension, as Vega's loader infers it (`json` otherwise).

@@ -156,6 +156,18 @@ pub enum DataSource {
     },
 }
 
+/// How the data's fields are typed after loading (`data.format.parse`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum DataParse {
+    /// Leave fields as loaded (Vega's default).
+    #[default]
+    None,
+    /// `"auto"`: infer each field's type.
+    Auto,
+    /// Per-field types.
+    Fields(Vec<(String, crate::data::parse::ParseKind)>),
+}
+
 /// A width or height.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Size {
@@ -181,6 +193,8 @@ pub struct TitleSpec {
 pub struct View {
     /// The data source.
     pub data: DataSource,
+    /// How the loaded fields are typed.
+    pub data_parse: DataParse,
     /// The mark type.
     pub mark: MarkKind,
     /// Mark properties.

@@ -24,6 +24,6 @@ pub use group::{group_by, Groups};
 pub use joinaggregate::joinaggregate;
 pub use sort::{sort_indices, Order, RowComparator};
 pub use stack::{stack, stack_zero, StackOffset};
-pub use take::take;
+pub use take::{take, take_table};
 pub use topn::top_n_other;
 pub use window::{window, WindowOp, WindowSpec};

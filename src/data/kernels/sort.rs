@@ -139,6 +139,30 @@ fn prepare(col: &Column) -> Key<'_> {
                 .collect();
             Key::Ranked(ranks)
         }
+        Column::Text(c) => {
+            // Dense ranks by UTF-16 order over the valid rows (0 = null).
+            let rows: Vec<u32> = (0..u32::try_from(c.len()).unwrap_or(u32::MAX))
+                .filter(|r| c.get(*r as usize).is_some())
+                .collect();
+            let text = |row: u32| c.get(row as usize).unwrap_or("");
+            let sorted = merge_sort(&rows, |a, b| {
+                text(a).encode_utf16().cmp(text(b).encode_utf16())
+            });
+            let mut ranks = vec![0u32; c.len()];
+            let mut rank = 0u32;
+            let mut previous: Option<&str> = None;
+            for row in sorted {
+                let t = text(row);
+                if previous != Some(t) {
+                    rank = rank.saturating_add(1);
+                    previous = Some(t);
+                }
+                if let Some(slot) = ranks.get_mut(row as usize) {
+                    *slot = rank;
+                }
+            }
+            Key::Ranked(ranks)
+        }
         Column::Bool { values, valid } => Key::Ranked(
             values
                 .iter()

@@ -2,7 +2,8 @@
 //!
 //! Stage: kernels. An out-of-range index yields a null, never a panic.
 
-use crate::data::{Bitmap, Column, NumberColumn, StrColumn};
+use crate::data::{Bitmap, Column, NumberColumn, StrColumn, Table, TextColumn};
+use crate::error::Result;
 
 /// The rows `indices` of `column`, in that order.
 pub fn take(column: &Column, indices: &[usize]) -> Column {
@@ -30,6 +31,27 @@ pub fn take(column: &Column, indices: &[usize]) -> Column {
                 valid: out_valid,
             }
         }
+        Column::Text(c) => {
+            let mut out = TextColumn::new();
+            for i in indices {
+                match c.get(*i) {
+                    Some(s) => out.push(s),
+                    None => out.push_null(),
+                }
+            }
+            Column::Text(out)
+        }
         Column::Mixed(_) => Column::Mixed(indices.iter().map(|i| column.value(*i)).collect()),
     }
+}
+
+/// The rows `indices` of every column of `table`, in that order.
+pub fn take_table(table: &Table, indices: &[usize]) -> Result<Table> {
+    let mut out = Table::with_rows(indices.len());
+    for name in table.names() {
+        if let Some(column) = table.column(name) {
+            out.push_column(name, take(column, indices))?;
+        }
+    }
+    Ok(out)
 }
