@@ -279,6 +279,9 @@ fn per_row(
     rows: &[u32],
     f: impl Fn(&[JsValue]) -> Result<JsValue, String>,
 ) -> Result<Vals, String> {
+    if rows.is_empty() {
+        return Ok(Vals::Any(Vec::new()));
+    }
     if args.iter().all(|a| matches!(a, Vals::Const(_))) {
         let vals: Vec<JsValue> = args.iter().map(|a| a.get(0)).collect();
         return f(&vals)

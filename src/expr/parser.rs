@@ -5,12 +5,13 @@
 //! functions, unary `- + ! ~`, the binary operators with JavaScript precedence, `&&`, `||`
 //! and `?:`. Identifiers resolve at parse time to constants (`PI`, `NaN`, ...), row fields
 //! (`datum.x`, `datum['x y']`) or parameters (any other name, looked up at evaluation).
-//! Guarantees: never panics; nesting deeper than [`MAX_DEPTH`] is an error; every error
+//! Guarantees: never panics; trees deeper than [`MAX_DEPTH`] and brackets nested deeper than
+//! [`MAX_NESTING`] are errors, not stack overflows; every error
 //! carries the character offset where parsing stopped and what was expected there.
 
 use std::rc::Rc;
 
-use super::ast::{BinaryOp, Kind, LogicalOp, Node, UnaryOp, MAX_DEPTH};
+use super::ast::{BinaryOp, Kind, LogicalOp, Node, UnaryOp, MAX_DEPTH, MAX_NESTING};
 use super::functions::{self, FnKind};
 use super::lexer::{LexError, Lexer, Tok, Token};
 use super::regex::Regex;
@@ -180,10 +181,10 @@ impl Parser {
 
     fn enter(&mut self) -> PResult<()> {
         self.nesting += 1;
-        if self.nesting > MAX_DEPTH {
+        if self.nesting > MAX_NESTING {
             return self.fail(
                 self.tok.start,
-                format!("the expression nests deeper than {MAX_DEPTH} levels"),
+                format!("the expression nests deeper than {MAX_NESTING} levels"),
                 false,
             );
         }
@@ -306,6 +307,13 @@ impl Parser {
                 return self.fail(
                     self.tok.start,
                     "only named functions can be called".into(),
+                    false,
+                );
+            } else if self.is("++") || self.is("--") {
+                let what = describe(&self.tok.kind);
+                return self.fail(
+                    self.tok.start,
+                    format!("the {what} operator is not allowed"),
                     false,
                 );
             } else {
