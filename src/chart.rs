@@ -5,7 +5,7 @@
 //! fetches). [`Chart::scene`] lays the chart out for a container size and a [`TextMeasure`];
 //! [`Chart::mark_data`] reads back the rows every mark draws. Nothing here touches a platform.
 
-use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text};
+use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::guide::{translate, Axis, ChartTitle, Orient};
@@ -80,6 +80,18 @@ impl Chart {
 
     /// Types the loaded fields (`format.parse`) and runs the plan.
     fn compute(&self, mut table: Table) -> Result<Table> {
+        let explicit: &[(String, ParseKind)] = match &self.view.data_parse {
+            DataParse::Fields(fields) => fields,
+            _ => &[],
+        };
+        let implicit = self
+            .plan
+            .implicit_parse
+            .iter()
+            .filter(|(f, _)| !explicit.iter().any(|(e, _)| e == f))
+            .map(|(f, kind)| Ok((f.clone(), ParseKind::from_spec(f, kind)?)))
+            .collect::<Result<Vec<_>>>()?;
+        apply_parse(&mut table, &implicit)?;
         match &self.view.data_parse {
             DataParse::None => {}
             DataParse::Auto => apply_auto_parse(&mut table)?,

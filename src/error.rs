@@ -203,6 +203,65 @@ impl Error {
         )
         .hint("use \"number\", \"boolean\", \"date\", \"string\", \"date:'%Y-%m-%d'\" or \"utc:'...'\"")
     }
+
+    /// An expression (`filter`, `calculate`, `test`) does not parse, or uses a feature
+    /// storychart does not support. `column` is 1-based, in characters.
+    pub fn expr_syntax(
+        place: &str,
+        text: &str,
+        column: usize,
+        detail: &str,
+        unsupported: bool,
+    ) -> Self {
+        let e = Self::new(
+            if unsupported {
+                ErrorKind::Unsupported
+            } else {
+                ErrorKind::Spec
+            },
+            path_or_root(place),
+            format!("{detail} at column {column} in \"{text}\""),
+        );
+        if unsupported {
+            e.hint("see the supported expression subset in src/expr/mod.rs")
+        } else {
+            e
+        }
+    }
+
+    /// An expression names a parameter that the spec does not define.
+    pub fn expr_param(place: &str, text: &str, name: &str, known: &[&str]) -> Self {
+        let list = if known.is_empty() {
+            "no parameters are defined".to_string()
+        } else {
+            format!("parameters: {}", known.join(", "))
+        };
+        Self::new(
+            ErrorKind::Spec,
+            path_or_root(place),
+            format!("unknown parameter \"{name}\" in \"{text}\" ({list})"),
+        )
+        .hint("define it in the spec's \"params\", or write datum.{name} for a field")
+    }
+
+    /// Evaluating an expression failed where JavaScript would throw (e.g. `length(null)`).
+    pub fn expr_eval(place: &str, text: &str, detail: &str) -> Self {
+        Self::new(
+            ErrorKind::Data,
+            path_or_root(place),
+            format!("{detail} while evaluating \"{text}\""),
+        )
+        .hint("guard the expression, e.g. isValid(datum.x) ? ... : ...")
+    }
+
+    /// An expression gives values a data column cannot hold (arrays, objects).
+    pub fn expr_result(place: &str, text: &str, detail: &str) -> Self {
+        Self::new(
+            ErrorKind::Unsupported,
+            path_or_root(place),
+            format!("{detail} (in \"{text}\")"),
+        )
+    }
 }
 
 fn path_or_root(path: &str) -> String {

@@ -12,6 +12,7 @@
 pub mod chart;
 pub mod data;
 pub mod error;
+pub mod expr;
 pub mod guide;
 pub mod layout;
 pub mod mark;

@@ -11,6 +11,7 @@ use crate::data::kernels::{
 };
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
+use crate::expr::{self, Env};
 use crate::spec::transform::{OpDef, SortField, Transform};
 
 /// Runs `plan` over `table`, returning the table the mark draws.
@@ -137,8 +138,26 @@ fn run_transform(path: &str, transform: &Transform, table: Table) -> Result<Tabl
             let [start, end] = as_names;
             run_stack(path, table, field, groupby, sort, offset, [start, end])
         }
-        Transform::Filter(_) => Err(Error::unsupported(path, "the \"filter\" transform")),
-        Transform::Calculate { .. } => Err(Error::unsupported(path, "the \"calculate\" transform")),
+        Transform::Filter(pred) => {
+            let place = format!("{path}.filter");
+            let text = super::predicate::predicate_expr(&place, pred)?;
+            let rows = expr::parse_at(&place, &text)?.eval_filter(&table, &Env::new())?;
+            if rows.len() == table.num_rows() {
+                return Ok(table);
+            }
+            let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+            take_table(&table, &rows)
+        }
+        Transform::Calculate {
+            expr: text,
+            as_name,
+        } => {
+            let place = format!("{path}.calculate");
+            let column = expr::parse_at(&place, text)?.eval_column(&table, &Env::new())?;
+            let mut table = table;
+            table.push_column(as_name, column)?;
+            Ok(table)
+        }
         Transform::Bin { .. } => Err(Error::unsupported(path, "the \"bin\" transform")),
         Transform::TimeUnit { .. } => Err(Error::unsupported(path, "the \"timeUnit\" transform")),
     }

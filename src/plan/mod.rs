@@ -8,6 +8,7 @@
 //! channel reads.
 
 mod exec;
+pub mod predicate;
 
 pub use exec::execute;
 
@@ -77,6 +78,9 @@ pub struct Plan {
     pub y: Option<ChannelFields>,
     /// The channel that carries the bars' values (the other one is their dimension).
     pub value_channel: Channel,
+    /// Field types Vega-Lite infers from the spec (`format.parse` it adds implicitly), applied
+    /// at load unless `format.parse` names the field.
+    pub implicit_parse: Vec<(String, &'static str)>,
 }
 
 impl Plan {
@@ -170,11 +174,18 @@ pub fn plan(view: &View) -> Plan {
     if !invalid.is_empty() {
         steps.push(Step::FilterInvalid { fields: invalid });
     }
+    let mut implicit_parse = Vec::new();
+    for t in &view.transforms {
+        if let Transform::Filter(pred) = t {
+            predicate::implicit_parse(pred, &mut implicit_parse);
+        }
+    }
     Plan {
         steps,
         x,
         y,
         value_channel,
+        implicit_parse,
     }
 }
 
