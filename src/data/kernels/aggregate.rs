@@ -23,7 +23,7 @@
 //! - `exponential`/`exponentialb` take Vega's `aggregate_params` value through
 //!   [`aggregate_with_param`]; without one (Vega-Lite passes none) Vega computes `NaN`.
 
-mod cells;
+pub(crate) mod cells;
 mod distinct;
 mod extreme;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! tables and out-of-range indices all have defined results, documented per function.
 
 pub mod aggregate;
+pub mod bin;
 pub mod group;
 pub mod quantile;
 pub mod stack;
