@@ -10,6 +10,7 @@ pub mod group;
 pub mod quantile;
 pub mod stack;
 pub mod take;
+pub mod timeunit;
 
 pub use aggregate::{
     aggregate, aggregate_rows, aggregate_values, aggregate_with_param, AggregateOp,
