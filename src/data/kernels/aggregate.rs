@@ -192,9 +192,20 @@ pub fn aggregate_with_param(
     use AggregateOp as A;
     let n = groups.len();
     let rg = groups.row_group.as_slice();
+    // Ops that never read the values skip classifying them.
+    match op {
+        A::Count => {
+            return NumberColumn::from_options(counts(rg, n).into_iter().map(|c| Some(c as f64)))
+        }
+        A::Distinct => {
+            let d = distinct::distinct(column, rg, n);
+            return NumberColumn::from_options(d.into_iter().map(|c| Some(c as f64)));
+        }
+        A::Argmin | A::Argmax | A::Values => return NumberColumn::from_options(vec![None; n]),
+        _ => {}
+    }
     let cells = Cells::new(column);
     let values: Vec<Option<f64>> = match op {
-        A::Count => counts(rg, n).into_iter().map(|c| Some(c as f64)).collect(),
         A::Valid => cells
             .counts(rg, n)
             .0
@@ -209,10 +220,6 @@ pub fn aggregate_with_param(
                 .map(|(r, (v, s))| Some(r.saturating_sub(v + s) as f64))
                 .collect()
         }
-        A::Distinct => distinct::distinct(column, rg, n)
-            .into_iter()
-            .map(|c| Some(c as f64))
-            .collect(),
         A::Sum => fold(&cells, rg, n, 0.0, |s, v| *s += v),
         A::Product => fold(&cells, rg, n, 1.0, |s, v| *s *= v),
         A::Mean | A::Average => moments(&cells, rg, n)
@@ -229,7 +236,7 @@ pub fn aggregate_with_param(
         A::Ci0 | A::Ci1 => confidence(&cells, rg, n, op == A::Ci1),
         A::Min | A::Max => extremes(column, &cells, rg, n, op),
         A::Exponential | A::ExponentialB => exponential(&cells, rg, n, param, op),
-        A::Argmin | A::Argmax | A::Values => vec![None; n],
+        A::Count | A::Distinct | A::Argmin | A::Argmax | A::Values => vec![None; n],
     };
     NumberColumn::from_options(values)
 }
