@@ -84,6 +84,15 @@ impl TextColumn {
         self.arena.get(start..end)
     }
 
+    /// The same strings, dictionary-encoded (one `String` per distinct value).
+    pub fn to_dictionary(&self) -> crate::data::StrColumn {
+        let mut out = crate::data::StrColumn::default();
+        for v in self.iter() {
+            out.push(v);
+        }
+        out
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.ends.len()

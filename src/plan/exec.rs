@@ -170,9 +170,11 @@ fn aggregate_ops<'a>(
     ops.iter()
         .enumerate()
         .map(|(i, d)| {
-            let op = AggregateOp::from_name(&d.op).ok_or_else(|| {
-                Error::unsupported(&format!("{path}[{i}].op"), &format!("the \"{}\" op", d.op))
-            })?;
+            let op = AggregateOp::from_name(&d.op)
+                .filter(|op| op.is_numeric())
+                .ok_or_else(|| {
+                    Error::unsupported(&format!("{path}[{i}].op"), &format!("the \"{}\" op", d.op))
+                })?;
             Ok((op, d.field.as_deref(), d.as_name.as_str()))
         })
         .collect()
@@ -283,8 +285,14 @@ fn window_op<'t>(path: &str, d: &OpDef, table: &'t Table) -> Result<WindowOp<'t>
         "nth_value" => WindowOp::NthValue(field()?, d.param.unwrap_or(f64::NAN)),
         name => match AggregateOp::from_name(name) {
             Some(AggregateOp::Count) => WindowOp::Aggregate(AggregateOp::Count, None),
-            Some(op) => WindowOp::Aggregate(op, Some(field()?)),
-            None => {
+            Some(
+                op @ (AggregateOp::Sum
+                | AggregateOp::Mean
+                | AggregateOp::Average
+                | AggregateOp::Min
+                | AggregateOp::Max),
+            ) => WindowOp::Aggregate(op, Some(field()?)),
+            _ => {
                 return Err(Error::unsupported(
                     &format!("{path}.op"),
                     &format!("the \"{name}\" window op"),

@@ -290,12 +290,16 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     }
     let aggregate = match &def.aggregate {
         None => None,
-        Some(name) => Some(AggregateOp::from_name(name).ok_or_else(|| {
-            Error::unsupported(
-                &format!("{path}.aggregate"),
-                &format!("the \"{name}\" aggregate"),
-            )
-        })?),
+        Some(name) => Some(
+            AggregateOp::from_name(name)
+                .filter(|op| op.is_numeric())
+                .ok_or_else(|| {
+                    Error::unsupported(
+                        &format!("{path}.aggregate"),
+                        &format!("the \"{name}\" aggregate"),
+                    )
+                })?,
+        ),
     };
     let field = def.field.clone();
     if field.is_none() && aggregate != Some(AggregateOp::Count) {

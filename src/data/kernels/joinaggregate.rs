@@ -62,8 +62,9 @@ mod tests {
                     let valid: Vec<f64> = vals.iter().flatten().copied().collect();
                     let expected = match op {
                         AggregateOp::Count => Some(vals.len() as f64),
-                        AggregateOp::Sum => Some(valid.iter().sum::<f64>()),
+                        // Vega 6: `m.valid ? m.sum : undefined`.
                         _ if valid.is_empty() => None,
+                        AggregateOp::Sum => Some(valid.iter().sum::<f64>()),
                         AggregateOp::Min => valid.iter().copied().reduce(f64::min),
                         AggregateOp::Max => valid.iter().copied().reduce(f64::max),
                         _ => Some(valid.iter().sum::<f64>() / valid.len() as f64),

@@ -469,6 +469,8 @@ impl Cell {
                     _ => None,
                 }
             }
+            // The planner only builds windows of the ops above.
+            _ => None,
         }
     }
 
