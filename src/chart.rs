@@ -10,7 +10,7 @@ use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::guide::{translate, Axis, ChartTitle, Orient};
 use crate::layout::scales::Domain;
-use crate::layout::{FixedMetrics, PositionScale, TextMeasure};
+use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::bar::BarChannel;
 use crate::mark::{bars, MarkData};
 use crate::plan::{execute, plan, ChannelFields, Plan};
@@ -212,14 +212,11 @@ impl Chart {
         })
     }
 
-    /// The rows every mark draws, in the mark-data format (laid out with fixed metrics: which
-    /// rows are drawn does not depend on text sizes).
+    /// The rows every mark draws, in the mark-data format. Which rows are drawn does not
+    /// depend on layout: the plan has already dropped the rows a mark cannot draw.
     pub fn mark_data(&self) -> Result<Vec<MarkData>> {
-        let scene = self.scene(&SceneOptions::default(), &FixedMetrics)?;
         let table = self.table()?;
-        Ok(vec![MarkData::from_scene(
-            &scene,
-            0,
+        Ok(vec![MarkData::from_table(
             table,
             "marks",
             self.view.mark.vega_type(),

@@ -21,6 +21,9 @@ pub struct BarChannel<'a> {
     pub scale: &'a PositionScale,
 }
 
+/// Vega-Lite's gap between adjacent binned bars (`config.bar.binSpacing`).
+pub const BIN_SPACING: f64 = 1.0;
+
 /// Vega-Lite's bar thickness on a continuous dimension (`config.bar.continuousBandSize`).
 pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
 
@@ -101,6 +104,16 @@ fn span(
                 return Ok(None);
             };
             if !is_value {
+                // A binned or time-unit dimension spans its range, less 1px of bin spacing.
+                if let Some(f2) = &ch.fields.field2 {
+                    let c2 = table.require(&ch.fields.spec_path, f2)?;
+                    let Some(end) = c2.number(row).filter(|v| v.is_finite()) else {
+                        return Ok(None);
+                    };
+                    let (a, b) = (linear.map(v), linear.map(end));
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    return Ok(Some(((lo + BIN_SPACING).min(hi), hi)));
+                }
                 let center = linear.map(v);
                 let half = CONTINUOUS_BAND_SIZE / 2.0;
                 return Ok(Some((center - half, center + half)));

@@ -5,7 +5,6 @@
 //! projected onto those fields; rows sorted by their JSON text (only the multiset matters).
 
 use crate::data::Table;
-use crate::scene::Scene;
 
 /// The data of one mark.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,24 +20,15 @@ pub struct MarkData {
 }
 
 impl MarkData {
-    /// Reads back the rows behind mark `mark` of `scene`.
-    pub fn from_scene(
-        scene: &Scene,
-        mark: u16,
-        table: &Table,
-        name: &str,
-        kind: &str,
-        fields: Vec<String>,
-    ) -> MarkData {
-        let mut rows: Vec<(String, serde_json::Value)> = scene
-            .mark_rects(mark)
-            .filter_map(|r| r.row)
+    /// The rows of `table` (every row is drawn: the plan has filtered invalid ones).
+    pub fn from_table(table: &Table, name: &str, kind: &str, fields: Vec<String>) -> MarkData {
+        let mut rows: Vec<(String, serde_json::Value)> = (0..table.num_rows())
             .map(|row| {
                 let mut obj = serde_json::Map::new();
                 for f in &fields {
                     let v = table
                         .column(f)
-                        .map_or(serde_json::Value::Null, |c| c.value(row as usize).to_json());
+                        .map_or(serde_json::Value::Null, |c| c.value(row).to_json());
                     obj.insert(f.clone(), v);
                 }
                 let v = serde_json::Value::Object(obj);

@@ -6,8 +6,8 @@
 
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, fold, group_by, joinaggregate, stack, take, take_table, window, AggregateOp, Order,
-    StackOffset, WindowOp, WindowSpec,
+    aggregate, bin, fold, group_by, joinaggregate, stack, take, take_table, time_unit, window,
+    AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
@@ -27,6 +27,36 @@ pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
                     .map(|(op, f, a)| (*op, f.as_deref(), a.as_str()))
                     .collect();
                 run_aggregate("encoding", &table, groupby, &ops)?
+            }
+            Step::Bin {
+                field,
+                options,
+                extent,
+                as_start,
+                as_end,
+            } => {
+                let (start, end) = {
+                    let column = table.require(&binned_path(plan, as_start), field)?;
+                    let span = extent.or_else(|| bin::extent(column)).unwrap_or([0.0, 0.0]);
+                    bin::bin(column, &bin::bin_params(span, options))
+                };
+                table.push_column(as_start, Column::Number(start))?;
+                table.push_column(as_end, Column::Number(end))?;
+                table
+            }
+            Step::TimeUnit {
+                field,
+                unit,
+                as_start,
+                as_end,
+            } => {
+                let (start, end) = {
+                    let column = table.require(&binned_path(plan, as_start), field)?;
+                    time_unit(column, unit, unit.utc)
+                };
+                table.push_column(as_start, Column::Number(start))?;
+                table.push_column(as_end, Column::Number(end))?;
+                table
             }
             Step::FilterInvalid { fields } => {
                 let keep: Vec<usize> = {
@@ -65,6 +95,15 @@ pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
         };
     }
     Ok(table)
+}
+
+/// The spec path of the channel whose output field is `field`.
+fn binned_path(plan: &Plan, field: &str) -> String {
+    [&plan.x, &plan.y]
+        .into_iter()
+        .flatten()
+        .find(|c| c.field == field)
+        .map_or_else(|| "encoding".to_string(), |c| c.spec_path.clone())
 }
 
 fn stacked_path(plan: &Plan) -> String {

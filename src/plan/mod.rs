@@ -39,6 +39,30 @@ pub enum Step {
         /// `(op, input field, output field)`.
         ops: Vec<(AggregateOp, Option<String>, String)>,
     },
+    /// Bin `field` (Vega's `bin`, over the field's extent unless `extent` is given).
+    Bin {
+        /// The binned field.
+        field: String,
+        /// Vega's bin options.
+        options: crate::data::kernels::BinOptions,
+        /// An explicit extent.
+        extent: Option<[f64; 2]>,
+        /// Output field of the bin start.
+        as_start: String,
+        /// Output field of the bin end.
+        as_end: String,
+    },
+    /// Floor `field` to a time unit, writing the unit's start and end.
+    TimeUnit {
+        /// The date field (epoch milliseconds).
+        field: String,
+        /// The unit.
+        unit: crate::data::kernels::TimeUnit,
+        /// Output field of the unit start.
+        as_start: String,
+        /// Output field of the unit end.
+        as_end: String,
+    },
     /// Stack `field` within groups of `groupby`, writing `as_start` and `as_end`.
     Stack {
         /// The stacked field.
@@ -102,9 +126,19 @@ pub fn field_name(def: &PositionDef) -> String {
     match (def.aggregate, def.field.as_deref()) {
         (Some(AggregateOp::Count), _) => "__count".to_string(),
         (Some(op), Some(field)) => format!("{}_{field}", op.name()),
-        (_, Some(field)) => field.to_string(),
+        (None, Some(field)) => match (&def.bin, &def.time_unit) {
+            (Some(bin), _) => format!("{}_{field}", bin.name),
+            (None, Some(unit)) => format!("{}_{field}", unit.name),
+            (None, None) => field.to_string(),
+        },
         (_, None) => String::new(),
     }
+}
+
+/// The field of a binned or time-unit channel's other end (`bin_..._end`, `month_date_end`).
+fn end_field(def: &PositionDef) -> Option<String> {
+    let ranged = def.aggregate.is_none() && (def.bin.is_some() || def.time_unit.is_some());
+    ranged.then(|| format!("{}_end", field_name(def)))
 }
 
 /// Plans the data work of `view`.
@@ -119,11 +153,33 @@ pub fn plan(view: &View) -> Plan {
             transform: t.clone(),
         })
         .collect();
+    for def in &defs {
+        let (Some(field), None) = (&def.field, def.aggregate) else {
+            continue;
+        };
+        let (as_start, as_end) = (field_name(def), format!("{}_end", field_name(def)));
+        if let Some(bin) = &def.bin {
+            steps.push(Step::Bin {
+                field: field.clone(),
+                options: bin.options.clone(),
+                extent: bin.extent,
+                as_start,
+                as_end,
+            });
+        } else if let Some(unit) = &def.time_unit {
+            steps.push(Step::TimeUnit {
+                field: field.clone(),
+                unit: unit.unit.clone(),
+                as_start,
+                as_end,
+            });
+        }
+    }
     if defs.iter().any(|d| d.aggregate.is_some()) {
         let groupby = dedup(
             defs.iter()
-                .filter(|d| d.aggregate.is_none())
-                .filter_map(|d| d.field.clone()),
+                .filter(|d| d.aggregate.is_none() && d.field.is_some())
+                .flat_map(|d| std::iter::once(field_name(d)).chain(end_field(d))),
         );
         let ops = defs
             .iter()
@@ -134,7 +190,7 @@ pub fn plan(view: &View) -> Plan {
     let channel_fields = |def: &PositionDef| ChannelFields {
         channel: def.channel,
         field: field_name(def),
-        field2: None,
+        field2: end_field(def),
         spec_path: format!("encoding.{}.field", def.channel.name()),
     };
     let mut x = view.x.as_ref().map(channel_fields);
@@ -174,7 +230,12 @@ pub fn plan(view: &View) -> Plan {
     if !invalid.is_empty() {
         steps.push(Step::FilterInvalid { fields: invalid });
     }
-    let mut implicit_parse = Vec::new();
+    // Temporal fields are parsed as dates (Vega-Lite's implicit `format.parse`).
+    let mut implicit_parse: Vec<(String, &'static str)> = defs
+        .iter()
+        .filter(|d| d.ty == crate::spec::FieldType::Temporal && d.aggregate.is_none())
+        .filter_map(|d| Some((d.field.clone()?, "date")))
+        .collect();
     for t in &view.transforms {
         if let Transform::Filter(pred) = t {
             predicate::implicit_parse(pred, &mut implicit_parse);

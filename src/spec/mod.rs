@@ -12,6 +12,6 @@ pub mod view;
 
 pub use normalize::{normalize, parse_spec};
 pub use view::{
-    AggregateOp, AxisSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
-    PositionDef, Size, SortOrder, StackOffset, TitleSpec, View,
+    AggregateOp, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
+    PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
 };

@@ -13,9 +13,12 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, AxisSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
-    PositionDef, Size, SortOrder, StackOffset, TitleSpec, View,
+    AggregateOp, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
+    PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
 };
+use crate::data::kernels::bin::auto_max_bins;
+use crate::data::kernels::{parse_time_unit, BinOptions};
+use crate::data::value::js_number_string;
 use crate::error::{Error, Result};
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
@@ -272,19 +275,27 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
-    if def
-        .bin
-        .as_ref()
-        .is_some_and(|b| !matches!(b, Json::Bool(false) | Json::Null))
-    {
-        return Err(Error::unsupported(&format!("{path}.bin"), "binning"));
-    }
-    if def.time_unit.is_some() {
-        return Err(Error::unsupported(
-            &format!("{path}.timeUnit"),
-            "time units",
-        ));
-    }
+    let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
+    let time_unit = match &def.time_unit {
+        None | Some(Json::Null) => None,
+        Some(Json::String(name)) => Some(TimeUnitSpec {
+            unit: parse_time_unit(name).ok_or_else(|| {
+                Error::spec_shape(
+                    &format!("{path}.timeUnit"),
+                    &format!(
+                        "unknown time unit \"{name}\" (for example year, yearmonth, month, hours)"
+                    ),
+                )
+            })?,
+            name: name.clone(),
+        }),
+        Some(_) => {
+            return Err(Error::unsupported(
+                &format!("{path}.timeUnit"),
+                "a time unit object",
+            ))
+        }
+    };
     if def.value.is_some() || def.datum.is_some() {
         return Err(Error::unsupported(&path, "a constant position"));
     }
@@ -306,17 +317,13 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
     }
     let ty = match def.kind.as_deref() {
-        None if aggregate.is_some() => FieldType::Quantitative,
+        None if time_unit.is_some() => FieldType::Temporal,
+        None if aggregate.is_some() || bin.is_some() => FieldType::Quantitative,
         None => FieldType::Nominal,
         Some("quantitative") => FieldType::Quantitative,
         Some("ordinal") => FieldType::Ordinal,
         Some("nominal") => FieldType::Nominal,
-        Some("temporal") => {
-            return Err(Error::unsupported(
-                &format!("{path}.type"),
-                "the temporal type",
-            ))
-        }
+        Some("temporal") => FieldType::Temporal,
         Some(other) => {
             return Err(Error::spec_shape(
                 &format!("{path}.type"),
@@ -365,9 +372,122 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         aggregate,
         stack,
         sort,
-        zero: scale.zero.unwrap_or(true),
+        zero: scale
+            .zero
+            .unwrap_or(ty == FieldType::Quantitative && bin.is_none()),
+        bin,
+        time_unit,
         axis: normalize_axis(&path, def.axis.as_ref(), title)?,
     })
+}
+
+/// `bin`: `true`, `false`/`null`, or an object of Vega's bin parameters.
+fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Option<BinSpec>> {
+    let mut options = BinOptions {
+        maxbins: auto_max_bins(channel.name()),
+        ..BinOptions::default()
+    };
+    let mut extent = None;
+    let params = match bin {
+        None | Some(Json::Null) | Some(Json::Bool(false)) => return Ok(None),
+        Some(Json::Bool(true)) => None,
+        Some(Json::Object(params)) => Some(params),
+        Some(Json::String(s)) if s == "binned" => {
+            return Err(Error::unsupported(path, "bin: \"binned\""))
+        }
+        Some(_) => return Err(Error::spec_shape(path, "expected true, false or an object")),
+    };
+    let mut name = String::from("bin");
+    let Some(params) = params else {
+        name.push_str(&format!("_maxbins_{}", js_number_string(options.maxbins)));
+        return Ok(Some(BinSpec {
+            options,
+            extent,
+            name,
+        }));
+    };
+    for (key, value) in params {
+        let p = format!("{path}.{key}");
+        let number = || {
+            value
+                .as_f64()
+                .ok_or_else(|| Error::spec_shape(&p, "expected a number"))
+        };
+        let numbers = || -> Result<Vec<f64>> {
+            value
+                .as_array()
+                .and_then(|a| a.iter().map(Json::as_f64).collect::<Option<Vec<_>>>())
+                .ok_or_else(|| Error::spec_shape(&p, "expected an array of numbers"))
+        };
+        let text = match key.as_str() {
+            "maxbins" => {
+                options.maxbins = number()?;
+                js_number_string(options.maxbins)
+            }
+            "step" => {
+                options.step = Some(number()?);
+                js_number_string(number()?)
+            }
+            "minstep" => {
+                options.minstep = number()?;
+                js_number_string(options.minstep)
+            }
+            "base" => {
+                options.base = number()?;
+                js_number_string(options.base)
+            }
+            "anchor" => {
+                options.anchor = Some(number()?);
+                js_number_string(number()?)
+            }
+            "nice" => {
+                options.nice = value.as_bool().unwrap_or(true);
+                options.nice.to_string()
+            }
+            "steps" | "divide" | "extent" => {
+                let list = numbers()?;
+                let joined = list
+                    .iter()
+                    .map(|v| js_number_string(*v))
+                    .collect::<Vec<_>>()
+                    .join("_");
+                match (key.as_str(), list.as_slice()) {
+                    ("steps", _) => options.steps = Some(list.clone()),
+                    ("divide", _) => options.divide = list.clone(),
+                    (_, [a, b]) => extent = Some([*a, *b]),
+                    _ => return Err(Error::spec_shape(&p, "expected [min, max]")),
+                }
+                joined
+            }
+            other => {
+                return Err(Error::unsupported(
+                    &p,
+                    &format!("the bin parameter \"{other}\""),
+                ))
+            }
+        };
+        // Vega-Lite's `varName`: anything but word characters becomes `_`.
+        let part: String = format!("_{key}_{text}")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        name.push_str(&part);
+    }
+    if !params.contains_key("maxbins") && options.step.is_none() && options.steps.is_none() {
+        // Vega-Lite normalizes a parameter object without maxbins by adding it last.
+        name.push_str(&format!("_maxbins_{}", js_number_string(options.maxbins)));
+    }
+    Ok(Some(BinSpec {
+        options,
+        extent,
+        name,
+    }))
 }
 
 fn normalize_sort(path: &str, sort: Option<&Json>) -> Result<SortOrder> {

@@ -121,6 +121,26 @@ pub struct AxisSpec {
     pub domain: bool,
 }
 
+/// Binning of a channel's field (`encoding.*.bin`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinSpec {
+    /// Vega's bin options.
+    pub options: crate::data::kernels::BinOptions,
+    /// An explicit extent (`bin.extent`); otherwise the field's extent.
+    pub extent: Option<[f64; 2]>,
+    /// Vega-Lite's name prefix (`bin_maxbins_10`).
+    pub name: String,
+}
+
+/// A time unit applied to a channel's field (`encoding.*.timeUnit`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeUnitSpec {
+    /// The unit as written (`yearmonth`), Vega-Lite's name prefix.
+    pub name: String,
+    /// The parsed unit.
+    pub unit: crate::data::kernels::TimeUnit,
+}
+
 /// A field-based position encoding (`x` or `y`) after normalization.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PositionDef {
@@ -132,6 +152,10 @@ pub struct PositionDef {
     pub ty: FieldType,
     /// The aggregate op, if any.
     pub aggregate: Option<AggregateOp>,
+    /// Binning, if any.
+    pub bin: Option<BinSpec>,
+    /// A time unit, if any.
+    pub time_unit: Option<TimeUnitSpec>,
     /// Explicit `stack`: `Some(None)` means `stack: null/false`.
     pub stack: Option<Option<StackOffset>>,
     /// Category order, for discrete fields.
