@@ -132,7 +132,7 @@ impl Chart {
         let y_scale = y.as_ref().map(|c| {
             let range = match c.domain {
                 Domain::Discrete(_) => [0.0, height],
-                Domain::Continuous(_) => [height, 0.0],
+                Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
             c.domain.clone().scale(range)
         });

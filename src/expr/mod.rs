@@ -26,7 +26,7 @@ mod lexer;
 mod parser;
 mod regex;
 mod strings;
-mod time_format;
+pub mod time_format;
 mod value;
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! places `ceil(length / 40)` ticks (Vega-Lite's default tick count) with d3's tick algorithm
 //! and formats them with d3's `tickFormat`; a band axis labels every band at its centre.
 
+use crate::expr::time_format::format_time;
 use crate::layout::{PositionScale, TextMeasure};
+use crate::scale::time::{multi_format, time_ticks};
 use crate::scene::{Align, Baseline, Color, Item, Role, Rule, Text};
 use crate::spec::AxisSpec;
 
@@ -260,6 +262,18 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 })
                 .collect();
             (ticks, true)
+        }
+        PositionScale::Time(time) => {
+            let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
+            let [d0, d1] = time.domain();
+            let ticks = time_ticks(d0, d1, count)
+                .into_iter()
+                .map(|t| {
+                    let specifier = spec.format.as_deref().unwrap_or_else(|| multi_format(t));
+                    (time.map(t), format_time(specifier, t))
+                })
+                .collect();
+            (ticks, false)
         }
         PositionScale::Linear(linear) => {
             let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);

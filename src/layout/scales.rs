@@ -12,7 +12,7 @@ use crate::data::{Column, Table, Value};
 use crate::error::{Error, Result};
 use crate::plan::ChannelFields;
 use crate::scale::{BandScale, LinearScale};
-use crate::spec::{PositionDef, SortOrder};
+use crate::spec::{FieldType, PositionDef, SortOrder};
 
 /// Vega-Lite's default inner band padding for bars.
 pub const BAND_PADDING_INNER: f64 = 0.1;
@@ -26,6 +26,8 @@ pub enum Domain {
     Discrete(Vec<Value>),
     /// A numeric extent `[min, max]`.
     Continuous([f64; 2]),
+    /// A time extent `[min, max]` in epoch milliseconds.
+    Temporal([f64; 2]),
 }
 
 impl Domain {
@@ -73,6 +75,9 @@ impl Domain {
             lo = lo.min(0.0);
             hi = hi.max(0.0);
         }
+        if def.ty == FieldType::Temporal {
+            return Ok(Domain::Temporal([lo, hi]));
+        }
         Ok(Domain::Continuous([lo, hi]))
     }
 
@@ -83,7 +88,7 @@ impl Domain {
             Domain::Discrete(v) => {
                 Some((v.len() as f64 - BAND_PADDING_INNER + 2.0 * BAND_PADDING_OUTER).max(0.0))
             }
-            Domain::Continuous(_) => None,
+            Domain::Continuous(_) | Domain::Temporal(_) => None,
         }
     }
 
@@ -97,6 +102,7 @@ impl Domain {
                 domain,
             },
             Domain::Continuous(d) => PositionScale::Linear(LinearScale::new(d, range).nice(10.0)),
+            Domain::Temporal(d) => PositionScale::Time(LinearScale::new(d, range)),
         }
     }
 }
@@ -168,6 +174,8 @@ pub enum PositionScale {
     },
     /// A linear scale.
     Linear(LinearScale),
+    /// A UTC time scale: linear over epoch milliseconds, with calendar ticks.
+    Time(LinearScale),
 }
 
 impl PositionScale {
@@ -175,7 +183,7 @@ impl PositionScale {
     pub fn band_index(&self, v: &Value) -> Option<usize> {
         match self {
             PositionScale::Band { domain, .. } => domain.iter().position(|d| d == v),
-            PositionScale::Linear(_) => None,
+            PositionScale::Linear(_) | PositionScale::Time(_) => None,
         }
     }
 }

@@ -99,7 +99,7 @@ fn span(
             let start = ch.scale.band_index(&value).and_then(|i| scale.position(i));
             Ok(start.map(|s| (s, s + scale.bandwidth())))
         }
-        PositionScale::Linear(linear) => {
+        PositionScale::Linear(linear) | PositionScale::Time(linear) => {
             let Some(v) = column.number(row).filter(|v| v.is_finite()) else {
                 return Ok(None);
             };

@@ -19,6 +19,7 @@ pub mod format;
 mod jsnum;
 pub mod linear;
 pub mod ticks;
+pub mod time;
 
 pub use band::BandScale;
 pub use format::{FormatSpec, Locale, NumberFormat};

@@ -358,7 +358,12 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             &format!("the \"{kind}\" scale"),
         ));
     }
-    let default_title = default_title(field.as_deref(), aggregate);
+    let default_title = match (&bin, &time_unit, field.as_deref(), aggregate) {
+        // Vega-Lite's verbal titles: "date (year-month)", "IMDB Rating (binned)".
+        (Some(_), _, Some(f), None) => format!("{f} (binned)"),
+        (None, Some(u), Some(f), None) => format!("{f} ({})", u.unit.part_names().join("-")),
+        _ => default_title(field.as_deref(), aggregate),
+    };
     let title = match &def.title {
         None => vec![default_title],
         Some(None) => Vec::new(),
@@ -377,7 +382,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             .unwrap_or(ty == FieldType::Quantitative && bin.is_none()),
         bin,
         time_unit,
-        axis: normalize_axis(&path, def.axis.as_ref(), title)?,
+        axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
     })
 }
 
@@ -554,6 +559,7 @@ fn normalize_axis(
     path: &str,
     axis: Option<&Option<AxisDef>>,
     title: Vec<String>,
+    temporal: bool,
 ) -> Result<AxisSpec> {
     let mut spec = AxisSpec {
         visible: true,
@@ -576,7 +582,8 @@ fn normalize_axis(
                 Some(Some(t)) => spec.title = title_lines(t),
             }
             spec.label_angle = def.label_angle;
-            if let Some(f) = &def.format {
+            // Temporal axes take d3-time-format specifiers, which accept any text.
+            if let Some(f) = def.format.as_ref().filter(|_| !temporal) {
                 crate::scale::FormatSpec::parse(f)
                     .map_err(|e| Error::spec_shape(&format!("{path}.axis.format"), &e))?;
             }

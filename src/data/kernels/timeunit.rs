@@ -80,6 +80,14 @@ impl TimeUnit {
         self.parts.last().copied()
     }
 
+    /// The parts' names in order (`["year", "month"]`), as Vega-Lite titles a time unit.
+    pub fn part_names(&self) -> Vec<&'static str> {
+        self.parts
+            .iter()
+            .filter_map(|p| NAMES.iter().find(|(_, q)| q == p).map(|(n, _)| *n))
+            .collect()
+    }
+
     fn has(&self, p: TimePart) -> bool {
         self.parts.contains(&p)
     }
