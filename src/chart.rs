@@ -8,12 +8,14 @@
 use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
 use crate::data::Table;
 use crate::error::{Error, Result};
-use crate::guide::{translate, Axis, ChartTitle, Orient};
+use crate::guide::legend::LEGEND_OFFSET;
+use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::bar::BarChannel;
 use crate::mark::{bars, MarkData};
 use crate::plan::{execute, plan, ChannelFields, Plan};
+use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene};
 use crate::spec::{normalize, parse_spec, DataParse, DataSource, PositionDef, Size, View};
 
@@ -142,21 +144,35 @@ impl Chart {
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
 
+        let colors = self.colors(table)?;
+        let legend = match &colors {
+            Some((_, entries)) if view.color_legend => {
+                let title = view
+                    .color
+                    .as_ref()
+                    .map(|c| c.axis.title.clone())
+                    .unwrap_or_default();
+                Some(Legend::new(&title, entries.clone(), measure))
+            }
+            _ => None,
+        };
+        let legend_w = legend.as_ref().map_or(0.0, Legend::extent);
         let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
-                (container - pl - pr - left).max(0.0)
+                (container - pl - pr - left - legend_w).max(0.0)
             }
             other => plot_size(other, x.as_ref().map(|c| &c.domain), None),
         };
         let (mut x_scale, mut x_axis) = x_guides(x.as_ref(), width, height, measure);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
-        if view.width == Size::Container && right > 0.0 {
+        if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
             (x_scale, x_axis) = x_guides(x.as_ref(), width, height, measure);
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
+        let right = right.max(legend_w);
         let y_axis = y_axis.map(|a| a.with_cross(width));
         let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
         let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
@@ -175,7 +191,8 @@ impl Chart {
                 (pl + left + width + right + pr).max(pl + title_w + pr)
             }
         };
-        let total_h = pt + top + height + bottom + pb;
+        let legend_h = legend.as_ref().map_or(0.0, Legend::height);
+        let total_h = pt + top + (height + bottom).max(legend_h) + pb;
         if let Some(bg) = Color::parse(&view.background) {
             items.push(Item::Rect(background(total_w, total_h, bg)));
         }
@@ -189,12 +206,16 @@ impl Chart {
             channel(y.as_ref(), y_scale.as_ref()),
             self.plan.value_channel,
             &view.mark_props,
+            colors.as_ref().map(|(fills, _)| fills.as_slice()),
             (width, height),
             0,
         )?;
         plot_items.extend(rects.into_iter().map(Item::Rect));
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
+        }
+        if let Some(legend) = &legend {
+            plot_items.extend(legend.items(width + LEGEND_OFFSET, 0.0));
         }
         translate(&mut plot_items, origin.0, origin.1);
         items.extend(plot_items);
@@ -210,6 +231,37 @@ impl Chart {
             items,
             description: view.description.clone().unwrap_or_default(),
         })
+    }
+
+    /// The fill of every row from the colour scale, and the legend entries, if the view has a
+    /// colour field: categories in domain order on Vega's `tableau10` palette.
+    #[allow(clippy::type_complexity)]
+    fn colors(&self, table: &Table) -> Result<Option<(Vec<Color>, Vec<(String, Color)>)>> {
+        let (Some(def), Some(fields)) = (&self.view.color, &self.plan.color) else {
+            return Ok(None);
+        };
+        let Domain::Discrete(domain) = Domain::from_data(def, fields, table, None)? else {
+            return Ok(None);
+        };
+        let column = table.require(&fields.spec_path, &fields.field)?;
+        let opacity = self.view.mark_props.opacity;
+        let fade = |c: Color| Color {
+            a: c.a * opacity,
+            ..c
+        };
+        let fills = (0..table.num_rows())
+            .map(|row| {
+                let v = column.value(row);
+                let i = domain.iter().position(|d| *d == v).unwrap_or(0);
+                fade(ordinal(&TABLEAU10, i))
+            })
+            .collect();
+        let entries = domain
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.to_label(), ordinal(&TABLEAU10, i)))
+            .collect();
+        Ok(Some((fills, entries)))
     }
 
     /// The rows every mark draws, in the mark-data format. Which rows are drawn does not

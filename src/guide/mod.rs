@@ -7,9 +7,11 @@
 //! ticks, `#ddd` grid).
 
 pub mod axis;
+pub mod legend;
 pub mod title;
 
 pub use axis::{Axis, Orient};
+pub use legend::Legend;
 pub use title::ChartTitle;
 
 use crate::scene::{Item, Rect, Rule, Text};

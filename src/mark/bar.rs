@@ -28,7 +28,7 @@ pub const BIN_SPACING: f64 = 1.0;
 pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
 
 /// Encodes every drawable row of `table` as a bar extending along `value` (the other channel
-/// is the bar's dimension). `plot` is the plot's (width, height); the rectangles are relative
+/// is the bar's dimension), filled from `fills` (one colour per row) or the mark's colour. `plot` is the plot's (width, height); the rectangles are relative
 /// to its top-left corner.
 pub fn bars(
     table: &Table,
@@ -36,6 +36,7 @@ pub fn bars(
     y: Option<BarChannel<'_>>,
     value: Channel,
     props: &MarkProps,
+    fills: Option<&[Color]>,
     plot: (f64, f64),
     mark: u16,
 ) -> Result<Vec<Rect>> {
@@ -66,6 +67,7 @@ pub fn bars(
         let Some(ys) = span(table, y.as_ref(), row, plot.1, value == Channel::Y)? else {
             continue;
         };
+        let fill = fills.and_then(|f| f.get(row)).copied().unwrap_or(fill);
         out.push(Rect {
             x: xs.0.min(xs.1),
             y: ys.0.min(ys.1),

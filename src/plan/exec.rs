@@ -78,16 +78,24 @@ pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
                 field,
                 groupby,
                 offset,
+                sort,
                 as_start,
                 as_end,
             } => {
                 let path = stacked_path(plan);
+                let sort: Vec<SortField> = sort
+                    .iter()
+                    .map(|(f, o)| SortField {
+                        field: f.clone(),
+                        descending: *o == Order::Descending,
+                    })
+                    .collect();
                 run_stack(
                     &path,
                     table,
                     field,
                     groupby,
-                    &[],
+                    &sort,
                     *offset,
                     [as_start, as_end],
                 )?

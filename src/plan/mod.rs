@@ -12,7 +12,7 @@ pub mod predicate;
 
 pub use exec::execute;
 
-use crate::data::kernels::AggregateOp;
+use crate::data::kernels::{AggregateOp, Order};
 use crate::spec::transform::Transform;
 use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
 
@@ -71,6 +71,8 @@ pub enum Step {
         groupby: Vec<String>,
         /// The offset.
         offset: StackOffset,
+        /// Sort fields within a stack.
+        sort: Vec<(String, Order)>,
         /// Output field of the stack start.
         as_start: String,
         /// Output field of the stack end.
@@ -100,6 +102,8 @@ pub struct Plan {
     pub x: Option<ChannelFields>,
     /// The y channel's fields.
     pub y: Option<ChannelFields>,
+    /// The colour channel's fields.
+    pub color: Option<ChannelFields>,
     /// The channel that carries the bars' values (the other one is their dimension).
     pub value_channel: Channel,
     /// Field types Vega-Lite infers from the spec (`format.parse` it adds implicitly), applied
@@ -110,7 +114,7 @@ pub struct Plan {
 impl Plan {
     /// The sorted, de-duplicated output fields the mark reads (the `fields` of mark data).
     pub fn mark_fields(&self) -> Vec<String> {
-        let mut fields: Vec<String> = [&self.x, &self.y]
+        let mut fields: Vec<String> = [&self.x, &self.y, &self.color]
             .into_iter()
             .flatten()
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
@@ -143,7 +147,12 @@ fn end_field(def: &PositionDef) -> Option<String> {
 
 /// Plans the data work of `view`.
 pub fn plan(view: &View) -> Plan {
-    let defs: Vec<&PositionDef> = [&view.x, &view.y].into_iter().flatten().collect();
+    // Every field channel takes part in binning, time units and grouping; only x and y are
+    // positions.
+    let defs: Vec<&PositionDef> = [&view.x, &view.y, &view.color]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut steps: Vec<Step> = view
         .transforms
         .iter()
@@ -199,7 +208,7 @@ pub fn plan(view: &View) -> Plan {
     if let Some((stacked, offset)) = stacked_channel(view, value_channel) {
         let (target, other) = match stacked {
             Channel::X => (&mut x, &view.y),
-            Channel::Y => (&mut y, &view.x),
+            Channel::Y | Channel::Color => (&mut y, &view.x),
         };
         if let Some(target) = target {
             let field = target.field.clone();
@@ -213,10 +222,19 @@ pub fn plan(view: &View) -> Plan {
             let as_end = format!("{field}_end");
             target.field = as_end.clone();
             target.field2 = Some(as_start.clone());
+            // Vega-Lite orders each stack by the stack-by field: descending when stacking
+            // upward (y), ascending when stacking rightward (x).
+            let order = if stacked == Channel::X {
+                Order::Ascending
+            } else {
+                Order::Descending
+            };
+            let sort = stack_by(view).map(|f| (f, order)).into_iter().collect();
             steps.push(Step::Stack {
                 field,
                 groupby,
                 offset,
+                sort,
                 as_start,
                 as_end,
             });
@@ -224,7 +242,7 @@ pub fn plan(view: &View) -> Plan {
     }
     let invalid: Vec<String> = dedup(
         defs.iter()
-            .filter(|d| !d.ty.is_discrete())
+            .filter(|d| d.channel != Channel::Color && !d.ty.is_discrete())
             .map(|d| field_name(d)),
     );
     if !invalid.is_empty() {
@@ -233,7 +251,10 @@ pub fn plan(view: &View) -> Plan {
     // Temporal fields are parsed as dates (Vega-Lite's implicit `format.parse`).
     let mut implicit_parse: Vec<(String, &'static str)> = defs
         .iter()
-        .filter(|d| d.ty == crate::spec::FieldType::Temporal && d.aggregate.is_none())
+        .filter(|d| {
+            d.aggregate.is_none()
+                && (d.ty == crate::spec::FieldType::Temporal || d.time_unit.is_some())
+        })
         .filter_map(|d| Some((d.field.clone()?, "date")))
         .collect();
     for t in &view.transforms {
@@ -241,10 +262,12 @@ pub fn plan(view: &View) -> Plan {
             predicate::implicit_parse(pred, &mut implicit_parse);
         }
     }
+    let color = view.color.as_ref().map(channel_fields);
     Plan {
         steps,
         x,
         y,
+        color,
         value_channel,
         implicit_parse,
     }
@@ -273,7 +296,7 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
     }
     let def = match value {
         Channel::X => view.x.as_ref()?,
-        Channel::Y => view.y.as_ref()?,
+        Channel::Y | Channel::Color => view.y.as_ref()?,
     };
     if def.ty.is_discrete() {
         return None;
@@ -286,11 +309,24 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         .into_iter()
         .flatten()
         .any(|d| d.aggregate.is_some());
-    // No colour/detail channels yet, so an aggregated view has nothing to stack by.
-    if aggregated {
+    if aggregated && stack_by(view).is_none() {
         return None;
     }
     Some((def.channel, offset))
+}
+
+/// The field stacks are split by: the colour field, unless it is aggregated or is the bars'
+/// own dimension field (Vega-Lite's `stackBy`).
+fn stack_by(view: &View) -> Option<String> {
+    let color = view.color.as_ref().filter(|c| c.aggregate.is_none())?;
+    let name = field_name(color);
+    let dimension = [&view.x, &view.y]
+        .into_iter()
+        .flatten()
+        .filter(|d| d.ty.is_discrete())
+        .map(field_name)
+        .collect::<Vec<_>>();
+    (!dimension.contains(&name)).then_some(name)
 }
 
 fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {

@@ -14,6 +14,7 @@
 //! - [`format`] — [`NumberFormat`], [`FormatSpec`], [`Locale`] and the `precision_*` helpers.
 
 pub mod band;
+pub mod color;
 mod digits;
 pub mod format;
 mod jsnum;

@@ -30,6 +30,12 @@ pub enum Role {
     Title,
     /// The chart subtitle.
     Subtitle,
+    /// A legend's title.
+    LegendTitle,
+    /// A legend entry's symbol.
+    LegendSymbol,
+    /// A legend entry's label.
+    LegendLabel,
 }
 
 impl Role {
@@ -45,6 +51,9 @@ impl Role {
             Role::AxisTitle => "axis-title".into(),
             Role::Title => "title".into(),
             Role::Subtitle => "subtitle".into(),
+            Role::LegendTitle => "legend-title".into(),
+            Role::LegendSymbol => "legend-symbol".into(),
+            Role::LegendLabel => "legend-label".into(),
         }
     }
 }

@@ -107,6 +107,22 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .as_ref()
         .map(|d| normalize_position(Channel::Y, d))
         .transpose()?;
+    let color_def = [&enc.color, &enc.fill]
+        .into_iter()
+        .flatten()
+        .find(|c| c.field.is_some());
+    let color = color_def
+        .map(|d| normalize_position(Channel::Color, d))
+        .transpose()?;
+    if let Some(c) = &color {
+        if !c.ty.is_discrete() {
+            return Err(Error::unsupported(
+                "encoding.color.type",
+                "a quantitative or temporal colour scale",
+            ));
+        }
+    }
+    let color_legend = !matches!(color_def.map(|d| &d.legend), Some(Some(None)));
     Ok(View {
         data,
         data_parse,
@@ -114,6 +130,8 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         mark_props,
         x,
         y,
+        color,
+        color_legend,
         title: spec.title.as_ref().map(normalize_title),
         width: normalize_size("width", spec.width.as_ref())?,
         height: normalize_size("height", spec.height.as_ref())?,
@@ -249,6 +267,9 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
     ] {
         let Some(channel) = channel else { continue };
         let path = format!("encoding.{name}");
+        if channel.field.is_some() && matches!(name, "color" | "fill") {
+            continue; // a colour scale: see normalize_color
+        }
         if channel.field.is_some() || channel.datum.is_some() {
             return Err(Error::unsupported(&path, "a field on this channel"));
         }
@@ -275,6 +296,9 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
+    if channel == Channel::Color && (def.bin.is_some() || def.time_unit.is_some()) {
+        return Err(Error::unsupported(&path, "binning or time units on colour"));
+    }
     let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
     let time_unit = match &def.time_unit {
         None | Some(Json::Null) => None,

@@ -158,6 +158,9 @@ pub struct ChannelDef {
     pub datum: Option<Json>,
     /// A number or date format.
     pub format: Option<Json>,
+    /// The legend, or `null` for none.
+    #[serde(default, deserialize_with = "double_option")]
+    pub legend: Option<Option<Json>>,
     /// Everything else.
     #[serde(flatten)]
     pub other: BTreeMap<String, Json>,

@@ -86,6 +86,8 @@ pub enum Channel {
     /// Vertical position.
     #[default]
     Y,
+    /// Fill colour by category (`color` or `fill`).
+    Color,
 }
 
 impl Channel {
@@ -94,6 +96,7 @@ impl Channel {
         match self {
             Channel::X => "x",
             Channel::Y => "y",
+            Channel::Color => "color",
         }
     }
 }
@@ -227,6 +230,10 @@ pub struct View {
     pub x: Option<PositionDef>,
     /// The y encoding, if any.
     pub y: Option<PositionDef>,
+    /// A field on `color` (or `fill`), if any: a discrete colour scale with a legend.
+    pub color: Option<PositionDef>,
+    /// Whether the colour legend is drawn (`legend: null` hides it).
+    pub color_legend: bool,
     /// The title, if any.
     pub title: Option<TitleSpec>,
     /// Plot width.
