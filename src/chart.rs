@@ -12,7 +12,7 @@ use crate::guide::legend::LEGEND_OFFSET;
 use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
-use crate::mark::bar::BarChannel;
+use crate::mark::bar::{BarChannel, BarEncoding};
 use crate::mark::{bars, MarkData};
 use crate::plan::{execute, plan, ChannelFields, Plan};
 use crate::scale::color::{ordinal, TABLEAU10};
@@ -200,16 +200,13 @@ impl Chart {
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.grid_items());
         }
-        let rects = bars(
-            table,
-            channel(x.as_ref(), x_scale.as_ref()),
-            channel(y.as_ref(), y_scale.as_ref()),
-            self.plan.value_channel,
-            &view.mark_props,
-            colors.as_ref().map(|(fills, _)| fills.as_slice()),
-            (width, height),
-            0,
-        )?;
+        let encoding = BarEncoding {
+            x: channel(x.as_ref(), x_scale.as_ref()),
+            y: channel(y.as_ref(), y_scale.as_ref()),
+            value: self.plan.value_channel,
+            fills: colors.as_ref().map(|(fills, _)| fills.as_slice()),
+        };
+        let rects = bars(table, &encoding, &view.mark_props, (width, height), 0)?;
         plot_items.extend(rects.into_iter().map(Item::Rect));
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());

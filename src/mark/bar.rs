@@ -21,6 +21,19 @@ pub struct BarChannel<'a> {
     pub scale: &'a PositionScale,
 }
 
+/// What the bars encode: their position channels, which one carries the value, and the fill
+/// of every row from a colour scale (`None`: the mark's colour).
+pub struct BarEncoding<'a> {
+    /// The x channel.
+    pub x: Option<BarChannel<'a>>,
+    /// The y channel.
+    pub y: Option<BarChannel<'a>>,
+    /// The channel bars extend along.
+    pub value: Channel,
+    /// One fill per row.
+    pub fills: Option<&'a [Color]>,
+}
+
 /// Vega-Lite's gap between adjacent binned bars (`config.bar.binSpacing`).
 pub const BIN_SPACING: f64 = 1.0;
 
@@ -32,14 +45,13 @@ pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
 /// to its top-left corner.
 pub fn bars(
     table: &Table,
-    x: Option<BarChannel<'_>>,
-    y: Option<BarChannel<'_>>,
-    value: Channel,
+    encoding: &BarEncoding<'_>,
     props: &MarkProps,
-    fills: Option<&[Color]>,
     plot: (f64, f64),
     mark: u16,
 ) -> Result<Vec<Rect>> {
+    let BarEncoding { x, y, value, fills } = encoding;
+    let value = *value;
     let fill = Color::parse(&props.fill).ok_or_else(|| {
         Error::spec_shape(
             "mark.color",
