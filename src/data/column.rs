@@ -171,54 +171,8 @@ impl Column {
 /// JavaScript's `Number(string)`: trimmed of JavaScript white space, empty is 0, otherwise a
 /// decimal literal, `Infinity`, or an unsigned `0x`/`0o`/`0b` integer; `None` for `NaN`.
 pub(crate) fn js_to_number(s: &str) -> Option<f64> {
-    let t = s.trim_matches(is_js_space);
-    if t.is_empty() {
-        return Some(0.0);
-    }
-    match t {
-        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
-        "-Infinity" => return Some(f64::NEG_INFINITY),
-        _ => {}
-    }
-    let radix = match t.get(..2) {
-        Some("0x" | "0X") => 16,
-        Some("0o" | "0O") => 8,
-        Some("0b" | "0B") => 2,
-        _ => 10,
-    };
-    if radix != 10 {
-        let digits = t.get(2..)?;
-        if digits.is_empty() {
-            return None;
-        }
-        return digits.chars().try_fold(0.0f64, |acc, c| {
-            c.to_digit(radix)
-                .map(|d| acc * f64::from(radix) + f64::from(d))
-        });
-    }
-    let ok = t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    if ok {
-        t.parse().ok()
-    } else {
-        None
-    }
-}
-
-/// JavaScript's `WhiteSpace` and `LineTerminator` (what `Number(string)` trims).
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
+    let n = crate::js::num::string_to_number(s);
+    (!n.is_nan()).then_some(n)
 }
 
 #[cfg(test)]

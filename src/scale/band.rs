@@ -8,7 +8,7 @@
 //! Guarantees: never panics; out-of-range indices give `None`; NaN parameters propagate as NaN
 //! like d3's `Math.min`/`Math.max` do.
 
-use super::jsnum::{js_max, js_min};
+use crate::js::num::{js_max, js_min};
 
 /// A band (or point) scale over `n` indices.
 #[derive(Clone, Debug, PartialEq)]

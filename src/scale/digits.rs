@@ -2,12 +2,12 @@
 //!
 //! Ports `formatTypes` (e f g r s % p d x X o b), `formatDecimalParts`, `exponent`,
 //! `formatPrefixAuto`, `formatRounded`, `formatTrim` and the `precision*` helpers of d3-format 3.1,
-//! on top of the JavaScript number-to-string primitives in `jsnum`, so the digits are d3's own.
+//! on top of the JavaScript number-to-string primitives in `crate::js::num`, so the digits are d3's own.
 //!
 //! Guarantees: total over non-negative `f64` including ±∞ and subnormals; never panics. Precision
 //! helpers return `None` (public wrappers: 0) exactly where d3 returns NaN.
 
-use super::jsnum::{
+use crate::js::num::{
     js_round, rounded, shortest, to_exponential, to_fixed, to_precision, to_radix, to_string,
     Digits,
 };

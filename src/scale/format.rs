@@ -12,7 +12,7 @@
 use std::fmt;
 
 use super::digits::{exponent, format_trim, format_type, prefix_for};
-use super::jsnum::{is_js_zero, js_pow10, to_string};
+use crate::js::num::{is_js_zero, js_pow10, to_string};
 
 pub use super::digits::{precision_fixed, precision_prefix, precision_round};
 

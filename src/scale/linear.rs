@@ -9,8 +9,8 @@
 
 use super::digits::{precision_fixed_opt, precision_prefix_opt, precision_round_opt};
 use super::format::{FormatSpec, Locale, NumberFormat};
-use super::jsnum::{js_max, js_min};
 use super::ticks;
+use crate::js::num::{js_max, js_min};
 
 /// A continuous linear scale from `domain` to `range`, optionally clamped.
 #[derive(Clone, Debug, PartialEq)]

@@ -17,7 +17,6 @@ pub mod band;
 pub mod color;
 mod digits;
 pub mod format;
-mod jsnum;
 pub mod linear;
 pub mod ticks;
 pub mod time;

@@ -8,7 +8,7 @@
 //! unchanged domain exactly as d3 does. One deliberate difference: where d3 would build an
 //! absurd array (more than [`MAX_TICKS`] ticks, e.g. a count of 10^12), this returns no ticks.
 
-use super::jsnum::{js_max, js_pow10, js_round};
+use crate::js::num::{js_max, js_pow10, js_round};
 
 /// Upper bound on the number of ticks [`ticks`] returns; larger requests give an empty list.
 pub const MAX_TICKS: usize = 100_000;

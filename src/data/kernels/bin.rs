@@ -14,9 +14,7 @@
 
 use super::aggregate::cells::{Cells, Kind, State};
 use crate::data::{Column, NumberColumn};
-use jsmath::{js_max, js_min, js_pow10, js_round};
-
-mod jsmath;
+use crate::js::num::{js_max, js_min, js_pow10, js_round};
 
 /// Vega's epsilon bias against floating-point error in bin indices (vega#1737).
 const EPSILON: f64 = 1e-14;

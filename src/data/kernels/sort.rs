@@ -226,23 +226,7 @@ fn to_number(a: Atom<'_>) -> f64 {
     }
 }
 
-/// JavaScript's `Number(string)` for decimal text: trimmed, empty is 0, otherwise a decimal
-/// literal or `NaN`.
-pub(crate) fn js_string_to_number(s: &str) -> f64 {
-    let t = s.trim();
-    match t {
-        "" => 0.0,
-        "Infinity" | "+Infinity" => f64::INFINITY,
-        "-Infinity" => f64::NEG_INFINITY,
-        _ if t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) =>
-        {
-            t.parse().unwrap_or(f64::NAN)
-        }
-        _ => f64::NAN,
-    }
-}
+pub(crate) use crate::js::num::string_to_number as js_string_to_number;
 
 /// JavaScript's `u < v`.
 fn js_less(u: Atom<'_>, v: Atom<'_>) -> bool {

@@ -100,16 +100,7 @@ fn time_clip(t: f64) -> Option<f64> {
     (t.is_finite() && t.abs() <= MAX_TIME).then_some(t.trunc() + 0.0)
 }
 
-/// Days from 1970-01-01 to the proleptic Gregorian date `y-m-d` (`m` 1..=12).
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub(crate) use crate::js::date::days_from_civil;
 
 /// The calendar fields V8's parser fills in.
 #[derive(Debug, PartialEq)]

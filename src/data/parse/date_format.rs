@@ -325,15 +325,8 @@ fn month_day_time(t: f64) -> (f64, f64, f64) {
     const DAY: f64 = 86_400_000.0;
     let days = (t / DAY).floor();
     let within = t - days * DAY;
-    // Civil from days (H. Hinnant); `days` is within ±1e8, so the conversion is exact.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    // `days` is within ±1e8, so the conversion is exact.
+    let (_, m, d) = crate::js::date::civil_from_days(days as i64);
     ((m - 1) as f64, d as f64, within)
 }
 

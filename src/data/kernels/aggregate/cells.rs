@@ -198,20 +198,4 @@ fn classify(v: &Value) -> (Kind, f64) {
     }
 }
 
-/// JavaScript's unary `+` on a string (`NaN` when it is not a number), for decimal text as
-/// `Column::number` reads it (the same rule; that helper is private to `column.rs`).
-pub(crate) fn js_number(s: &str) -> f64 {
-    let t = s.trim();
-    match t {
-        "" => 0.0,
-        "Infinity" | "+Infinity" => f64::INFINITY,
-        "-Infinity" => f64::NEG_INFINITY,
-        _ if t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) =>
-        {
-            t.parse().unwrap_or(f64::NAN)
-        }
-        _ => f64::NAN,
-    }
-}
+pub(crate) use crate::js::num::string_to_number as js_number;

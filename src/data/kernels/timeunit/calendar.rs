@@ -4,11 +4,8 @@
 //! Stage: kernels (time unit internals). All values are `f64` as in JavaScript; a result past
 //! ±8.64e15 ms is `NaN`. Day numbers use Howard Hinnant's civil-calendar algorithms on `i64`.
 
-/// Milliseconds per day.
-pub(super) const DAY_MS: f64 = 86_400_000.0;
-
-/// The largest valid time value.
-const MAX_TIME: f64 = 8.64e15;
+pub(super) use crate::js::date::DAY_MS;
+use crate::js::date::{civil_from_days, days_from_civil, MAX_TIME};
 
 /// `TimeClip`: `NaN` past the valid range, otherwise truncated toward zero (`+0` for `-0`).
 pub(super) fn time_clip(t: f64) -> f64 {
@@ -16,31 +13,6 @@ pub(super) fn time_clip(t: f64) -> f64 {
         return f64::NAN;
     }
     t.trunc() + 0.0
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (`month` 1-based).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// (year, month 1-based, date) of a day number.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `MakeDay(year, month, date)` (month 0-based, any integers; overflow rolls over). `NaN` for

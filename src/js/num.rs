@@ -411,6 +411,94 @@ pub(crate) fn is_js_zero(s: &str) -> bool {
         || (exp_ok && dots <= 1 && has_digit && mant.bytes().all(|b| b == b'0' || b == b'.'))
 }
 
+/// JavaScript white space and line terminators, as `String.prototype.trim` removes them.
+pub fn is_js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
+/// `StringToNumber`: trimmed; empty is 0; decimal, `Infinity`, or `0x`/`0o`/`0b` integers.
+pub fn string_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(is_js_space);
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = match t.get(..2) {
+        Some("0x" | "0X") => 16,
+        Some("0o" | "0O") => 8,
+        Some("0b" | "0B") => 2,
+        _ => 0,
+    };
+    if radix != 0 {
+        let digits = t.get(2..).unwrap_or("");
+        if digits.is_empty() {
+            return f64::NAN;
+        }
+        let mut v = 0.0f64;
+        for c in digits.chars() {
+            let Some(d) = c.to_digit(radix) else {
+                return f64::NAN;
+            };
+            v = v * f64::from(radix) + f64::from(d);
+        }
+        return v;
+    }
+    let (sign, body) = match t.as_bytes().first() {
+        Some(b'-') => (-1.0, t.get(1..).unwrap_or("")),
+        Some(b'+') => (1.0, t.get(1..).unwrap_or("")),
+        _ => (1.0, t),
+    };
+    if body == "Infinity" {
+        return sign * f64::INFINITY;
+    }
+    if is_decimal_literal(body) {
+        body.parse::<f64>().map_or(f64::NAN, |v| sign * v)
+    } else {
+        f64::NAN
+    }
+}
+
+/// `StrUnsignedDecimalLiteral`: digits with an optional fraction and exponent.
+fn is_decimal_literal(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int = digits(&mut i);
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac = digits(&mut i);
+    }
+    if int + frac == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
