@@ -8,29 +8,7 @@
 
 use super::date::{parts, Parts};
 
-const DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::js::date::{DAYS, MONTHS};
 
 /// d3's `pad(value, fill, width)`: the sign, then `fill` up to `width`.
 fn pad(value: f64, fill: Option<char>, width: usize) -> String {
