@@ -12,8 +12,8 @@ use crate::guide::legend::LEGEND_OFFSET;
 use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
-use crate::mark::bar::{BarChannel, BarEncoding};
-use crate::mark::{bars, MarkData};
+use crate::mark::MarkData;
+use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::{execute, plan, ChannelFields, Plan};
 use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene};
@@ -120,6 +120,7 @@ impl Chart {
             container_height: usable(options.container_height),
         };
         let (px, py) = (self.plan.x.as_ref(), self.plan.y.as_ref());
+        let bands = view.mark.uses_bands();
         let x = resolve(view.x.as_ref(), px, table, py)?;
         let y = resolve(view.y.as_ref(), py, table, px)?;
         let [pl, pt, pr, pb] = view.padding;
@@ -129,6 +130,7 @@ impl Chart {
             view.height,
             y.as_ref().map(|c| &c.domain),
             options.container_height,
+            bands,
         );
         // Values grow upward; categories run top to bottom (the first at the top), as in Vega-Lite.
         let y_scale = y.as_ref().map(|c| {
@@ -136,7 +138,7 @@ impl Chart {
                 Domain::Discrete(_) => [0.0, height],
                 Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
-            c.domain.clone().scale(range)
+            c.domain.clone().scale(range, bands)
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
@@ -162,14 +164,14 @@ impl Chart {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
                 (container - pl - pr - left - legend_w).max(0.0)
             }
-            other => plot_size(other, x.as_ref().map(|c| &c.domain), None),
+            other => plot_size(other, x.as_ref().map(|c| &c.domain), None, bands),
         };
-        let (mut x_scale, mut x_axis) = x_guides(x.as_ref(), width, height, measure);
+        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(x.as_ref(), width, height, measure);
+            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -200,14 +202,27 @@ impl Chart {
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.grid_items());
         }
-        let encoding = BarEncoding {
+        let series: Vec<&str> = [&self.plan.color]
+            .into_iter()
+            .flatten()
+            .map(|c| c.field.as_str())
+            .chain(self.plan.detail.iter().map(String::as_str))
+            .collect();
+        let encoding = MarkEncoding {
             x: channel(x.as_ref(), x_scale.as_ref()),
             y: channel(y.as_ref(), y_scale.as_ref()),
             value: self.plan.value_channel,
             fills: colors.as_ref().map(|(fills, _)| fills.as_slice()),
+            text: self.plan.text.as_ref(),
+            series,
         };
-        let rects = bars(table, &encoding, &view.mark_props, (width, height), 0)?;
-        plot_items.extend(rects.into_iter().map(Item::Rect));
+        plot_items.extend(mark::encode(
+            view.mark,
+            table,
+            &encoding,
+            &view.mark_props,
+            (width, height),
+        )?);
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
         }
@@ -300,8 +315,8 @@ fn resolve<'a>(
 fn channel<'a>(
     r: Option<&'a Resolved<'a>>,
     scale: Option<&'a PositionScale>,
-) -> Option<BarChannel<'a>> {
-    Some(BarChannel {
+) -> Option<MarkChannel<'a>> {
+    Some(MarkChannel {
         fields: r?.fields,
         scale: scale?,
     })
@@ -309,6 +324,7 @@ fn channel<'a>(
 
 /// The x scale and axis for a plot `width` wide and `height` high.
 fn x_guides(
+    bands: bool,
     x: Option<&Resolved<'_>>,
     width: f64,
     height: f64,
@@ -317,14 +333,14 @@ fn x_guides(
     let Some(x) = x else {
         return (None, None);
     };
-    let scale = x.domain.clone().scale([0.0, width]);
+    let scale = x.domain.clone().scale([0.0, width], bands);
     let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }
 
 /// The plot size along one dimension.
-fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>) -> f64 {
-    let band = domain.and_then(Domain::band_space);
+fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands: bool) -> f64 {
+    let band = domain.and_then(|d| d.band_space(bands));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,

@@ -81,8 +81,8 @@ fn errors_are_one_line_with_the_place_and_exit_1() {
         ),
         (
             "line.vl.json",
-            r#"{"data": {"values": []}, "mark": "line"}"#,
-            "mark: the \"line\" mark is not supported",
+            r#"{"data": {"values": []}, "mark": "geoshape"}"#,
+            "mark: the \"geoshape\" mark is not supported",
         ),
         (
             "url.vl.json",

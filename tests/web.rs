@@ -106,5 +106,5 @@ fn mark_data_matches_the_cli_format() {
 #[wasm_bindgen_test]
 fn bad_specs_are_errors_not_panics() {
     assert!(StoryChart::new("{").is_err());
-    assert!(StoryChart::new(r#"{"data": {"values": []}, "mark": "line"}"#).is_err());
+    assert!(StoryChart::new(r#"{"data": {"values": []}, "mark": "geoshape"}"#).is_err());
 }

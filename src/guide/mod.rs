@@ -14,7 +14,7 @@ pub use axis::{Axis, Orient};
 pub use legend::Legend;
 pub use title::ChartTitle;
 
-use crate::scene::{Item, Rect, Rule, Text};
+use crate::scene::{Item, Path, Rect, Rule, Symbol, Text};
 
 /// Moves items by `(dx, dy)`.
 pub fn translate(items: &mut [Item], dx: f64, dy: f64) {
@@ -29,6 +29,16 @@ pub fn translate(items: &mut [Item], dx: f64, dy: f64) {
                 *x2 += dx;
                 *y1 += dy;
                 *y2 += dy;
+            }
+            Item::Symbol(Symbol { x, y, .. }) => {
+                *x += dx;
+                *y += dy;
+            }
+            Item::Path(Path { points, .. }) => {
+                for (x, y) in points {
+                    *x += dx;
+                    *y += dy;
+                }
             }
         }
     }

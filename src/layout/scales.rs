@@ -81,24 +81,32 @@ impl Domain {
         Ok(Domain::Continuous([lo, hi]))
     }
 
-    /// How many band steps the domain spans (`bandspace` in Vega), for step-based sizes.
-    pub fn band_space(&self) -> Option<f64> {
+    /// How many steps the domain spans (`bandspace` in Vega), for step-based sizes: with
+    /// `bands`, a band scale's; otherwise a point scale's (padding 0.5 at each end).
+    pub fn band_space(&self, bands: bool) -> Option<f64> {
         match self {
             #[allow(clippy::cast_precision_loss)]
-            Domain::Discrete(v) => {
+            Domain::Discrete(v) if bands => {
                 Some((v.len() as f64 - BAND_PADDING_INNER + 2.0 * BAND_PADDING_OUTER).max(0.0))
             }
+            #[allow(clippy::cast_precision_loss)]
+            Domain::Discrete(v) => Some(v.len() as f64),
             Domain::Continuous(_) | Domain::Temporal(_) => None,
         }
     }
 
-    /// The scale for this domain over `range` (pixels).
-    pub fn scale(self, range: [f64; 2]) -> PositionScale {
+    /// The scale for this domain over `range` (pixels): discrete domains get a band scale
+    /// when `bands` (bars, rects), else a point scale with Vega-Lite's padding of 0.5.
+    pub fn scale(self, range: [f64; 2], bands: bool) -> PositionScale {
         match self {
-            Domain::Discrete(domain) => PositionScale::Band {
+            Domain::Discrete(domain) if bands => PositionScale::Band {
                 scale: BandScale::new(domain.len(), range)
                     .padding_inner(BAND_PADDING_INNER)
                     .padding_outer(BAND_PADDING_OUTER),
+                domain,
+            },
+            Domain::Discrete(domain) => PositionScale::Band {
+                scale: BandScale::point(domain.len(), range).padding_outer(POINT_PADDING),
                 domain,
             },
             Domain::Continuous(d) => PositionScale::Linear(LinearScale::new(d, range).nice(10.0)),
@@ -161,6 +169,9 @@ fn sorted_categories(
     }
     Ok(seen.into_iter().map(|(v, _)| v).collect())
 }
+
+/// Vega-Lite's outer padding of point scales.
+pub const POINT_PADDING: f64 = 0.5;
 
 /// A position scale with its domain and range resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -232,7 +243,8 @@ mod tests {
             .map(|s| Value::Str(s.into()))
             .to_vec();
         assert_eq!(d, Domain::Discrete(names));
-        assert_eq!(d.band_space(), Some(3.0));
+        assert_eq!(d.band_space(true), Some(3.0));
+        assert_eq!(d.band_space(false), Some(3.0));
         let by_value = spec.replace(r#""field": "a""#, r#""field": "a", "sort": "-x""#);
         let d = domain_of(
             &by_value,

@@ -5,34 +5,13 @@
 //! channel's field, the baseline its second field (stack start) or zero. Rows whose value is
 //! null or not a number draw nothing, as Vega-Lite filters invalid values of continuous fields.
 
+use super::{MarkChannel, MarkEncoding};
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::layout::PositionScale;
-use crate::plan::ChannelFields;
 use crate::scale::LinearScale;
 use crate::scene::{Color, Rect, Role};
 use crate::spec::{Channel, MarkProps};
-
-/// One position channel as the bar mark needs it.
-pub struct BarChannel<'a> {
-    /// The fields the channel reads.
-    pub fields: &'a ChannelFields,
-    /// The resolved scale.
-    pub scale: &'a PositionScale,
-}
-
-/// What the bars encode: their position channels, which one carries the value, and the fill
-/// of every row from a colour scale (`None`: the mark's colour).
-pub struct BarEncoding<'a> {
-    /// The x channel.
-    pub x: Option<BarChannel<'a>>,
-    /// The y channel.
-    pub y: Option<BarChannel<'a>>,
-    /// The channel bars extend along.
-    pub value: Channel,
-    /// One fill per row.
-    pub fills: Option<&'a [Color]>,
-}
 
 /// Vega-Lite's gap between adjacent binned bars (`config.bar.binSpacing`).
 pub const BIN_SPACING: f64 = 1.0;
@@ -45,12 +24,12 @@ pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
 /// to its top-left corner.
 pub fn bars(
     table: &Table,
-    encoding: &BarEncoding<'_>,
+    encoding: &MarkEncoding<'_>,
     props: &MarkProps,
     plot: (f64, f64),
     mark: u16,
 ) -> Result<Vec<Rect>> {
-    let BarEncoding { x, y, value, fills } = encoding;
+    let MarkEncoding { x, y, value, .. } = encoding;
     let value = *value;
     let fill = Color::parse(&props.fill).ok_or_else(|| {
         Error::spec_shape(
@@ -79,7 +58,7 @@ pub fn bars(
         let Some(ys) = span(table, y.as_ref(), row, plot.1, value == Channel::Y)? else {
             continue;
         };
-        let fill = fills.and_then(|f| f.get(row)).copied().unwrap_or(fill);
+        let fill = encoding.color(row, fill);
         out.push(Rect {
             x: xs.0.min(xs.1),
             y: ys.0.min(ys.1),
@@ -98,7 +77,7 @@ pub fn bars(
 /// The pixel span of one row on one channel, or `None` if the row draws nothing.
 fn span(
     table: &Table,
-    channel: Option<&BarChannel<'_>>,
+    channel: Option<&MarkChannel<'_>>,
     row: usize,
     full: f64,
     is_value: bool,

@@ -1,11 +1,83 @@
 //! Stage 8: marks encode rows into scene items; [`MarkData`] reads back the rows drawn.
 //!
 //! A mark reads the planned table and the resolved scales, never the spec. Every item keeps
-//! the index of the row it was drawn from, so hit testing and the mark-data export can go back
-//! from pixels to data.
+//! the index of the row it was drawn from where it has one, so hit testing and the mark-data
+//! export can go back from pixels to data. [`encode`] dispatches on the mark type.
 
 pub mod bar;
 pub mod data;
+pub mod line;
+pub mod point;
+pub mod position;
+pub mod rule;
+pub mod text;
 
 pub use bar::bars;
 pub use data::{marks_json, MarkData};
+
+use crate::data::Table;
+use crate::error::Result;
+use crate::layout::PositionScale;
+use crate::plan::ChannelFields;
+use crate::scene::{Color, Item};
+use crate::spec::{Channel, MarkKind, MarkProps};
+
+/// One position channel as a mark needs it.
+pub struct MarkChannel<'a> {
+    /// The fields the channel reads.
+    pub fields: &'a ChannelFields,
+    /// The resolved scale.
+    pub scale: &'a PositionScale,
+}
+
+/// What a mark encodes: its position channels, which one carries the value (bars, areas),
+/// the fill of every row from a colour scale (`None`: the mark's colour), the text field and
+/// the fields that split series.
+pub struct MarkEncoding<'a> {
+    /// The x channel.
+    pub x: Option<MarkChannel<'a>>,
+    /// The y channel.
+    pub y: Option<MarkChannel<'a>>,
+    /// The channel bars and areas extend along.
+    pub value: Channel,
+    /// One fill per row.
+    pub fills: Option<&'a [Color]>,
+    /// The text field (text marks).
+    pub text: Option<&'a ChannelFields>,
+    /// Fields whose values split lines and areas into series (colour and detail).
+    pub series: Vec<&'a str>,
+}
+
+impl MarkEncoding<'_> {
+    /// The colour of `row`: from the colour scale, or `default`.
+    pub fn color(&self, row: usize, default: Color) -> Color {
+        self.fills
+            .and_then(|f| f.get(row))
+            .copied()
+            .unwrap_or(default)
+    }
+}
+
+/// Encodes every drawable row of `table` as items of mark `kind`, relative to the plot's
+/// top-left corner; `plot` is the plot's (width, height).
+pub fn encode(
+    kind: MarkKind,
+    table: &Table,
+    encoding: &MarkEncoding<'_>,
+    props: &MarkProps,
+    plot: (f64, f64),
+) -> Result<Vec<Item>> {
+    const MARK: u16 = 0;
+    Ok(match kind {
+        MarkKind::Bar | MarkKind::Rect => bars(table, encoding, props, plot, MARK)?
+            .into_iter()
+            .map(Item::Rect)
+            .collect(),
+        MarkKind::Point | MarkKind::Circle | MarkKind::Square => {
+            point::symbols(kind, table, encoding, props, plot, MARK)?
+        }
+        MarkKind::Line | MarkKind::Area => line::paths(kind, table, encoding, props, plot, MARK)?,
+        MarkKind::Rule | MarkKind::Tick => rule::rules(kind, table, encoding, props, plot, MARK)?,
+        MarkKind::Text => text::texts(table, encoding, props, plot, MARK)?,
+    })
+}

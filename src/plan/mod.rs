@@ -14,7 +14,7 @@ pub use exec::execute;
 
 use crate::data::kernels::{AggregateOp, Order};
 use crate::spec::transform::Transform;
-use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
+use crate::spec::{Channel, PositionDef, StackOffset, View};
 
 /// One kernel call.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,6 +104,10 @@ pub struct Plan {
     pub y: Option<ChannelFields>,
     /// The colour channel's fields.
     pub color: Option<ChannelFields>,
+    /// The text channel's fields.
+    pub text: Option<ChannelFields>,
+    /// Series split fields (`detail`).
+    pub detail: Vec<String>,
     /// The channel that carries the bars' values (the other one is their dimension).
     pub value_channel: Channel,
     /// Field types Vega-Lite infers from the spec (`format.parse` it adds implicitly), applied
@@ -114,7 +118,7 @@ pub struct Plan {
 impl Plan {
     /// The sorted, de-duplicated output fields the mark reads (the `fields` of mark data).
     pub fn mark_fields(&self) -> Vec<String> {
-        let mut fields: Vec<String> = [&self.x, &self.y, &self.color]
+        let mut fields: Vec<String> = [&self.x, &self.y, &self.color, &self.text]
             .into_iter()
             .flatten()
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
@@ -149,10 +153,19 @@ fn end_field(def: &PositionDef) -> Option<String> {
 pub fn plan(view: &View) -> Plan {
     // Every field channel takes part in binning, time units and grouping; only x and y are
     // positions.
-    let defs: Vec<&PositionDef> = [&view.x, &view.y, &view.color]
-        .into_iter()
-        .flatten()
-        .collect();
+    let defs: Vec<&PositionDef> = [
+        &view.x,
+        &view.y,
+        &view.x2,
+        &view.y2,
+        &view.color,
+        &view.text,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(&view.detail)
+    .chain(&view.tooltip)
+    .collect();
     let mut steps: Vec<Step> = view
         .transforms
         .iter()
@@ -204,11 +217,17 @@ pub fn plan(view: &View) -> Plan {
     };
     let mut x = view.x.as_ref().map(channel_fields);
     let mut y = view.y.as_ref().map(channel_fields);
+    // A range's other end (x2, y2) is the primary channel's second field.
+    for (primary, secondary) in [(&mut x, &view.x2), (&mut y, &view.y2)] {
+        if let (Some(p), Some(s)) = (primary.as_mut(), secondary) {
+            p.field2 = Some(field_name(s));
+        }
+    }
     let value_channel = value_channel(view);
     if let Some((stacked, offset)) = stacked_channel(view, value_channel) {
         let (target, other) = match stacked {
             Channel::X => (&mut x, &view.y),
-            Channel::Y | Channel::Color => (&mut y, &view.x),
+            _ => (&mut y, &view.x),
         };
         if let Some(target) = target {
             let field = target.field.clone();
@@ -242,10 +261,15 @@ pub fn plan(view: &View) -> Plan {
     }
     let invalid: Vec<String> = dedup(
         defs.iter()
-            .filter(|d| d.channel != Channel::Color && !d.ty.is_discrete())
+            .filter(|d| matches!(d.channel, Channel::X | Channel::Y) && !d.ty.is_discrete())
             .map(|d| field_name(d)),
     );
-    if !invalid.is_empty() {
+    // Lines and areas keep invalid rows: Vega-Lite breaks the path there instead.
+    let breaks_paths = matches!(
+        view.mark,
+        crate::spec::MarkKind::Line | crate::spec::MarkKind::Area
+    );
+    if !invalid.is_empty() && !breaks_paths {
         steps.push(Step::FilterInvalid { fields: invalid });
     }
     // Temporal fields are parsed as dates (Vega-Lite's implicit `format.parse`).
@@ -263,11 +287,15 @@ pub fn plan(view: &View) -> Plan {
         }
     }
     let color = view.color.as_ref().map(channel_fields);
+    let text = view.text.as_ref().map(channel_fields);
+    let detail = view.detail.iter().map(field_name).collect();
     Plan {
         steps,
         x,
         y,
         color,
+        text,
+        detail,
         value_channel,
         implicit_parse,
     }
@@ -291,13 +319,24 @@ fn value_channel(view: &View) -> Channel {
 /// storychart has: bars stack by default on their one quantitative channel, unless the view
 /// is aggregated with nothing to stack by, or the channel says `stack: null`.
 fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)> {
-    if view.mark != MarkKind::Bar {
+    let explicit = [&view.x, &view.y]
+        .into_iter()
+        .flatten()
+        .any(|d| d.stack.is_some_and(|s| s.is_some()));
+    if !view.mark.stacks_by_default() && !explicit {
         return None;
     }
     let def = match value {
         Channel::X => view.x.as_ref()?,
-        Channel::Y | Channel::Color => view.y.as_ref()?,
+        _ => view.y.as_ref()?,
     };
+    let ranged = match value {
+        Channel::X => view.x2.is_some(),
+        _ => view.y2.is_some(),
+    };
+    if ranged {
+        return None;
+    }
     if def.ty.is_discrete() {
         return None;
     }

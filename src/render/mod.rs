@@ -8,7 +8,7 @@ pub mod svg;
 
 pub use svg::to_svg;
 
-use crate::scene::{Item, Rect, Rule, Scene, Text};
+use crate::scene::{Item, Path, Rect, Rule, Scene, Symbol, Text};
 
 /// A drawing back end.
 pub trait Painter {
@@ -18,6 +18,10 @@ pub trait Painter {
     fn rule(&mut self, rule: &Rule);
     /// Draws a line of text.
     fn text(&mut self, text: &Text);
+    /// Draws a point symbol.
+    fn symbol(&mut self, symbol: &Symbol);
+    /// Draws a polyline or polygon.
+    fn path(&mut self, path: &Path);
 }
 
 /// Paints every item of `scene`, in order.
@@ -27,6 +31,8 @@ pub fn paint(scene: &Scene, painter: &mut dyn Painter) {
             Item::Rect(r) => painter.rect(r),
             Item::Rule(r) => painter.rule(r),
             Item::Text(t) => painter.text(t),
+            Item::Symbol(s) => painter.symbol(s),
+            Item::Path(p) => painter.path(p),
         }
     }
 }

@@ -6,7 +6,9 @@
 
 use super::{paint, Painter};
 use crate::scene::dump::num;
-use crate::scene::{Align, Baseline, Rect, Rule, Scene, Text, FONT_FAMILY};
+use crate::scene::{
+    Align, Baseline, Color, Path, Rect, Rule, Scene, Shape, Symbol, Text, FONT_FAMILY,
+};
 
 /// Renders `scene` as an SVG document.
 pub fn to_svg(scene: &Scene) -> String {
@@ -64,6 +66,42 @@ impl Painter for SvgPainter {
         ));
     }
 
+    fn symbol(&mut self, sy: &Symbol) {
+        let paint = paint_attrs(sy.fill, sy.stroke);
+        let s = match sy.shape {
+            Shape::Circle => format!(
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{paint}/>\n",
+                num(sy.x),
+                num(sy.y),
+                num((sy.size / std::f64::consts::PI).sqrt())
+            ),
+            Shape::Square => {
+                let side = sy.size.sqrt();
+                format!(
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{paint}/>\n",
+                    num(sy.x - side / 2.0),
+                    num(sy.y - side / 2.0),
+                    num(side),
+                    num(side)
+                )
+            }
+        };
+        self.out.push_str(&s);
+    }
+
+    fn path(&mut self, p: &Path) {
+        let mut d = String::new();
+        for (i, (x, y)) in p.points.iter().enumerate() {
+            d.push_str(if i == 0 { "M" } else { "L" });
+            d.push_str(&format!("{},{}", num(*x), num(*y)));
+        }
+        if p.closed {
+            d.push('Z');
+        }
+        let paint = paint_attrs(p.fill, p.stroke);
+        self.out.push_str(&format!("<path d=\"{d}\"{paint}/>\n"));
+    }
+
     fn text(&mut self, t: &Text) {
         let anchor = match t.align {
             Align::Left => "start",
@@ -99,6 +137,22 @@ impl Painter for SvgPainter {
         s.push_str("</text>\n");
         self.out.push_str(&s);
     }
+}
+
+/// ` fill=".." stroke=".." stroke-width=".."` (`fill="none"` when unfilled).
+fn paint_attrs(fill: Option<Color>, stroke: Option<(Color, f64)>) -> String {
+    let mut s = match fill {
+        Some(f) => format!(" fill=\"{}\"", f.to_css()),
+        None => " fill=\"none\"".to_string(),
+    };
+    if let Some((c, w)) = stroke {
+        s.push_str(&format!(
+            " stroke=\"{}\" stroke-width=\"{}\"",
+            c.to_css(),
+            num(w)
+        ));
+    }
+    s
 }
 
 /// Escapes text for SVG/XML content and attributes.

@@ -65,6 +65,46 @@ pub fn dump(scene: &Scene) -> String {
                 t.fill.to_css(),
                 t.text
             ),
+            Item::Symbol(sy) => {
+                let mut l = format!(
+                    "symbol {} x={} y={} size={} shape={:?}",
+                    sy.role.name(),
+                    num(sy.x),
+                    num(sy.y),
+                    num(sy.size),
+                    sy.shape
+                );
+                if let Some(f) = sy.fill {
+                    l.push_str(&format!(" fill={}", f.to_css()));
+                }
+                if let Some((c, w)) = sy.stroke {
+                    l.push_str(&format!(" stroke={} {}", c.to_css(), num(w)));
+                }
+                if let Some(row) = sy.row {
+                    l.push_str(&format!(" row={row}"));
+                }
+                l
+            }
+            Item::Path(p) => {
+                let pts: Vec<String> = p
+                    .points
+                    .iter()
+                    .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+                    .collect();
+                let mut l = format!(
+                    "path {}{}",
+                    p.role.name(),
+                    if p.closed { " closed" } else { "" }
+                );
+                if let Some(f) = p.fill {
+                    l.push_str(&format!(" fill={}", f.to_css()));
+                }
+                if let Some((c, w)) = p.stroke {
+                    l.push_str(&format!(" stroke={} {}", c.to_css(), num(w)));
+                }
+                l.push_str(&format!(" [{}]", pts.join(" ")));
+                l
+            }
         };
         out.push_str(&line);
         out.push('\n');

@@ -156,6 +156,51 @@ pub struct Text {
     pub role: Role,
 }
 
+/// The shape of a symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A circle.
+    Circle,
+    /// A square.
+    Square,
+}
+
+/// A point symbol centred on `(x, y)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbol {
+    /// Centre x.
+    pub x: f64,
+    /// Centre y.
+    pub y: f64,
+    /// Area in square pixels (Vega's `size`).
+    pub size: f64,
+    /// The shape.
+    pub shape: Shape,
+    /// Fill colour, if filled.
+    pub fill: Option<Color>,
+    /// Stroke colour and width, if stroked.
+    pub stroke: Option<(Color, f64)>,
+    /// What the symbol is.
+    pub role: Role,
+    /// The row of the mark's data it was drawn from.
+    pub row: Option<u32>,
+}
+
+/// A polyline or polygon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// The vertices, in order.
+    pub points: Vec<(f64, f64)>,
+    /// Whether the last vertex joins the first (areas).
+    pub closed: bool,
+    /// Fill colour, if filled.
+    pub fill: Option<Color>,
+    /// Stroke colour and width, if stroked.
+    pub stroke: Option<(Color, f64)>,
+    /// What the path is.
+    pub role: Role,
+}
+
 /// One drawable item.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
@@ -165,6 +210,10 @@ pub enum Item {
     Rule(Rule),
     /// A text.
     Text(Text),
+    /// A point symbol.
+    Symbol(Symbol),
+    /// A polyline or polygon.
+    Path(Path),
 }
 
 impl Item {
@@ -174,6 +223,8 @@ impl Item {
             Item::Rect(r) => r.role,
             Item::Rule(r) => r.role,
             Item::Text(t) => t.role,
+            Item::Symbol(s) => s.role,
+            Item::Path(p) => p.role,
         }
     }
 }

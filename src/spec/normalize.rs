@@ -107,6 +107,34 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .as_ref()
         .map(|d| normalize_position(Channel::Y, d))
         .transpose()?;
+    let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
+    let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+    let text = enc
+        .text
+        .as_ref()
+        .filter(|t| t.field.is_some() || t.aggregate.is_some())
+        .map(|d| normalize_position(Channel::Text, d))
+        .transpose()?;
+    let detail = match &enc.detail {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .map(|j| channel_json(Channel::Detail, j))
+            .collect::<Result<Vec<_>>>()?,
+        Some(one) => vec![channel_json(Channel::Detail, one)?],
+    };
+    let tooltip = match &enc.tooltip {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter(|j| j.get("field").is_some() || j.get("aggregate").is_some())
+            .map(|j| channel_json(Channel::Tooltip, j))
+            .collect::<Result<Vec<_>>>()?,
+        Some(one) if one.get("field").is_some() || one.get("aggregate").is_some() => {
+            vec![channel_json(Channel::Tooltip, one)?]
+        }
+        Some(_) => Vec::new(),
+    };
     let color_def = [&enc.color, &enc.fill]
         .into_iter()
         .flatten()
@@ -130,6 +158,11 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         mark_props,
         x,
         y,
+        x2,
+        y2,
+        text,
+        detail,
+        tooltip,
         color,
         color_legend,
         title: spec.title.as_ref().map(normalize_title),
@@ -220,10 +253,25 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
         Some(AnyMark::Name(name)) => (name.as_str(), None),
         Some(AnyMark::Def(def)) => (def.kind.as_str(), Some(def.clone())),
     };
-    let kind = match name {
-        "bar" => MarkKind::Bar,
-        other => return Err(Error::unsupported("mark", &format!("the \"{other}\" mark"))),
+    let Some(kind) = MarkKind::from_name(name) else {
+        return Err(Error::unsupported("mark", &format!("the \"{name}\" mark")));
     };
+    if let Some(def) = &def {
+        if let Some(i) = def.interpolate.as_deref().filter(|i| *i != "linear") {
+            return Err(Error::unsupported(
+                "mark.interpolate",
+                &format!("the \"{i}\" interpolation"),
+            ));
+        }
+        for (key, overlay) in [("point", &def.point), ("line", &def.line)] {
+            if overlay
+                .as_ref()
+                .is_some_and(|o| !matches!(o, Json::Bool(false) | Json::Null))
+            {
+                return Err(Error::unsupported(&format!("mark.{key}"), "mark overlays"));
+            }
+        }
+    }
     Ok((kind, def))
 }
 
@@ -235,6 +283,9 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
         opacity: 1.0,
         corner_radius: 0.0,
         orient: None,
+        filled: true,
+        size: None,
+        stroke_width: None,
     };
     if let Some(def) = def {
         props.orient = match def.orient.as_deref() {
@@ -257,6 +308,11 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
         props.stroke = def.stroke.clone();
         props.opacity = def.opacity.unwrap_or(1.0).clamp(0.0, 1.0);
         props.corner_radius = def.corner_radius.unwrap_or(0.0).max(0.0);
+        props.filled = def.filled.unwrap_or(def.kind != "point");
+        props.size = def.size.filter(|s| s.is_finite() && *s >= 0.0);
+        props.stroke_width = def.stroke_width.filter(|s| s.is_finite() && *s >= 0.0);
+    } else if let Some(AnyMark::Name(name)) = &spec.mark {
+        props.filled = name != "point";
     }
     let enc = &spec.encoding;
     for (name, channel) in [
@@ -408,6 +464,32 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         time_unit,
         axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
     })
+}
+
+/// `x2`/`y2`: a range's other end, with the type of its primary channel.
+fn secondary(
+    channel: Channel,
+    def: Option<&ChannelDef>,
+    primary: Option<&PositionDef>,
+) -> Result<Option<PositionDef>> {
+    let Some(def) = def.filter(|d| d.field.is_some() || d.aggregate.is_some()) else {
+        return Ok(None);
+    };
+    let mut out = normalize_position(channel, def)?;
+    if def.kind.is_none() {
+        if let Some(p) = primary {
+            out.ty = p.ty;
+        }
+    }
+    Ok(Some(out))
+}
+
+/// A channel definition given as raw JSON (inside `detail` arrays).
+fn channel_json(channel: Channel, json: &Json) -> Result<PositionDef> {
+    let path = format!("encoding.{}", channel.name());
+    let def: ChannelDef = serde_json::from_value(json.clone())
+        .map_err(|e| Error::spec_shape(&path, &e.to_string()))?;
+    normalize_position(channel, &def)
 }
 
 /// `bin`: `true`, `false`/`null`, or an object of Vega's bin parameters.
@@ -701,8 +783,8 @@ mod tests {
 
     #[test]
     fn unsupported_parts_are_named() {
-        let e = view(r#"{"data": {"values": []}, "mark": "line"}"#).unwrap_err();
-        assert_eq!(e.to_string(), "mark: the \"line\" mark is not supported by storychart; see the supported subset in README.md");
+        let e = view(r#"{"data": {"values": []}, "mark": "geoshape"}"#).unwrap_err();
+        assert_eq!(e.to_string(), "mark: the \"geoshape\" mark is not supported by storychart; see the supported subset in README.md");
         let e = view(r#"{"data": {"values": []}, "mark": "bar", "facet": {}}"#).unwrap_err();
         assert_eq!(e.place(), "facet");
         let e = view(r#"{"data": {"values": []}, "mark": "bar", "transform": [{"lookup": "a"}]}"#)

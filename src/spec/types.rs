@@ -96,6 +96,18 @@ pub struct MarkDef {
     pub corner_radius_end: Option<f64>,
     /// `horizontal` or `vertical`.
     pub orient: Option<String>,
+    /// Whether symbols are filled.
+    pub filled: Option<bool>,
+    /// Symbol area or font size.
+    pub size: Option<f64>,
+    /// Line width.
+    pub stroke_width: Option<f64>,
+    /// Line interpolation.
+    pub interpolate: Option<String>,
+    /// A point overlay on lines and areas.
+    pub point: Option<Json>,
+    /// A line overlay on areas.
+    pub line: Option<Json>,
     /// Everything else.
     #[serde(flatten)]
     pub other: BTreeMap<String, Json>,
@@ -118,6 +130,14 @@ pub struct EncodingDef {
     pub opacity: Option<ChannelDef>,
     /// The tooltip channel (one definition or many).
     pub tooltip: Option<Json>,
+    /// The other end of an x range.
+    pub x2: Option<ChannelDef>,
+    /// The other end of a y range.
+    pub y2: Option<ChannelDef>,
+    /// The text of text marks.
+    pub text: Option<ChannelDef>,
+    /// Series split fields (one definition or many).
+    pub detail: Option<Json>,
     /// Everything else.
     #[serde(flatten)]
     pub other: BTreeMap<String, Json>,

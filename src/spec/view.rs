@@ -30,14 +30,65 @@ pub use crate::data::kernels::AggregateOp;
 pub enum MarkKind {
     /// Bars: rectangles from a baseline.
     Bar,
+    /// Rectangles spanning x..x2 and y..y2 (or whole bands): heatmaps, ranges.
+    Rect,
+    /// Hollow circles (scatter plots).
+    Point,
+    /// Filled circles.
+    Circle,
+    /// Filled squares.
+    Square,
+    /// Short lines across one position (strip plots).
+    Tick,
+    /// Lines spanning x..x2 or y..y2, or the whole plot.
+    Rule,
+    /// One polyline per series.
+    Line,
+    /// One filled area per series, from a baseline.
+    Area,
+    /// A text label per row.
+    Text,
 }
 
 impl MarkKind {
-    /// The Vega scenegraph type of this mark (`rect` for bars).
+    /// Parses a Vega-Lite mark name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "bar" => MarkKind::Bar,
+            "rect" => MarkKind::Rect,
+            "point" => MarkKind::Point,
+            "circle" => MarkKind::Circle,
+            "square" => MarkKind::Square,
+            "tick" => MarkKind::Tick,
+            "rule" => MarkKind::Rule,
+            "line" => MarkKind::Line,
+            "area" => MarkKind::Area,
+            "text" => MarkKind::Text,
+            _ => return None,
+        })
+    }
+
+    /// The Vega scenegraph type of this mark (`rect` for bars and ticks, `symbol` for points).
     pub fn vega_type(self) -> &'static str {
         match self {
-            MarkKind::Bar => "rect",
+            MarkKind::Bar | MarkKind::Rect | MarkKind::Tick => "rect",
+            MarkKind::Point | MarkKind::Circle | MarkKind::Square => "symbol",
+            MarkKind::Rule => "rule",
+            MarkKind::Line => "line",
+            MarkKind::Area => "area",
+            MarkKind::Text => "text",
         }
+    }
+
+    /// Whether Vega-Lite stacks this mark by default (`bar`, `area`).
+    pub fn stacks_by_default(self) -> bool {
+        matches!(self, MarkKind::Bar | MarkKind::Area)
+    }
+
+    /// Whether the mark fills bands of a discrete position scale (band scale) rather than
+    /// sitting on points (point scale).
+    pub fn uses_bands(self) -> bool {
+        matches!(self, MarkKind::Bar | MarkKind::Rect)
     }
 }
 
@@ -54,6 +105,12 @@ pub struct MarkProps {
     pub corner_radius: f64,
     /// `mark.orient`: the channel bars extend along (`horizontal` is x), if set.
     pub orient: Option<Channel>,
+    /// Whether symbols are filled (`point` is hollow by default).
+    pub filled: bool,
+    /// Symbol area in square pixels, or font size for text.
+    pub size: Option<f64>,
+    /// Line width.
+    pub stroke_width: Option<f64>,
 }
 
 pub use crate::data::kernels::StackOffset;
@@ -88,6 +145,16 @@ pub enum Channel {
     Y,
     /// Fill colour by category (`color` or `fill`).
     Color,
+    /// The other end of an x range.
+    X2,
+    /// The other end of a y range.
+    Y2,
+    /// The text of text marks.
+    Text,
+    /// A series split without a visual channel.
+    Detail,
+    /// A field shown in the tooltip.
+    Tooltip,
 }
 
 impl Channel {
@@ -97,6 +164,11 @@ impl Channel {
             Channel::X => "x",
             Channel::Y => "y",
             Channel::Color => "color",
+            Channel::X2 => "x2",
+            Channel::Y2 => "y2",
+            Channel::Text => "text",
+            Channel::Detail => "detail",
+            Channel::Tooltip => "tooltip",
         }
     }
 }
@@ -230,6 +302,16 @@ pub struct View {
     pub x: Option<PositionDef>,
     /// The y encoding, if any.
     pub y: Option<PositionDef>,
+    /// The x2 encoding (a range's other end), if any.
+    pub x2: Option<PositionDef>,
+    /// The y2 encoding, if any.
+    pub y2: Option<PositionDef>,
+    /// The text channel (text marks), if any.
+    pub text: Option<PositionDef>,
+    /// Fields that split lines and areas into series without a visual channel (`detail`).
+    pub detail: Vec<PositionDef>,
+    /// Fields shown in tooltips; like `detail`, they take part in grouping.
+    pub tooltip: Vec<PositionDef>,
     /// A field on `color` (or `fill`), if any: a discrete colour scale with a legend.
     pub color: Option<PositionDef>,
     /// Whether the colour legend is drawn (`legend: null` hides it).

@@ -12,7 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use crate::layout::TextMeasure;
 use crate::render::Painter;
 use crate::scene::dump::{align_name, baseline_name, num};
-use crate::scene::{Rect, Rule, Text, FONT_FAMILY};
+use crate::scene::{Color, Path, Rect, Rule, Shape, Symbol, Text, FONT_FAMILY};
 
 /// The canvas's 2D context.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
@@ -62,6 +62,18 @@ impl<'a> CanvasPainter<'a> {
         Self { ctx }
     }
 
+    fn fill_and_stroke(&self, fill: Option<Color>, stroke: Option<(Color, f64)>) {
+        if let Some(f) = fill {
+            self.ctx.set_fill_style_str(&f.to_css());
+            self.ctx.fill();
+        }
+        if let Some((c, w)) = stroke {
+            self.ctx.set_stroke_style_str(&c.to_css());
+            self.ctx.set_line_width(w);
+            self.ctx.stroke();
+        }
+    }
+
     fn rounded_rect(&self, r: &Rect) {
         let rad = r
             .corner_radius
@@ -106,6 +118,38 @@ impl Painter for CanvasPainter<'_> {
         ctx.set_stroke_style_str(&r.stroke.to_css());
         ctx.set_line_width(r.width);
         ctx.stroke();
+    }
+
+    fn symbol(&mut self, sy: &Symbol) {
+        let ctx = self.ctx;
+        ctx.begin_path();
+        match sy.shape {
+            Shape::Circle => {
+                let r = (sy.size / PI).sqrt();
+                let _ = ctx.arc(sy.x, sy.y, r, 0.0, 2.0 * PI);
+            }
+            Shape::Square => {
+                let side = sy.size.sqrt();
+                ctx.rect(sy.x - side / 2.0, sy.y - side / 2.0, side, side);
+            }
+        }
+        self.fill_and_stroke(sy.fill, sy.stroke);
+    }
+
+    fn path(&mut self, p: &Path) {
+        let ctx = self.ctx;
+        ctx.begin_path();
+        for (i, (x, y)) in p.points.iter().enumerate() {
+            if i == 0 {
+                ctx.move_to(*x, *y);
+            } else {
+                ctx.line_to(*x, *y);
+            }
+        }
+        if p.closed {
+            ctx.close_path();
+        }
+        self.fill_and_stroke(p.fill, p.stroke);
     }
 
     fn text(&mut self, t: &Text) {

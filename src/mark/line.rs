@@ -1,0 +1,92 @@
+//! Line and area marks: one path per series, through the rows in x order.
+//!
+//! Stage: marks. Rows are split into series by the colour and detail fields, each series is
+//! ordered by x (Vega-Lite sorts line data by the x field), and an invalid value breaks the
+//! path, as Vega-Lite's default `invalid: "break-paths"` does for lines. An area closes each
+//! run down to its baseline: the stack start, or zero.
+
+use std::collections::BTreeMap;
+
+use super::point::mark_color;
+use super::position::{baseline, center, second};
+use super::MarkEncoding;
+use crate::data::Table;
+use crate::error::Result;
+use crate::scene::{Item, Path, Role};
+use crate::spec::{MarkKind, MarkProps};
+
+/// Vega-Lite's default line width.
+pub const LINE_WIDTH: f64 = 2.0;
+
+/// The paths of a line or area mark.
+pub fn paths(
+    kind: MarkKind,
+    table: &Table,
+    encoding: &MarkEncoding<'_>,
+    props: &MarkProps,
+    plot: (f64, f64),
+    mark: u16,
+) -> Result<Vec<Item>> {
+    let base = mark_color(props)?;
+    // Series in order of first appearance, keyed by their split values.
+    let mut series: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
+    for row in 0..table.num_rows() {
+        let key: Vec<String> = encoding
+            .series
+            .iter()
+            .map(|f| {
+                table
+                    .column(f)
+                    .map(|c| format!("{:?}", c.value(row)))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let next = series.len();
+        series
+            .entry(key.join("\u{1}"))
+            .or_insert((next, Vec::new()))
+            .1
+            .push(row);
+    }
+    let mut ordered: Vec<(usize, Vec<usize>)> = series.into_values().collect();
+    ordered.sort_by_key(|(first, _)| *first);
+    let mut out = Vec::new();
+    for (_, rows) in ordered {
+        let mut points: Vec<(f64, Option<f64>, Option<f64>, usize)> = Vec::new();
+        for row in rows {
+            let Some(x) = center(table, encoding.x.as_ref(), row, plot.0)? else {
+                continue;
+            };
+            let y = center(table, encoding.y.as_ref(), row, plot.1)?;
+            let y0 = second(table, encoding.y.as_ref(), row)?;
+            points.push((x, y, y0, row));
+        }
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let color = points.first().map_or(base, |p| encoding.color(p.3, base));
+        for run in points.split(|p| p.1.is_none()).filter(|r| !r.is_empty()) {
+            let top: Vec<(f64, f64)> = run.iter().filter_map(|p| Some((p.0, p.1?))).collect();
+            let item = if kind == MarkKind::Area {
+                let floor = baseline(encoding.y.as_ref(), plot.1);
+                let mut poly = top;
+                poly.extend(run.iter().rev().map(|p| (p.0, p.2.unwrap_or(floor))));
+                Path {
+                    points: poly,
+                    closed: true,
+                    fill: Some(color),
+                    stroke: None,
+                    role: Role::Mark(mark),
+                }
+            } else {
+                Path {
+                    points: top,
+                    closed: false,
+                    fill: None,
+                    stroke: Some((color, props.stroke_width.unwrap_or(LINE_WIDTH))),
+                    role: Role::Mark(mark),
+                }
+            };
+            out.push(Item::Path(item));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,53 @@
+//! The text mark: one label per row, centred on its position.
+//!
+//! Stage: marks. The text is the text field's value as JavaScript's `String(v)` writes it,
+//! 11px (Vega's default font size) unless `mark.size` says otherwise. Text is always data,
+//! never markup.
+
+use super::point::mark_color;
+use super::position::center;
+use super::MarkEncoding;
+use crate::data::Table;
+use crate::error::Result;
+use crate::scene::{Align, Baseline, Item, Role, Text};
+use crate::spec::MarkProps;
+
+/// Vega's default text size.
+pub const FONT_SIZE: f64 = 11.0;
+
+/// The labels of a text mark.
+pub fn texts(
+    table: &Table,
+    encoding: &MarkEncoding<'_>,
+    props: &MarkProps,
+    plot: (f64, f64),
+    mark: u16,
+) -> Result<Vec<Item>> {
+    let base = mark_color(props)?;
+    let mut out = Vec::new();
+    for row in 0..table.num_rows() {
+        let (Some(x), Some(y)) = (
+            center(table, encoding.x.as_ref(), row, plot.0)?,
+            center(table, encoding.y.as_ref(), row, plot.1)?,
+        ) else {
+            continue;
+        };
+        let text = match encoding.text {
+            Some(f) => table.require(&f.spec_path, &f.field)?.value(row).to_label(),
+            None => String::new(),
+        };
+        out.push(Item::Text(Text {
+            x,
+            y,
+            text,
+            size: props.size.unwrap_or(FONT_SIZE),
+            bold: false,
+            fill: encoding.color(row, base),
+            align: Align::Center,
+            baseline: Baseline::Middle,
+            angle: 0.0,
+            role: Role::Mark(mark),
+        }));
+    }
+    Ok(out)
+}
