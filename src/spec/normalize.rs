@@ -251,7 +251,7 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
             ))
         }
         Some(AnyMark::Name(name)) => (name.as_str(), None),
-        Some(AnyMark::Def(def)) => (def.kind.as_str(), Some(def.clone())),
+        Some(AnyMark::Def(def)) => (def.kind.as_str(), Some((**def).clone())),
     };
     let Some(kind) = MarkKind::from_name(name) else {
         return Err(Error::unsupported("mark", &format!("the \"{name}\" mark")));

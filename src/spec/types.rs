@@ -72,7 +72,7 @@ pub enum AnyMark {
     /// `"mark": "bar"`.
     Name(String),
     /// `"mark": {"type": "bar", ...}`.
-    Def(MarkDef),
+    Def(Box<MarkDef>),
 }
 
 /// `mark` as an object.
