@@ -22,8 +22,24 @@ pub const PKG_DIR: &str = "www/pkg";
 /// Base name of the generated files (`storychart.js`, `storychart_bg.wasm`).
 const OUT_NAME: &str = "storychart";
 
-/// Builds the release package into `www/pkg` and prints its size.
+/// Builds the release package into `www/pkg` and prints its size. Skips the build when the
+/// package is newer than every input (`src/`, `Cargo.toml`, `Cargo.lock`): wasm-opt alone
+/// takes about 20 s, so an unchanged tree serves at once.
 pub fn build(ctx: &Ctx) -> Result<(), String> {
+    let wasm = ctx.root.join(PKG_DIR).join(format!("{OUT_NAME}_bg.wasm"));
+    let inputs = [
+        ctx.root.join("src"),
+        ctx.root.join("Cargo.toml"),
+        ctx.root.join("Cargo.lock"),
+    ];
+    let built = fs::metadata(&wasm).and_then(|m| m.modified()).ok();
+    let newest = inputs.iter().filter_map(|p| newest_mtime(p)).max();
+    if let (Some(built), Some(newest)) = (built, newest) {
+        if newest <= built {
+            println!("{PKG_DIR} is up to date");
+            return print_sizes(&ctx.root.join(PKG_DIR));
+        }
+    }
     proc::run(
         Command::new("wasm-pack")
             .args([
@@ -41,6 +57,19 @@ pub fn build(ctx: &Ctx) -> Result<(), String> {
             .current_dir(&ctx.root),
     )?;
     print_sizes(&ctx.root.join(PKG_DIR))
+}
+
+/// The latest modification time of a file, or of any file below a directory.
+fn newest_mtime(path: &Path) -> Option<std::time::SystemTime> {
+    let meta = fs::metadata(path).ok()?;
+    if !meta.is_dir() {
+        return meta.modified().ok();
+    }
+    fs::read_dir(path)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| newest_mtime(&e.path()))
+        .max()
 }
 
 /// Raw and gzip -9 sizes of one file.
