@@ -34,7 +34,6 @@ const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
     "repeat",
     "spec",
     "projection",
-    "params",
     "datasets",
 ];
 
@@ -80,6 +79,10 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             return Err(Error::unsupported(key, &format!("\"{key}\"")));
         }
     }
+    let params = match spec.other.get("params") {
+        Some(json) => super::params::parse_params(json)?,
+        None => Vec::new(),
+    };
     let transforms = spec
         .transform
         .iter()
@@ -89,9 +92,16 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let data = normalize_data(spec.data.as_ref())?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
-    let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
+    let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
-    if let Some(key) = enc.other.keys().next() {
+    let mut other_channels = enc.other.iter();
+    let unsupported = loop {
+        match other_channels.next() {
+            Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
+            next => break next.map(|(key, _)| key),
+        }
+    };
+    if let Some(key) = unsupported {
         return Err(Error::unsupported(
             &format!("encoding.{key}"),
             &format!("the \"{key}\" channel"),
@@ -142,6 +152,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
+        params,
     })
 }
 
@@ -227,7 +238,11 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
     Ok((kind, def))
 }
 
-fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<MarkProps> {
+fn normalize_mark_props(
+    def: Option<&MarkDef>,
+    spec: &TopLevelSpec,
+    params: &[super::params::Param],
+) -> Result<MarkProps> {
     let mut fill = DEFAULT_MARK_COLOR.to_string();
     let mut props = MarkProps {
         fill: String::new(),
@@ -256,7 +271,10 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
         }
         props.stroke = def.stroke.clone();
         props.opacity = def.opacity.unwrap_or(1.0).clamp(0.0, 1.0);
-        props.corner_radius = def.corner_radius.unwrap_or(0.0).max(0.0);
+        let radius = def.corner_radius.as_ref();
+        props.corner_radius = super::params::number_or_expr("mark.cornerRadius", radius, params)?
+            .unwrap_or(0.0)
+            .max(0.0);
     }
     let enc = &spec.encoding;
     for (name, channel) in [
