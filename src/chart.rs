@@ -14,7 +14,8 @@ use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::MarkData;
 use crate::mark::{self, MarkChannel, MarkEncoding};
-use crate::plan::{execute, plan, ChannelFields, Plan};
+use crate::plan::params::view_channels;
+use crate::plan::{execute_with, plan, ChannelFields, ParamState, Plan};
 use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene};
 use crate::spec::{normalize, parse_spec, DataParse, DataSource, PositionDef, Size, View};
@@ -36,6 +37,10 @@ pub struct SceneOptions {
 pub struct Chart {
     view: View,
     plan: Plan,
+    /// The parameters' current values.
+    params: ParamState,
+    /// The loaded data, typed, before the plan runs: parameter changes re-run from here.
+    source: Option<Table>,
     data: Option<Table>,
 }
 
@@ -44,16 +49,56 @@ impl Chart {
     pub fn from_spec(spec: &str) -> Result<Chart> {
         let view = normalize(&parse_spec(spec)?)?;
         let plan = plan(&view);
+        let params = ParamState::new(&view.params, &view_channels(&view))?;
         let mut chart = Chart {
             view,
             plan,
+            params,
+            source: None,
             data: None,
         };
         if let DataSource::Inline(values) = &chart.view.data {
             let table = from_json_rows(values, "data.values")?;
-            chart.data = Some(chart.compute(table)?);
+            chart.compute(table)?;
         }
         Ok(chart)
+    }
+
+    /// Sets parameter `name` (a spec `params` entry) to `value` and recomputes the data from
+    /// the loaded source, as Vega's `view.signal(name, value)` followed by a run. A variable
+    /// parameter takes any JSON value; a selection takes `[{field: value}, ...]` (point) or
+    /// `{field: [min, max]}` (interval), or `null` to clear it. An `expr` parameter is
+    /// recomputed from the others, so setting it changes nothing.
+    ///
+    /// ```
+    /// use storychart::Chart;
+    ///
+    /// let spec = r#"{"params": [{"name": "min", "value": 2}],
+    ///     "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 3}]},
+    ///     "transform": [{"filter": "datum.b >= min"}],
+    ///     "mark": "bar", "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}"#;
+    /// let mut chart = Chart::from_spec(spec).unwrap();
+    /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 1);
+    /// chart.set_param("min", serde_json::json!(0)).unwrap();
+    /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 2);
+    /// assert_eq!(chart.param("min"), Some(serde_json::json!(0)));
+    /// assert!(chart.set_param("max", serde_json::json!(0)).is_err());
+    /// ```
+    pub fn set_param(&mut self, name: &str, value: serde_json::Value) -> Result<()> {
+        // On an error the chart keeps its previous values and data.
+        let mut params = self.params.clone();
+        params.set(name, value)?;
+        if let Some(source) = &self.source {
+            self.data = Some(execute_with(&self.plan, source.clone(), &params)?);
+        }
+        self.params = params;
+        Ok(())
+    }
+
+    /// The current value of parameter `name` (see [`Chart::set_param`]), or `None` when the
+    /// spec defines no such parameter.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.params.get(name)
     }
 
     /// The normalized view.
@@ -76,12 +121,11 @@ impl Chart {
             DataSource::Inline(_) => return Ok(()),
         };
         let table = parse_text(text, &format, &url)?;
-        self.data = Some(self.compute(table)?);
-        Ok(())
+        self.compute(table)
     }
 
-    /// Types the loaded fields (`format.parse`) and runs the plan.
-    fn compute(&self, mut table: Table) -> Result<Table> {
+    /// Types the loaded fields (`format.parse`), keeps them as the source, and runs the plan.
+    fn compute(&mut self, mut table: Table) -> Result<()> {
         let explicit: &[(String, ParseKind)] = match &self.view.data_parse {
             DataParse::Fields(fields) => fields,
             _ => &[],
@@ -99,7 +143,9 @@ impl Chart {
             DataParse::Auto => apply_auto_parse(&mut table)?,
             DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
         }
-        execute(&self.plan, table)
+        self.data = Some(execute_with(&self.plan, table.clone(), &self.params)?);
+        self.source = Some(table);
+        Ok(())
     }
 
     fn table(&self) -> Result<&Table> {

@@ -262,6 +262,41 @@ impl Error {
             format!("{detail} (in \"{text}\")"),
         )
     }
+
+    /// A parameter name that the spec's `params` do not define (`--signal`, `setParam`).
+    pub fn unknown_param(name: &str, known: &[&str]) -> Self {
+        let list = if known.is_empty() {
+            "the spec defines no parameters".to_string()
+        } else {
+            format!("parameters: {}", known.join(", "))
+        };
+        Self::new(
+            ErrorKind::Spec,
+            "params",
+            format!("no parameter named \"{name}\" ({list})"),
+        )
+        .hint("use the \"name\" of one of the spec's \"params\"")
+    }
+
+    /// Two entries of `params` share a name.
+    pub fn duplicate_param(path: &str, name: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            path_or_root(path),
+            format!("the parameter name \"{name}\" is already used by an earlier parameter"),
+        )
+        .hint("give every parameter a unique name")
+    }
+
+    /// A value for a selection parameter that does not have the selection's shape.
+    pub fn bad_selection_value(place: &str, name: &str, detail: &str) -> Self {
+        Self::new(
+            ErrorKind::Spec,
+            path_or_root(place),
+            format!("bad value for the selection \"{name}\": {detail}"),
+        )
+        .hint("a point selection takes [{\"field\": value}, ...], an interval {\"field\": [min, max]}, and null clears either")
+    }
 }
 
 fn path_or_root(path: &str) -> String {

@@ -1,9 +1,12 @@
 //! The `storychart` command line: mark data and static SVG from a Vega-Lite spec.
 //!
 //! ```text
-//! storychart data SPEC [--data-dir DIR]
-//! storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W]
+//! storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
+//! storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--signal NAME=JSON]...
 //! ```
+//!
+//! `--signal` sets a parameter before the data is computed, as `--signal` of
+//! `../shared/vega-lite/vega-marks.mjs` does with `view.signal(name, JSON.parse(value))`.
 //!
 //! Errors go to stderr as one line, with exit code 1; usage errors exit with 2.
 
@@ -13,10 +16,13 @@ use std::process::ExitCode;
 use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
 
 const USAGE: &str = "usage:
-  storychart data SPEC [--data-dir DIR]
+  storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
       print the data of every mark as JSON
-  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W]
+  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--signal NAME=JSON]...
       write the chart as SVG (W: container width for \"width\": \"container\")
+
+--signal NAME=JSON (repeatable) sets the spec parameter NAME to the JSON value before the
+data is computed, e.g. --signal minYear=1980 or --signal 'org=[{\"Origin\": \"Japan\"}]'.
 
 Spec URLs such as data/cars.json resolve inside DIR, with the leading data/ dropped;
 without --data-dir they resolve next to the spec file.";
@@ -27,6 +33,7 @@ struct Args {
     data_dir: Option<PathBuf>,
     out: Option<PathBuf>,
     width: Option<f64>,
+    signals: Vec<(String, serde_json::Value)>,
 }
 
 fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -41,6 +48,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut data_dir = None;
     let mut out = None;
     let mut width = None;
+    let mut signals = Vec::new();
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
@@ -54,6 +62,10 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
                         .filter(|w| w.is_finite() && *w > 0.0)
                         .ok_or(format!("--width: \"{w}\" is not a positive number"))?,
                 );
+            }
+            "--signal" => signals.push(parse_signal(&value("--signal")?)?),
+            flag if flag.starts_with("--signal=") => {
+                signals.push(parse_signal(flag.trim_start_matches("--signal="))?);
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option \"{flag}\"")),
             path if spec.is_none() => spec = Some(PathBuf::from(path)),
@@ -70,7 +82,20 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         data_dir,
         out,
         width,
+        signals,
     })
+}
+
+/// `NAME=JSON`, split at the first `=`.
+fn parse_signal(arg: &str) -> Result<(String, serde_json::Value), String> {
+    let Some((name, json)) = arg.split_once('=').filter(|(n, _)| !n.is_empty()) else {
+        return Err(format!(
+            "bad --signal argument \"{arg}\" (expected NAME=JSON)"
+        ));
+    };
+    let value = serde_json::from_str(json)
+        .map_err(|e| format!("--signal value is not JSON: \"{arg}\" ({e})"))?;
+    Ok((name.to_string(), value))
 }
 
 fn read(path: &Path) -> Result<String, Error> {
@@ -95,6 +120,9 @@ fn data_path(url: &str, spec: &Path, data_dir: Option<&Path>) -> Result<PathBuf,
 fn run(args: &Args) -> Result<(), Error> {
     let text = read(&args.spec)?;
     let mut chart = Chart::from_spec(&text)?;
+    for (name, value) in &args.signals {
+        chart.set_param(name, value.clone())?;
+    }
     if let Some((url, _)) = chart.pending_url() {
         let path = data_path(url, &args.spec, args.data_dir.as_deref())?;
         let data = read(&path)?;

@@ -4,6 +4,7 @@
 //! replaces columns, or (aggregate, fold) produces a new table. Errors name the JSON path of
 //! the step's spec entry (`transform[2].groupby[0]`, `encoding.x.field`).
 
+use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
     aggregate, bin, fold, group_by, joinaggregate, stack, take, take_table, time_unit, window,
@@ -14,13 +15,24 @@ use crate::error::{Error, Result};
 use crate::expr::{self, Env};
 use crate::spec::transform::{OpDef, SortField, Transform};
 
-/// Runs `plan` over `table`, returning the table the mark draws.
-pub fn execute(plan: &Plan, mut table: Table) -> Result<Table> {
+/// Runs `plan` over `table`, returning the table the mark draws. A chart without parameters:
+/// see [`execute_with`].
+pub fn execute(plan: &Plan, table: Table) -> Result<Table> {
+    execute_with(plan, table, &ParamState::default())
+}
+
+/// Runs `plan` over `table` with the parameters' current values: expressions read them, and
+/// `{"param": ...}` filters test rows against the selections.
+pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Result<Table> {
+    let env = params.env();
     for step in &plan.steps {
         table = match step {
-            Step::Transform { index, transform } => {
-                run_transform(&format!("transform[{index}]"), transform, table)?
-            }
+            Step::Transform { index, transform } => run_transform(
+                &format!("transform[{index}]"),
+                transform,
+                table,
+                (params, &env),
+            )?,
             Step::Aggregate { groupby, ops } => {
                 let ops: Vec<(AggregateOp, Option<&str>, &str)> = ops
                     .iter()
@@ -151,7 +163,12 @@ fn sort_keys<'t>(
         .collect()
 }
 
-fn run_transform(path: &str, transform: &Transform, table: Table) -> Result<Table> {
+fn run_transform(
+    path: &str,
+    transform: &Transform,
+    table: Table,
+    (params, env): (&ParamState, &Env),
+) -> Result<Table> {
     match transform {
         Transform::Aggregate { ops, groupby } => {
             let ops = aggregate_ops(&format!("{path}.aggregate"), ops)?;
@@ -187,8 +204,8 @@ fn run_transform(path: &str, transform: &Transform, table: Table) -> Result<Tabl
         }
         Transform::Filter(pred) => {
             let place = format!("{path}.filter");
-            let text = super::predicate::predicate_expr(&place, pred)?;
-            let rows = expr::parse_at(&place, &text)?.eval_filter(&table, &Env::new())?;
+            let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+            let rows = expr::parse_at(&place, &text)?.eval_filter(&table, env)?;
             if rows.len() == table.num_rows() {
                 return Ok(table);
             }
@@ -200,7 +217,7 @@ fn run_transform(path: &str, transform: &Transform, table: Table) -> Result<Tabl
             as_name,
         } => {
             let place = format!("{path}.calculate");
-            let column = expr::parse_at(&place, text)?.eval_column(&table, &Env::new())?;
+            let column = expr::parse_at(&place, text)?.eval_column(&table, env)?;
             let mut table = table;
             table.push_column(as_name, column)?;
             Ok(table)

@@ -8,9 +8,12 @@
 //! channel reads.
 
 mod exec;
+pub mod params;
 pub mod predicate;
+pub mod selection;
 
-pub use exec::execute;
+pub use exec::{execute, execute_with};
+pub use params::ParamState;
 
 use crate::data::kernels::{AggregateOp, Order};
 use crate::spec::transform::Transform;

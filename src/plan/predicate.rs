@@ -4,23 +4,31 @@
 //! (`{"field": "a", "lt": 3}` -> `datum["a"]<3`), which the expression module then evaluates
 //! column-wise; so predicates and expression strings share one evaluator and one semantics.
 
+use super::params::ParamState;
 use crate::data::value::js_number_string;
 use crate::data::Value;
 use crate::error::{Error, Result};
 use crate::spec::transform::{FieldTest, Predicate};
 
-/// The expression text of `pred`; `path` names it in errors.
+/// The expression text of `pred`; `path` names it in errors. A chart without parameters: see
+/// [`predicate_expr_with`].
 pub fn predicate_expr(path: &str, pred: &Predicate) -> Result<String> {
+    predicate_expr_with(path, pred, &ParamState::default())
+}
+
+/// The expression text of `pred`, with `{"param": ...}` predicates tested against the current
+/// values in `params` (see [`ParamState::filter_expr`]).
+pub fn predicate_expr_with(path: &str, pred: &Predicate, params: &ParamState) -> Result<String> {
     Ok(match pred {
         Predicate::Expr(text) => format!("({text})"),
-        Predicate::And(parts) => join(path, "and", parts, "&&", "true")?,
-        Predicate::Or(parts) => join(path, "or", parts, "||", "false")?,
-        Predicate::Not(inner) => format!("!({})", predicate_expr(&format!("{path}.not"), inner)?),
-        Predicate::Param { .. } => {
-            return Err(Error::unsupported(
-                path,
-                "filtering by a selection parameter",
-            ))
+        Predicate::And(parts) => join(path, "and", parts, "&&", "true", params)?,
+        Predicate::Or(parts) => join(path, "or", parts, "||", "false", params)?,
+        Predicate::Not(inner) => format!(
+            "!({})",
+            predicate_expr_with(&format!("{path}.not"), inner, params)?
+        ),
+        Predicate::Param { param, empty } => {
+            format!("({})", params.filter_expr(path, param, *empty)?)
         }
         Predicate::Field {
             field,
@@ -38,14 +46,21 @@ pub fn predicate_expr(path: &str, pred: &Predicate) -> Result<String> {
     })
 }
 
-fn join(path: &str, key: &str, parts: &[Predicate], op: &str, empty: &str) -> Result<String> {
+fn join(
+    path: &str,
+    key: &str,
+    parts: &[Predicate],
+    op: &str,
+    empty: &str,
+    params: &ParamState,
+) -> Result<String> {
     if parts.is_empty() {
         return Ok(empty.to_string());
     }
     let texts = parts
         .iter()
         .enumerate()
-        .map(|(i, p)| predicate_expr(&format!("{path}.{key}[{i}]"), p))
+        .map(|(i, p)| predicate_expr_with(&format!("{path}.{key}[{i}]"), p, params))
         .collect::<Result<Vec<_>>>()?;
     Ok(format!("({})", texts.join(&format!(" {op} "))))
 }

@@ -34,7 +34,6 @@ const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
     "repeat",
     "spec",
     "projection",
-    "params",
     "datasets",
 ];
 
@@ -80,6 +79,10 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             return Err(Error::unsupported(key, &format!("\"{key}\"")));
         }
     }
+    let params = match spec.other.get("params") {
+        Some(json) => super::params::parse_params(json)?,
+        None => Vec::new(),
+    };
     let transforms = spec
         .transform
         .iter()
@@ -89,9 +92,16 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let data = normalize_data(spec.data.as_ref())?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
-    let mark_props = normalize_mark_props(mark_def.as_ref(), spec)?;
+    let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
-    if let Some(key) = enc.other.keys().next() {
+    let mut other_channels = enc.other.iter();
+    let unsupported = loop {
+        match other_channels.next() {
+            Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
+            next => break next.map(|(key, _)| key),
+        }
+    };
+    if let Some(key) = unsupported {
         return Err(Error::unsupported(
             &format!("encoding.{key}"),
             &format!("the \"{key}\" channel"),
@@ -175,6 +185,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
+        params,
     })
 }
 
@@ -275,7 +286,11 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
     Ok((kind, def))
 }
 
-fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<MarkProps> {
+fn normalize_mark_props(
+    def: Option<&MarkDef>,
+    spec: &TopLevelSpec,
+    params: &[super::params::Param],
+) -> Result<MarkProps> {
     let mut fill = DEFAULT_MARK_COLOR.to_string();
     let mut props = MarkProps {
         fill: String::new(),
@@ -307,7 +322,10 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
         }
         props.stroke = def.stroke.clone();
         props.opacity = def.opacity.unwrap_or(1.0).clamp(0.0, 1.0);
-        props.corner_radius = def.corner_radius.unwrap_or(0.0).max(0.0);
+        let radius = def.corner_radius.as_ref();
+        props.corner_radius = super::params::number_or_expr("mark.cornerRadius", radius, params)?
+            .unwrap_or(0.0)
+            .max(0.0);
         props.filled = def.filled.unwrap_or(def.kind != "point");
         props.size = def.size.filter(|s| s.is_finite() && *s >= 0.0);
         props.stroke_width = def.stroke_width.filter(|s| s.is_finite() && *s >= 0.0);
@@ -323,6 +341,14 @@ fn normalize_mark_props(def: Option<&MarkDef>, spec: &TopLevelSpec) -> Result<Ma
     ] {
         let Some(channel) = channel else { continue };
         let path = format!("encoding.{name}");
+        if channel.other.contains_key("condition") {
+            // Drawing the value alone would show the wrong colour (an empty selection picks
+            // the condition's branch), so this is an error until conditions are evaluated.
+            return Err(Error::unsupported(
+                &format!("{path}.condition"),
+                "a conditional colour or opacity",
+            ));
+        }
         if channel.field.is_some() && matches!(name, "color" | "fill") {
             continue; // a colour scale: see normalize_color
         }

@@ -90,8 +90,8 @@ pub struct MarkDef {
     pub stroke: Option<String>,
     /// Overall opacity.
     pub opacity: Option<f64>,
-    /// Corner radius of bars.
-    pub corner_radius: Option<f64>,
+    /// Corner radius of bars: a number or `{"expr": ...}`.
+    pub corner_radius: Option<Json>,
     /// Corner radius at the value end of bars.
     pub corner_radius_end: Option<f64>,
     /// `horizontal` or `vertical`.

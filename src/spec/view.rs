@@ -330,4 +330,6 @@ pub struct View {
     pub description: Option<String>,
     /// The explicit `transform` array, in order.
     pub transforms: Vec<super::transform::Transform>,
+    /// The top-level `params`, in order.
+    pub params: Vec<super::params::Param>,
 }

@@ -44,6 +44,28 @@ impl StoryChart {
         Ok(())
     }
 
+    /// Sets parameter `name` to `value` (JSON text) and recomputes the data; the next
+    /// `render` draws it. Errors on unknown names, bad JSON and bad selection values.
+    #[wasm_bindgen(js_name = setParam)]
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), JsError> {
+        let value: serde_json::Value = serde_json::from_str(value).map_err(|e| {
+            JsError::new(&format!(
+                "setParam(\"{name}\"): the value is not JSON ({e})"
+            ))
+        })?;
+        self.chart
+            .set_param(name, value)
+            .map_err(|e| js_error(&e))?;
+        self.scene = None;
+        Ok(())
+    }
+
+    /// The current value of parameter `name` as JSON text (`undefined` when there is none).
+    #[wasm_bindgen(js_name = getParam)]
+    pub fn get_param(&self, name: &str) -> Option<String> {
+        self.chart.param(name).map(|v| v.to_string())
+    }
+
     /// Lays the chart out for a container `width` (CSS pixels) and draws it on `canvas` at
     /// `dpr` device pixels per CSS pixel. Sets the canvas's backing size; the caller sets its
     /// CSS size from `width()` and `height()`.
