@@ -160,6 +160,14 @@ impl Chart {
     pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
         let table = self.table()?;
         let view = &self.view;
+        let defs = [&view.x, &view.y, &view.x2, &view.y2, &view.color];
+        if let Some(e) = defs
+            .into_iter()
+            .flatten()
+            .find_map(|d| d.render_error.clone())
+        {
+            return Err(e);
+        }
         let usable = |v: Option<f64>| v.filter(|v| v.is_finite() && *v > 0.0);
         let options = &SceneOptions {
             container_width: usable(options.container_width),

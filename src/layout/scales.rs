@@ -75,6 +75,9 @@ impl Domain {
             lo = lo.min(0.0);
             hi = hi.max(0.0);
         }
+        if let Some(explicit) = def.domain {
+            return Ok(Domain::Continuous(explicit));
+        }
         if def.ty == FieldType::Temporal {
             return Ok(Domain::Temporal([lo, hi]));
         }

@@ -464,6 +464,49 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             &format!("the \"{kind}\" scale"),
         ));
     }
+    let scale_path = format!("{path}.scale");
+    // Scale properties storychart cannot draw yet: the data is still right (`storychart data`
+    // works), but drawing fails with this error rather than showing a wrong chart.
+    let mut render_error = None;
+    let domain = match &scale.domain {
+        None => None,
+        Some(Json::Array(ends)) if ty == FieldType::Quantitative => match ends.as_slice() {
+            [Json::Number(a), Json::Number(b)] => a
+                .as_f64()
+                .zip(b.as_f64())
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+                .map(|(a, b)| [a, b]),
+            _ => None,
+        },
+        Some(_) => None,
+    };
+    if scale.domain.is_some() && domain.is_none() {
+        render_error = Some(Error::unsupported(
+            &format!("{scale_path}.domain"),
+            "a scale domain other than [min, max] on a quantitative field",
+        ));
+    }
+    let ignored = [
+        ("reverse", scale.reverse.is_some_and(|r| r)),
+        (
+            "nice",
+            scale.nice.as_ref().is_some_and(|n| *n != Json::Bool(true)),
+        ),
+        ("paddingInner", scale.padding_inner.is_some()),
+        ("paddingOuter", scale.padding_outer.is_some()),
+    ];
+    let other = scale.other.keys().next().map(String::as_str);
+    if let Some(key) = ignored
+        .iter()
+        .find(|(_, set)| *set)
+        .map(|(k, _)| *k)
+        .or(other)
+    {
+        render_error = Some(Error::unsupported(
+            &format!("{scale_path}.{key}"),
+            &format!("scale.{key}"),
+        ));
+    }
     let default_title = match (&bin, &time_unit, field.as_deref(), aggregate) {
         // Vega-Lite's verbal titles: "date (year-month)", "IMDB Rating (binned)".
         (Some(_), _, Some(f), None) => format!("{f} (binned)"),
@@ -488,6 +531,8 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             .unwrap_or(ty == FieldType::Quantitative && bin.is_none()),
         bin,
         time_unit,
+        domain,
+        render_error,
         axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
     })
 }

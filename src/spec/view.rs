@@ -231,6 +231,11 @@ pub struct PositionDef {
     pub bin: Option<BinSpec>,
     /// A time unit, if any.
     pub time_unit: Option<TimeUnitSpec>,
+    /// An explicit continuous domain (`scale.domain: [min, max]`).
+    pub domain: Option<[f64; 2]>,
+    /// Why this channel cannot be drawn yet (a scale property storychart does not apply);
+    /// the data is unaffected, drawing returns this error.
+    pub render_error: Option<crate::error::Error>,
     /// Explicit `stack`: `Some(None)` means `stack: null/false`.
     pub stack: Option<Option<StackOffset>>,
     /// Category order, for discrete fields.

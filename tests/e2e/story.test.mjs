@@ -64,3 +64,23 @@ test('the chart follows the width of its container', async () => {
   }, CHART);
   await context.close();
 });
+
+test('every chart on the story page draws, from one WASM download', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const wasm = [];
+  const errors = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('index.html', process.env.STORYCHART_URL ?? 'http://127.0.0.1:8080/').href);
+  const ids = await page.$$eval('story-chart', (els) => els.map((e) => e.id));
+  assert.ok(ids.length >= 4, `only ${ids.length} charts`);
+  for (const id of ids) await waitForChart(page, `story-chart#${id}`);
+  assert.equal(wasm.length, 1, `WASM fetched ${wasm.length} times`);
+  const children = await page.$eval('story-chart#platforms-children', (el) => el.markData());
+  const shares = Object.fromEntries(children.marks[0].rows.map((r) => [r.platform, r.share]));
+  assert.deepEqual(shares, { Facebook: 65, Instagram: 14, Snapchat: 8, 'Other platforms': 13 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
