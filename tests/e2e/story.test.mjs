@@ -79,7 +79,9 @@ test('every chart on the story page draws, from one WASM download', async () => 
   for (const id of ids) await waitForChart(page, `story-chart#${id}`);
   assert.equal(wasm.length, 1, `WASM fetched ${wasm.length} times`);
   const children = await page.$eval('story-chart#platforms-children', (el) => el.markData());
-  const shares = Object.fromEntries(children.marks[0].rows.map((r) => [r.platform, r.share]));
+  // Unaggregated bars stack from zero, as in Vega-Lite: each bar spans share_start..share_end.
+  const shares = Object.fromEntries(
+    children.marks[0].rows.map((r) => [r.platform, r.share_end - r.share_start]));
   assert.deepEqual(shares, { Facebook: 65, Instagram: 14, Snapchat: 8, 'Other platforms': 13 });
   assert.deepEqual(errors, []);
   await context.close();
