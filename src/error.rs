@@ -50,6 +50,16 @@ impl Error {
         self
     }
 
+    /// The same error placed inside `prefix` (a layer's error reads `layer[1].mark`).
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.place = if self.place == "spec" {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", self.place)
+        };
+        self
+    }
+
     /// The kind of problem.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -84,6 +84,29 @@ impl Domain {
         Ok(Domain::Continuous([lo, hi]))
     }
 
+    /// The union of two domains over the same channel (layers): categories of `other` not yet
+    /// in `self` are appended in their order; extents widen to cover both. Domains of
+    /// different kinds keep `self`.
+    pub fn union(self, other: Domain) -> Domain {
+        match (self, other) {
+            (Domain::Discrete(mut a), Domain::Discrete(b)) => {
+                for v in b {
+                    if !a.contains(&v) {
+                        a.push(v);
+                    }
+                }
+                Domain::Discrete(a)
+            }
+            (Domain::Continuous(a), Domain::Continuous(b)) => {
+                Domain::Continuous([a[0].min(b[0]), a[1].max(b[1])])
+            }
+            (Domain::Temporal(a), Domain::Temporal(b)) => {
+                Domain::Temporal([a[0].min(b[0]), a[1].max(b[1])])
+            }
+            (a, _) => a,
+        }
+    }
+
     /// How many steps the domain spans (`bandspace` in Vega), for step-based sizes: with
     /// `bands`, a band scale's; otherwise a point scale's (padding 0.5 at each end).
     pub fn band_space(&self, bands: bool) -> Option<f64> {

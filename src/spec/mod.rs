@@ -5,12 +5,14 @@
 //! titles filled with Vega-Lite's defaults, and anything storychart does not support rejected
 //! with an error naming its JSON path. Later stages read only the normalized [`View`].
 
+pub mod layer;
 pub mod normalize;
 pub mod params;
 pub mod transform;
 pub mod types;
 pub mod view;
 
+pub use layer::unit_specs;
 pub use normalize::{normalize, parse_spec};
 pub use view::{
     AggregateOp, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,

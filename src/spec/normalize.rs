@@ -26,7 +26,6 @@ pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
 
 /// Top-level properties that change what a chart is and that storychart does not support yet.
 const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
-    "layer",
     "facet",
     "hconcat",
     "vconcat",
@@ -52,6 +51,12 @@ pub fn parse_spec(text: &str) -> Result<TopLevelSpec> {
     de.end()
         .map_err(|e| Error::spec_json(e.line(), e.column(), "unexpected text after the spec"))?;
     Ok(spec)
+}
+
+/// Reads the serde types from parsed JSON (a layer's unit spec), with JSON-path errors.
+pub fn parse_spec_json(json: Json) -> Result<TopLevelSpec> {
+    serde_path_to_error::deserialize(json)
+        .map_err(|e| Error::spec_shape(&e.path().to_string(), &shape_detail(e.inner())))
 }
 
 fn syntax_detail(e: &serde_json::Error) -> String {
@@ -185,6 +190,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
+        render_error: mark_render_error(mark_def.as_ref()),
         params,
     })
 }
@@ -504,7 +510,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     {
         render_error = Some(Error::unsupported(
             &format!("{scale_path}.{key}"),
-            &format!("scale.{key}"),
+            &format!("the \"{key}\" scale property"),
         ));
     }
     let default_title = match (&bin, &time_unit, field.as_deref(), aggregate) {
@@ -535,6 +541,30 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         render_error,
         axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
     })
+}
+
+/// Mark properties that only change how marks look and that storychart does not apply yet:
+/// drawing fails with a clear error naming the first one, instead of drawing it differently.
+fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
+    // Properties with no visual effect here (interaction, accessibility, clipping of data
+    // that is already inside the plot).
+    const HARMLESS: &[&str] = &[
+        "tooltip",
+        "aria",
+        "description",
+        "clip",
+        "invalid",
+        "style",
+        "cursor",
+    ];
+    let key = def?
+        .other
+        .keys()
+        .find(|k| !HARMLESS.contains(&k.as_str()))?;
+    Some(Error::unsupported(
+        &format!("mark.{key}"),
+        &format!("the \"{key}\" mark property"),
+    ))
 }
 
 /// `x2`/`y2`: a range's other end, with the type of its primary channel.

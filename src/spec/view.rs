@@ -335,6 +335,9 @@ pub struct View {
     pub description: Option<String>,
     /// The explicit `transform` array, in order.
     pub transforms: Vec<super::transform::Transform>,
+    /// Why this view cannot be drawn yet (a mark property storychart does not apply); its
+    /// data is unaffected, drawing returns this error.
+    pub render_error: Option<crate::error::Error>,
     /// The top-level `params`, in order.
     pub params: Vec<super::params::Param>,
 }

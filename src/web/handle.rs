@@ -139,7 +139,9 @@ impl StoryChart {
 
     /// A short text alternative: the spec's description, else its title.
     pub fn description(&self) -> String {
-        let view = self.chart.view();
+        let Some(view) = self.chart.view() else {
+            return String::new();
+        };
         match (&view.description, &view.title) {
             (Some(d), _) => d.clone(),
             (None, Some(t)) => t.text.join(" "),

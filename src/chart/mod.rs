@@ -1,0 +1,224 @@
+//! The whole pipeline for one chart: spec -> plan -> data -> scales -> guides -> marks -> scene.
+//!
+//! Stage: all, in order. A [`Chart`] is built from spec text; a layered spec has one unit per
+//! layer, each with its own plan and data, drawn on shared scales. Inline data is computed at
+//! once, URL data when its text is handed to [`Chart::load`] (the CLI reads files, the
+//! browser fetches). [`Chart::scene`] (in `scene.rs`) lays the chart out for a container size
+//! and a [`TextMeasure`](crate::TextMeasure); [`Chart::mark_data`] reads back the rows every
+//! mark draws. Nothing here touches a platform.
+
+mod scene;
+
+use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
+use crate::data::Table;
+use crate::error::{Error, Result};
+use crate::mark::MarkData;
+use crate::plan::params::view_channels;
+use crate::plan::{execute_with, plan, ParamState, Plan};
+use crate::spec::{normalize, unit_specs, DataParse, DataSource, View};
+
+pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
+
+/// One view of a chart (the chart itself, or one layer): its spec, plan and data.
+#[derive(Clone, Debug)]
+struct Unit {
+    view: View,
+    plan: Plan,
+    /// The loaded data, typed, before the plan runs: parameter changes re-run from here.
+    source: Option<Table>,
+    data: Option<Table>,
+}
+
+impl Unit {
+    /// Types the loaded fields (`format.parse`), keeps them as the source, and runs the plan.
+    fn compute(&mut self, mut table: Table, params: &ParamState) -> Result<()> {
+        let explicit: &[(String, ParseKind)] = match &self.view.data_parse {
+            DataParse::Fields(fields) => fields,
+            _ => &[],
+        };
+        let implicit = self
+            .plan
+            .implicit_parse
+            .iter()
+            .filter(|(f, _)| !explicit.iter().any(|(e, _)| e == f))
+            .map(|(f, kind)| Ok((f.clone(), ParseKind::from_spec(f, kind)?)))
+            .collect::<Result<Vec<_>>>()?;
+        apply_parse(&mut table, &implicit)?;
+        match &self.view.data_parse {
+            DataParse::None => {}
+            DataParse::Auto => apply_auto_parse(&mut table)?,
+            DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
+        }
+        self.data = Some(execute_with(&self.plan, table.clone(), params)?);
+        self.source = Some(table);
+        Ok(())
+    }
+
+    fn table(&self) -> Result<&Table> {
+        match (&self.data, &self.view.data) {
+            (Some(t), _) => Ok(t),
+            (None, DataSource::Url { url, .. }) => Err(Error::data_not_loaded(url)),
+            (None, DataSource::Inline(_)) => Err(Error::data("data", "no data")),
+        }
+    }
+}
+
+/// One chart: its units (one, or one per layer), and the parameters' current values.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    units: Vec<Unit>,
+    params: ParamState,
+}
+
+impl Chart {
+    /// Parses and plans `spec`; computes inline data right away.
+    pub fn from_spec(spec: &str) -> Result<Chart> {
+        let mut units = Vec::new();
+        let units_json = unit_specs(spec)?;
+        let layered = units_json.len() > 1 || spec.contains("\"layer\"");
+        for (i, unit) in units_json.iter().enumerate() {
+            let prefix = format!("layer[{i}]");
+            let place = |e: Error| if layered { e.within(&prefix) } else { e };
+            let mut view = normalize(unit).map_err(place)?;
+            // Errors kept for drawing time name the layer too.
+            view.render_error = view.render_error.take().map(place);
+            for def in [
+                &mut view.x,
+                &mut view.y,
+                &mut view.x2,
+                &mut view.y2,
+                &mut view.color,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                def.render_error = def.render_error.take().map(place);
+            }
+            let plan = plan(&view);
+            units.push(Unit {
+                view,
+                plan,
+                source: None,
+                data: None,
+            });
+        }
+        let first = units
+            .first()
+            .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
+        let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
+        let mut chart = Chart { units, params };
+        for unit in &mut chart.units {
+            if let DataSource::Inline(values) = &unit.view.data {
+                let table = from_json_rows(values, "data.values")?;
+                unit.compute(table, &chart.params)?;
+            }
+        }
+        Ok(chart)
+    }
+
+    /// Sets parameter `name` (a spec `params` entry) to `value` and recomputes the data from
+    /// the loaded source, as Vega's `view.signal(name, value)` followed by a run. A variable
+    /// parameter takes any JSON value; a selection takes `[{field: value}, ...]` (point) or
+    /// `{field: [min, max]}` (interval), or `null` to clear it. An `expr` parameter is
+    /// recomputed from the others, so setting it changes nothing.
+    ///
+    /// ```
+    /// use storychart::Chart;
+    ///
+    /// let spec = r#"{"params": [{"name": "min", "value": 2}],
+    ///     "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 3}]},
+    ///     "transform": [{"filter": "datum.b >= min"}],
+    ///     "mark": "bar", "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}"#;
+    /// let mut chart = Chart::from_spec(spec).unwrap();
+    /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 1);
+    /// chart.set_param("min", serde_json::json!(0)).unwrap();
+    /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 2);
+    /// assert_eq!(chart.param("min"), Some(serde_json::json!(0)));
+    /// assert!(chart.set_param("max", serde_json::json!(0)).is_err());
+    /// ```
+    pub fn set_param(&mut self, name: &str, value: serde_json::Value) -> Result<()> {
+        // On an error the chart keeps its previous values and data.
+        let mut params = self.params.clone();
+        params.set(name, value)?;
+        let mut data = Vec::with_capacity(self.units.len());
+        for unit in &self.units {
+            data.push(match &unit.source {
+                Some(source) => Some(execute_with(&unit.plan, source.clone(), &params)?),
+                None => None,
+            });
+        }
+        for (unit, d) in self.units.iter_mut().zip(data) {
+            if d.is_some() {
+                unit.data = d;
+            }
+        }
+        self.params = params;
+        Ok(())
+    }
+
+    /// The current value of parameter `name` (see [`Chart::set_param`]), or `None` when the
+    /// spec defines no such parameter.
+    pub fn param(&self, name: &str) -> Option<serde_json::Value> {
+        self.params.get(name)
+    }
+
+    /// The normalized view of the chart (of its first layer, for a layered chart; `from_spec`
+    /// guarantees there is one).
+    pub fn view(&self) -> Option<&View> {
+        self.units.first().map(|u| &u.view)
+    }
+
+    /// The URL and format type of data still to load, if any.
+    pub fn pending_url(&self) -> Option<(&str, &str)> {
+        self.units
+            .iter()
+            .find_map(|u| match (&u.view.data, &u.data) {
+                (DataSource::Url { url, format }, None) => Some((url.as_str(), format.as_str())),
+                _ => None,
+            })
+    }
+
+    /// Parses the text of the data at [`Chart::pending_url`] and computes every unit that
+    /// reads it.
+    pub fn load(&mut self, text: &str) -> Result<()> {
+        let Some((url, format)) = self
+            .pending_url()
+            .map(|(u, f)| (u.to_string(), f.to_string()))
+        else {
+            return Ok(());
+        };
+        let table = parse_text(text, &format, &url)?;
+        let params = self.params.clone();
+        for unit in &mut self.units {
+            let reads = matches!(&unit.view.data, DataSource::Url { url: u, .. } if *u == url);
+            if reads && unit.data.is_none() {
+                unit.compute(table.clone(), &params)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows every mark draws, in the mark-data format: one mark per unit, named as Vega
+    /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
+    /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.
+    pub fn mark_data(&self) -> Result<Vec<MarkData>> {
+        let layered = self.units.len() > 1;
+        self.units
+            .iter()
+            .enumerate()
+            .map(|(i, unit)| {
+                let name = if layered {
+                    format!("layer_{i}_marks")
+                } else {
+                    "marks".to_string()
+                };
+                Ok(MarkData::from_table(
+                    unit.table()?,
+                    &name,
+                    unit.view.mark.vega_type(),
+                    unit.plan.mark_fields(),
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,344 @@
+//! Laying a chart out: shared scales over every unit, axes, legend, title, then each unit's
+//! marks.
+//!
+//! Stage: scales, guides, marks and scene. A layered chart resolves one domain per position
+//! channel over all of its layers (the union of their categories in order, or the overall
+//! extent), takes each axis from the first layer that has the channel, and draws the layers
+//! in order on those shared scales. Chart-level properties (title, size, padding, background)
+//! come from the first unit.
+
+use super::{Chart, Unit};
+use crate::data::Table;
+use crate::error::Result;
+use crate::guide::legend::LEGEND_OFFSET;
+use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
+use crate::layout::scales::Domain;
+use crate::layout::{PositionScale, TextMeasure};
+use crate::mark::{self, MarkChannel, MarkEncoding};
+use crate::plan::ChannelFields;
+use crate::scale::color::{ordinal, TABLEAU10};
+use crate::scene::{Color, Item, Rect, Role, Scene};
+use crate::spec::{PositionDef, Size};
+
+/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
+pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
+
+/// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SceneOptions {
+    /// The container's width.
+    pub container_width: Option<f64>,
+    /// The container's height.
+    pub container_height: Option<f64>,
+}
+
+/// A position channel resolved over all units: the definition its axis comes from and the
+/// shared domain.
+struct Resolved<'a> {
+    def: &'a PositionDef,
+    domain: Domain,
+}
+
+/// The categorical colour scale shared by all units, with its legend entries.
+struct Colors {
+    domain: Vec<crate::data::Value>,
+    title: Vec<String>,
+    legend: bool,
+}
+
+impl Colors {
+    fn entries(&self) -> Vec<(String, Color)> {
+        self.domain
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.to_label(), ordinal(&TABLEAU10, i)))
+            .collect()
+    }
+
+    /// The fill of every row of `unit`'s table.
+    fn fills(&self, unit: &Unit, table: &Table) -> Result<Option<Vec<Color>>> {
+        let Some(fields) = &unit.plan.color else {
+            return Ok(None);
+        };
+        let column = table.require(&fields.spec_path, &fields.field)?;
+        let opacity = unit.view.mark_props.opacity;
+        Ok(Some(
+            (0..table.num_rows())
+                .map(|row| {
+                    let v = column.value(row);
+                    let i = self.domain.iter().position(|d| *d == v).unwrap_or(0);
+                    let c = ordinal(&TABLEAU10, i);
+                    Color {
+                        a: c.a * opacity,
+                        ..c
+                    }
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl Chart {
+    /// Lays the chart out and returns its scene.
+    pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
+        let Some(first) = self.units.first() else {
+            return Ok(Scene::default());
+        };
+        let view = &first.view;
+        for unit in &self.units {
+            let v = &unit.view;
+            if let Some(e) = &v.render_error {
+                return Err(e.clone());
+            }
+            let defs = [&v.x, &v.y, &v.x2, &v.y2, &v.color];
+            if let Some(e) = defs
+                .into_iter()
+                .flatten()
+                .find_map(|d| d.render_error.clone())
+            {
+                return Err(e);
+            }
+        }
+        let usable = |v: Option<f64>| v.filter(|v| v.is_finite() && *v > 0.0);
+        let options = &SceneOptions {
+            container_width: usable(options.container_width),
+            container_height: usable(options.container_height),
+        };
+        let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
+        let x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
+        let y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        let [pl, pt, pr, pb] = view.padding;
+
+        // Height first: it does not depend on the margins.
+        let height = plot_size(
+            view.height,
+            y.as_ref().map(|c| &c.domain),
+            options.container_height,
+            bands,
+        );
+        // Values grow upward; categories run top to bottom (the first at the top), as in Vega-Lite.
+        let y_scale = y.as_ref().map(|c| {
+            let range = match c.domain {
+                Domain::Discrete(_) => [0.0, height],
+                Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
+            };
+            c.domain.clone().scale(range, bands)
+        });
+        let y_axis = match (&y, &y_scale) {
+            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            _ => None,
+        };
+        let left = y_axis.as_ref().map_or(0.0, Axis::extent);
+
+        let colors = self.colors()?;
+        let legend = colors
+            .as_ref()
+            .filter(|c| c.legend)
+            .map(|c| Legend::new(&c.title, c.entries(), measure));
+        let legend_w = legend.as_ref().map_or(0.0, Legend::extent);
+        let mut width = match view.width {
+            Size::Container => {
+                let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
+                (container - pl - pr - left - legend_w).max(0.0)
+            }
+            other => plot_size(other, x.as_ref().map(|c| &c.domain), None, bands),
+        };
+        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+        let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
+        if view.width == Size::Container && right > legend_w {
+            // Narrow the plot so the last label fits inside the container.
+            width = (width - right).max(0.0);
+            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+            right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
+        }
+        let right = right.max(legend_w);
+        let y_axis = y_axis.map(|a| a.with_cross(width));
+        let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
+        let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
+        let top = title.as_ref().map_or(0.0, ChartTitle::extent);
+
+        // Whole pixels, so 1px guide lines stay sharp.
+        let origin = ((pl + left).ceil(), (pt + top).ceil());
+        let mut items = Vec::new();
+        let total_w = match view.width {
+            Size::Container => options
+                .container_width
+                .unwrap_or(pl + left + width + right + pr),
+            _ => {
+                // A title wider than the chart widens it, as Vega's autosize pads to its bounds.
+                let title_w = title.as_ref().map_or(0.0, ChartTitle::width);
+                (pl + left + width + right + pr).max(pl + title_w + pr)
+            }
+        };
+        let legend_h = legend.as_ref().map_or(0.0, Legend::height);
+        let total_h = pt + top + (height + bottom).max(legend_h) + pb;
+        if let Some(bg) = Color::parse(&view.background) {
+            items.push(Item::Rect(background(total_w, total_h, bg)));
+        }
+        let mut plot_items = Vec::new();
+        for axis in [&x_axis, &y_axis].into_iter().flatten() {
+            plot_items.extend(axis.grid_items());
+        }
+        for unit in &self.units {
+            let table = unit.table()?;
+            let fills = match &colors {
+                Some(c) => c.fills(unit, table)?,
+                None => None,
+            };
+            let series: Vec<&str> = [&unit.plan.color]
+                .into_iter()
+                .flatten()
+                .map(|c| c.field.as_str())
+                .chain(unit.plan.detail.iter().map(String::as_str))
+                .collect();
+            let encoding = MarkEncoding {
+                x: channel(unit.plan.x.as_ref(), x_scale.as_ref()),
+                y: channel(unit.plan.y.as_ref(), y_scale.as_ref()),
+                value: unit.plan.value_channel,
+                fills: fills.as_deref(),
+                text: unit.plan.text.as_ref(),
+                series,
+            };
+            plot_items.extend(mark::encode(
+                unit.view.mark,
+                table,
+                &encoding,
+                &unit.view.mark_props,
+                (width, height),
+            )?);
+        }
+        for axis in [&x_axis, &y_axis].into_iter().flatten() {
+            plot_items.extend(axis.items());
+        }
+        if let Some(legend) = &legend {
+            plot_items.extend(legend.items(width + LEGEND_OFFSET, 0.0));
+        }
+        translate(&mut plot_items, origin.0, origin.1);
+        items.extend(plot_items);
+        if let Some(title) = &title {
+            // Centred over the plot, but kept inside the chart.
+            let half = title.width() / 2.0;
+            let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
+            items.extend(title.items((origin.0 + width / 2.0).clamp(lo, hi), pt));
+        }
+        Ok(Scene {
+            width: total_w,
+            height: total_h,
+            items,
+            description: view.description.clone().unwrap_or_default(),
+        })
+    }
+
+    /// One position channel over every unit that encodes it: the first unit's definition (for
+    /// the axis) and the union of the units' domains.
+    #[allow(clippy::type_complexity)]
+    fn resolve<'a>(
+        &'a self,
+        pick: impl Fn(
+            &'a Unit,
+        ) -> (
+            &'a Option<PositionDef>,
+            &'a Option<ChannelFields>,
+            &'a Option<ChannelFields>,
+        ),
+    ) -> Result<Option<Resolved<'a>>> {
+        let mut out: Option<Resolved<'a>> = None;
+        for unit in &self.units {
+            let (def, fields, other) = pick(unit);
+            let (Some(def), Some(fields)) = (def, fields) else {
+                continue;
+            };
+            let domain = Domain::from_data(def, fields, unit.table()?, other.as_ref())?;
+            out = Some(match out {
+                None => Resolved { def, domain },
+                Some(r) => Resolved {
+                    def: r.def,
+                    domain: r.domain.union(domain),
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// The shared categorical colour scale, if any unit has a colour field.
+    fn colors(&self) -> Result<Option<Colors>> {
+        let mut out: Option<Colors> = None;
+        for unit in &self.units {
+            let (Some(def), Some(fields)) = (&unit.view.color, &unit.plan.color) else {
+                continue;
+            };
+            let Domain::Discrete(domain) = Domain::from_data(def, fields, unit.table()?, None)?
+            else {
+                continue;
+            };
+            match &mut out {
+                None => {
+                    out = Some(Colors {
+                        domain,
+                        title: def.axis.title.clone(),
+                        legend: unit.view.color_legend,
+                    })
+                }
+                Some(c) => {
+                    for v in domain {
+                        if !c.domain.contains(&v) {
+                            c.domain.push(v);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn channel<'a>(
+    fields: Option<&'a ChannelFields>,
+    scale: Option<&'a PositionScale>,
+) -> Option<MarkChannel<'a>> {
+    Some(MarkChannel {
+        fields: fields?,
+        scale: scale?,
+    })
+}
+
+/// The x scale and axis for a plot `width` wide and `height` high.
+fn x_guides(
+    bands: bool,
+    x: Option<&Resolved<'_>>,
+    width: f64,
+    height: f64,
+    measure: &dyn TextMeasure,
+) -> (Option<PositionScale>, Option<Axis>) {
+    let Some(x) = x else {
+        return (None, None);
+    };
+    let scale = x.domain.clone().scale([0.0, width], bands);
+    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    (Some(scale), Some(axis))
+}
+
+/// The plot size along one dimension.
+fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands: bool) -> f64 {
+    let band = domain.and_then(|d| d.band_space(bands));
+    match (size, band) {
+        (Size::Pixels(px), _) => px,
+        (Size::Step(step), Some(space)) => step * space,
+        (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
+        (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
+    }
+}
+
+fn background(width: f64, height: f64, fill: Color) -> Rect {
+    Rect {
+        x: 0.0,
+        y: 0.0,
+        width,
+        height,
+        fill,
+        stroke: None,
+        corner_radius: 0.0,
+        role: Role::Background,
+        row: None,
+    }
+}

@@ -1,0 +1,125 @@
+//! `layer`: a layered spec becomes one unit spec per layer, as Vega-Lite resolves it.
+//!
+//! Stage: spec. Each layer inherits the parent's `data`, `transform` (the parent's first),
+//! `encoding` (channel by channel, the layer's own channels win), `params` and mark-independent
+//! properties; `title`, sizes, `padding` and `background` stay with the parent. The units then
+//! go through [`normalize`](super::normalize()) like any single view. A layer of a layer is
+//! reported as unsupported.
+
+use serde_json::{Map, Value as Json};
+
+use super::normalize::{parse_spec, parse_spec_json};
+use super::types::TopLevelSpec;
+use crate::error::{Error, Result};
+
+/// Properties that describe the whole chart and stay with the parent.
+const CHART_ONLY: &[&str] = &[
+    "title",
+    "width",
+    "height",
+    "padding",
+    "background",
+    "config",
+    "autosize",
+];
+
+/// The unit specs of `text`: one for a single view, one per entry of `layer`.
+pub fn unit_specs(text: &str) -> Result<Vec<TopLevelSpec>> {
+    // Single views keep serde's line/column errors on the original text.
+    let json: Json = match serde_json::from_str(text) {
+        Ok(j) => j,
+        Err(_) => return parse_spec(text).map(|s| vec![s]),
+    };
+    let Some(layers) = json.get("layer") else {
+        return parse_spec(text).map(|s| vec![s]);
+    };
+    let (Json::Object(parent), Json::Array(layers)) = (&json, layers) else {
+        return Err(Error::spec_shape(
+            "layer",
+            "expected an array of layer specs",
+        ));
+    };
+    if layers.is_empty() {
+        return Err(Error::spec_shape("layer", "expected at least one layer"));
+    }
+    layers
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| {
+            let path = format!("layer[{i}]");
+            let Json::Object(layer) = layer else {
+                return Err(Error::spec_shape(
+                    &path,
+                    "expected a layer spec (an object)",
+                ));
+            };
+            if layer.contains_key("layer") {
+                return Err(Error::unsupported(
+                    &format!("{path}.layer"),
+                    "a layer inside a layer",
+                ));
+            }
+            let unit = merge(parent, layer, i == 0);
+            parse_spec_json(Json::Object(unit)).map_err(|e| e.within(&path))
+        })
+        .collect()
+}
+
+/// The unit spec of one layer: the parent's inherited properties, overlaid by the layer's.
+/// Chart-level properties (`title`, sizes) go to the first unit only, where the chart reads
+/// them.
+fn merge(parent: &Map<String, Json>, layer: &Map<String, Json>, first: bool) -> Map<String, Json> {
+    let mut unit = Map::new();
+    for (key, value) in parent {
+        if key == "layer" || (!first && CHART_ONLY.contains(&key.as_str())) {
+            continue;
+        }
+        unit.insert(key.clone(), value.clone());
+    }
+    for (key, value) in layer {
+        match (key.as_str(), unit.get_mut(key), value) {
+            ("encoding", Some(Json::Object(inherited)), Json::Object(own)) => {
+                for (channel, def) in own {
+                    inherited.insert(channel.clone(), def.clone());
+                }
+            }
+            ("transform", Some(Json::Array(inherited)), Json::Array(own)) => {
+                inherited.extend(own.iter().cloned());
+            }
+            _ => {
+                unit.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    unit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_inherit_data_encoding_and_transforms() {
+        let units = unit_specs(
+            r#"{"title": "T", "data": {"values": [{"a": 1}]}, "transform": [{"calculate": "1", "as": "one"}],
+                "encoding": {"x": {"field": "a", "type": "quantitative"}},
+                "layer": [{"mark": "bar"}, {"mark": "text", "encoding": {"text": {"field": "a"}},
+                           "transform": [{"calculate": "2", "as": "two"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(units.len(), 2);
+        assert!(units[0].title.is_some() && units[1].title.is_none());
+        assert!(units[1].encoding.x.is_some() && units[1].encoding.text.is_some());
+        assert_eq!(units[1].transform.len(), 2);
+        assert!(units[1].data.is_some());
+    }
+
+    #[test]
+    fn errors_name_the_layer() {
+        let e = unit_specs(r#"{"layer": [{"mark": "bar"}, {"mark": 3}]}"#).unwrap_err();
+        assert!(e.place().starts_with("layer[1]"), "{}", e.place());
+        let e = unit_specs(r#"{"layer": [{"layer": []}]}"#).unwrap_err();
+        assert_eq!(e.place(), "layer[0].layer");
+        assert!(unit_specs(r#"{"layer": []}"#).is_err());
+    }
+}
