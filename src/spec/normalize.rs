@@ -524,7 +524,11 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => Vec::new(),
         Some(Some(t)) => title_lines(t),
     };
-    let sort = normalize_sort(&format!("{path}.sort"), def.sort.as_ref())?;
+    let sort = match &def.sort {
+        None => SortOrder::Ascending,
+        Some(None) => SortOrder::Data,
+        Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
+    };
     Ok(PositionDef {
         channel,
         field,

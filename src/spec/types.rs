@@ -167,8 +167,9 @@ pub struct ChannelDef {
     /// Scale properties, or `null`.
     #[serde(default, deserialize_with = "double_option")]
     pub scale: Option<Option<ScaleDef>>,
-    /// Sort order.
-    pub sort: Option<Json>,
+    /// Sort order (`null` keeps the data order).
+    #[serde(default, deserialize_with = "double_option")]
+    pub sort: Option<Option<Json>>,
     /// Stack offset, `true`, `false` or `null`.
     #[serde(default, deserialize_with = "double_option")]
     pub stack: Option<Option<Json>>,
