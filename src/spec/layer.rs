@@ -25,13 +25,13 @@ const CHART_ONLY: &[&str] = &[
 
 /// The unit specs of `text`: one for a single view, one per entry of `layer`.
 pub fn unit_specs(text: &str) -> Result<Vec<TopLevelSpec>> {
-    // Single views keep serde's line/column errors on the original text.
     let json: Json = match serde_json::from_str(text) {
         Ok(j) => j,
+        // `parse_spec` reports the syntax error with its line and column.
         Err(_) => return parse_spec(text).map(|s| vec![s]),
     };
     let Some(layers) = json.get("layer") else {
-        return parse_spec(text).map(|s| vec![s]);
+        return parse_spec_json(json).map(|s| vec![s]);
     };
     let (Json::Object(parent), Json::Array(layers)) = (&json, layers) else {
         return Err(Error::spec_shape(

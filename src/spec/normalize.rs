@@ -38,19 +38,12 @@ const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
 
 /// Parses spec JSON text into the serde types, with errors that name the JSON path.
 pub fn parse_spec(text: &str) -> Result<TopLevelSpec> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let spec: TopLevelSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            Error::spec_json(inner.line(), inner.column(), &syntax_detail(&inner))
-        } else {
-            Error::spec_shape(&path, &shape_detail(&inner))
-        }
-    })?;
-    de.end()
-        .map_err(|e| Error::spec_json(e.line(), e.column(), "unexpected text after the spec"))?;
-    Ok(spec)
+    // One deserializer type for all specs (JSON values), so the serde code for the spec types
+    // exists once in the WASM: first the text to a JSON value (syntax errors with line and
+    // column), then the value to the spec types (shape errors with a JSON path).
+    let json: Json = serde_json::from_str(text)
+        .map_err(|e| Error::spec_json(e.line(), e.column(), &syntax_detail(&e)))?;
+    parse_spec_json(json)
 }
 
 /// Reads the serde types from parsed JSON (a layer's unit spec), with JSON-path errors.
