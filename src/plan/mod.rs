@@ -109,6 +109,8 @@ pub struct Plan {
     pub color: Option<ChannelFields>,
     /// The text channel's fields.
     pub text: Option<ChannelFields>,
+    /// The fields of channels computed but not drawn (they are in the mark data).
+    pub undrawn: Vec<ChannelFields>,
     /// Series split fields (`detail`).
     pub detail: Vec<String>,
     /// The channel that carries the bars' values (the other one is their dimension).
@@ -124,6 +126,7 @@ impl Plan {
         let mut fields: Vec<String> = [&self.x, &self.y, &self.color, &self.text]
             .into_iter()
             .flatten()
+            .chain(&self.undrawn)
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
             .collect();
         fields.sort();
@@ -234,11 +237,17 @@ pub fn plan(view: &View) -> Plan {
         };
         if let Some(target) = target {
             let field = target.field.clone();
+            let offsets = view
+                .undrawn
+                .iter()
+                .filter(|d| matches!(d.channel, Channel::Undrawn("xOffset" | "yOffset")))
+                .map(field_name);
             let groupby = other
                 .as_ref()
                 .map(field_name)
-                .filter(|f| *f != field)
                 .into_iter()
+                .chain(offsets)
+                .filter(|f| *f != field)
                 .collect();
             let as_start = format!("{field}_start");
             let as_end = format!("{field}_end");
@@ -291,6 +300,7 @@ pub fn plan(view: &View) -> Plan {
     }
     let color = view.color.as_ref().map(channel_fields);
     let text = view.text.as_ref().map(channel_fields);
+    let undrawn = view.undrawn.iter().map(channel_fields).collect();
     let detail = view.detail.iter().map(field_name).collect();
     Plan {
         steps,
@@ -298,6 +308,7 @@ pub fn plan(view: &View) -> Plan {
         y,
         color,
         text,
+        undrawn,
         detail,
         value_channel,
         implicit_parse,
@@ -362,10 +373,15 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
 fn stack_by(view: &View) -> Option<String> {
     let color = view.color.as_ref().filter(|c| c.aggregate.is_none())?;
     let name = field_name(color);
+    let offsets = view
+        .undrawn
+        .iter()
+        .filter(|d| matches!(d.channel, Channel::Undrawn("xOffset" | "yOffset")));
     let dimension = [&view.x, &view.y]
         .into_iter()
         .flatten()
         .filter(|d| d.ty.is_discrete())
+        .chain(offsets)
         .map(field_name)
         .collect::<Vec<_>>();
     (!dimension.contains(&name)).then_some(name)

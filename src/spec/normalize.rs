@@ -92,10 +92,12 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
+    let (undrawn, undrawn_error) = undrawn_channels(spec)?;
     let mut other_channels = enc.other.iter();
     let unsupported = loop {
         match other_channels.next() {
             Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
+            Some((key, _)) if UNDRAWN.iter().any(|(k, _)| k == key) => {}
             next => break next.map(|(key, _)| key),
         }
     };
@@ -183,7 +185,8 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
-        render_error: mark_render_error(mark_def.as_ref()),
+        render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
+        undrawn,
         params,
     })
 }
@@ -341,12 +344,8 @@ fn normalize_mark_props(
         let Some(channel) = channel else { continue };
         let path = format!("encoding.{name}");
         if channel.other.contains_key("condition") {
-            // Drawing the value alone would show the wrong colour (an empty selection picks
-            // the condition's branch), so this is an error until conditions are evaluated.
-            return Err(Error::unsupported(
-                &format!("{path}.condition"),
-                "a conditional colour or opacity",
-            ));
+            // Not drawn yet: `undrawn_channels` records the error for drawing time.
+            continue;
         }
         if channel.field.is_some() && matches!(name, "color" | "fill") {
             continue; // a colour scale: see normalize_color
@@ -538,6 +537,79 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         render_error,
         axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
     })
+}
+
+/// Channels storychart computes but does not draw yet, with their spec names.
+const UNDRAWN: &[(&str, &str)] = &[
+    ("size", "size"),
+    ("shape", "shape"),
+    ("fillOpacity", "fillOpacity"),
+    ("strokeOpacity", "strokeOpacity"),
+    ("strokeWidth", "strokeWidth"),
+    ("strokeDash", "strokeDash"),
+    ("angle", "angle"),
+    ("xOffset", "xOffset"),
+    ("yOffset", "yOffset"),
+];
+
+/// Field channels (and conditions' fields) whose data storychart computes but that it does
+/// not draw yet, and the error drawing returns because of them.
+fn undrawn_channels(spec: &TopLevelSpec) -> Result<(Vec<PositionDef>, Option<Error>)> {
+    let enc = &spec.encoding;
+    let mut defs = Vec::new();
+    let mut error = None;
+    let mut note = |path: String, what: String| {
+        if error.is_none() {
+            error = Some(Error::unsupported(&path, &what));
+        }
+    };
+    for (key, name) in UNDRAWN {
+        let Some(json) = enc.other.get(*key) else {
+            continue;
+        };
+        note(
+            format!("encoding.{key}"),
+            format!("drawing the \"{key}\" channel"),
+        );
+        if json.get("field").is_some() || json.get("aggregate").is_some() {
+            defs.push(channel_json(Channel::Undrawn(name), json)?);
+        }
+    }
+    let conditional = [
+        ("color", &enc.color),
+        ("fill", &enc.fill),
+        ("stroke", &enc.stroke),
+        ("opacity", &enc.opacity),
+    ];
+    for (key, channel) in conditional {
+        let Some(condition) = channel.as_ref().and_then(|c| c.other.get("condition")) else {
+            continue;
+        };
+        // Drawing the value alone would show the wrong colour (an empty selection picks the
+        // condition's branch), so drawing is an error until conditions are evaluated.
+        note(
+            format!("encoding.{key}.condition"),
+            "a conditional encoding".to_string(),
+        );
+        let conditions = match condition {
+            Json::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for c in conditions {
+            if c.get("field").is_some() {
+                defs.push(channel_json(Channel::Undrawn("condition"), c)?);
+            }
+            // A `test` expression's datum fields are read by the mark, as in Vega-Lite.
+            if let Some(Json::String(test)) = c.get("test") {
+                let place = format!("encoding.{key}.condition.test");
+                for field in crate::expr::parse_at(&place, test)?.fields() {
+                    let def = serde_json::json!({"field": field, "type": "nominal"});
+                    defs.push(channel_json(Channel::Undrawn("condition"), &def)?);
+                }
+            }
+        }
+    }
+    Ok((defs, error))
 }
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:

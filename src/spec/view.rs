@@ -155,6 +155,9 @@ pub enum Channel {
     Detail,
     /// A field shown in the tooltip.
     Tooltip,
+    /// A channel whose data storychart computes but does not draw yet (`size`, `shape`,
+    /// `xOffset`, a condition's field, ...), by its spec name.
+    Undrawn(&'static str),
 }
 
 impl Channel {
@@ -169,6 +172,7 @@ impl Channel {
             Channel::Text => "text",
             Channel::Detail => "detail",
             Channel::Tooltip => "tooltip",
+            Channel::Undrawn(name) => name,
         }
     }
 }
@@ -317,6 +321,8 @@ pub struct View {
     pub detail: Vec<PositionDef>,
     /// Fields shown in tooltips; like `detail`, they take part in grouping.
     pub tooltip: Vec<PositionDef>,
+    /// Field channels storychart computes (grouping, mark data) but does not draw yet.
+    pub undrawn: Vec<PositionDef>,
     /// A field on `color` (or `fill`), if any: a discrete colour scale with a legend.
     pub color: Option<PositionDef>,
     /// Whether the colour legend is drawn (`legend: null` hides it).
