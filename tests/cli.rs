@@ -102,3 +102,32 @@ fn errors_are_one_line_with_the_place_and_exit_1() {
     let o = storychart(&["data", "/no/such/spec.json"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    // `storychart data big.json | head -1`: the reader goes away mid-output.
+    let rows: Vec<String> = (0..20_000)
+        .map(|i| format!(r#"{{"k": "k{i}", "v": {i}}}"#))
+        .collect();
+    let spec = temp(
+        "big.vl.json",
+        &format!(
+            r#"{{"data": {{"values": [{}]}}, "mark": "bar",
+                "encoding": {{"x": {{"field": "k"}}, "y": {{"field": "v", "type": "quantitative"}}}}}}"#,
+            rows.join(",")
+        ),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storychart"))
+        .args(["data", spec.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_ne!(
+        status.code(),
+        Some(101),
+        "the CLI panicked on a closed pipe"
+    );
+}

@@ -10,6 +10,7 @@
 //!
 //! Errors go to stderr as one line, with exit code 1; usage errors exit with 2.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -140,8 +141,15 @@ fn run(args: &Args) -> Result<(), Error> {
         }
         _ => {
             let name = args.spec.file_name().and_then(|n| n.to_str());
-            print!("{}", marks_json(name, &chart.mark_data()?));
-            Ok(())
+            let text = marks_json(name, &chart.mark_data()?);
+            // A closed pipe (`storychart data ... | head`) ends the output quietly.
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::io("stdout", &e.to_string()))
+                }
+                _ => Ok(()),
+            }
         }
     }
 }
@@ -150,7 +158,7 @@ fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(a) => a,
         Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(msg) => {

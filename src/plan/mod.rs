@@ -171,6 +171,7 @@ pub fn plan(view: &View) -> Plan {
     .flatten()
     .chain(&view.detail)
     .chain(&view.tooltip)
+    .chain(&view.undrawn)
     .collect();
     let mut steps: Vec<Step> = view
         .transforms

@@ -596,7 +596,7 @@ fn undrawn_channels(spec: &TopLevelSpec) -> Result<(Vec<PositionDef>, Option<Err
             one => vec![one],
         };
         for c in conditions {
-            if c.get("field").is_some() {
+            if c.get("field").is_some() || c.get("aggregate").is_some() {
                 defs.push(channel_json(Channel::Undrawn("condition"), c)?);
             }
             // A `test` expression's datum fields are read by the mark, as in Vega-Lite.
