@@ -105,13 +105,15 @@ impl Chart {
             container_height: usable(options.container_height),
         };
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
+        let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
+        let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
         let x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
         let y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
         let [pl, pt, pr, pb] = view.padding;
 
         // Height first: it does not depend on the margins.
         let height = plot_size(
-            view.height,
+            per_offset(view.height, y_offset.as_ref()),
             y.as_ref().map(|c| &c.domain),
             options.container_height,
             bands,
@@ -141,7 +143,12 @@ impl Chart {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
                 (container - pl - pr - left - legend_w).max(0.0)
             }
-            other => plot_size(other, x.as_ref().map(|c| &c.domain), None, bands),
+            other => plot_size(
+                per_offset(other, x_offset.as_ref()),
+                x.as_ref().map(|c| &c.domain),
+                None,
+                bands,
+            ),
         };
         let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
@@ -198,6 +205,16 @@ impl Chart {
                 fills: fills.as_deref(),
                 text: unit.plan.text.as_ref(),
                 series,
+                x_offset: offset_channel(
+                    unit.plan.x_offset.as_ref(),
+                    x_offset.as_ref(),
+                    x_scale.as_ref(),
+                ),
+                y_offset: offset_channel(
+                    unit.plan.y_offset.as_ref(),
+                    y_offset.as_ref(),
+                    y_scale.as_ref(),
+                ),
             };
             plot_items.extend(mark::encode(
                 unit.view.mark,
@@ -260,6 +277,35 @@ impl Chart {
         Ok(out)
     }
 
+    /// The categories of an offset channel (`xOffset`) over every unit that has one.
+    fn offset_domain<'a>(
+        &'a self,
+        name: &'static str,
+        pick: impl Fn(&'a Unit) -> &'a Option<ChannelFields>,
+    ) -> Result<Option<Vec<crate::data::Value>>> {
+        let mut out: Option<Vec<crate::data::Value>> = None;
+        for unit in &self.units {
+            let Some(fields) = pick(unit) else { continue };
+            let def = unit
+                .view
+                .undrawn
+                .iter()
+                .find(|d| d.channel == crate::spec::Channel::Undrawn(name));
+            let Some(def) = def else { continue };
+            let Domain::Discrete(values) = Domain::from_data(def, fields, unit.table()?, None)?
+            else {
+                continue;
+            };
+            let all = out.get_or_insert_with(Vec::new);
+            for v in values {
+                if !all.contains(&v) {
+                    all.push(v);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The shared categorical colour scale, if any unit has a colour field.
     fn colors(&self) -> Result<Option<Colors>> {
         let mut out: Option<Colors> = None;
@@ -299,6 +345,32 @@ fn channel<'a>(
     Some(MarkChannel {
         fields: fields?,
         scale: scale?,
+    })
+}
+
+/// A step size applies to each offset band (grouped bars), so a band holds them all.
+fn per_offset(size: Size, offsets: Option<&Vec<crate::data::Value>>) -> Size {
+    match (size, offsets) {
+        #[allow(clippy::cast_precision_loss)]
+        (Size::Step(step), Some(o)) if !o.is_empty() => Size::Step(step * o.len() as f64),
+        (size, _) => size,
+    }
+}
+
+/// The offset bands within one band of `scale` (no padding, as Vega-Lite's offset scales).
+fn offset_channel<'a>(
+    fields: Option<&'a ChannelFields>,
+    domain: Option<&'a Vec<crate::data::Value>>,
+    scale: Option<&PositionScale>,
+) -> Option<mark::OffsetChannel<'a>> {
+    let PositionScale::Band { scale, .. } = scale? else {
+        return None;
+    };
+    let domain = domain?;
+    Some(mark::OffsetChannel {
+        fields: fields?,
+        scale: crate::scale::BandScale::new(domain.len(), [0.0, scale.bandwidth()]),
+        domain,
     })
 }
 

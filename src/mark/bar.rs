@@ -58,6 +58,12 @@ pub fn bars(
         let Some(ys) = span(table, y.as_ref(), row, plot.1, value == Channel::Y)? else {
             continue;
         };
+        let Some(xs) = offset(table, encoding.x_offset.as_ref(), row, xs)? else {
+            continue;
+        };
+        let Some(ys) = offset(table, encoding.y_offset.as_ref(), row, ys)? else {
+            continue;
+        };
         let fill = encoding.color(row, fill);
         out.push(Rect {
             x: xs.0.min(xs.1),
@@ -72,6 +78,28 @@ pub fn bars(
         });
     }
     Ok(out)
+}
+
+/// Narrows a band span to the row's offset band within it (grouped bars).
+fn offset(
+    table: &Table,
+    offset: Option<&super::OffsetChannel<'_>>,
+    row: usize,
+    span: (f64, f64),
+) -> Result<Option<(f64, f64)>> {
+    let Some(o) = offset else {
+        return Ok(Some(span));
+    };
+    let value = table
+        .require(&o.fields.spec_path, &o.fields.field)?
+        .value(row);
+    let Some(i) = o.domain.iter().position(|d| *d == value) else {
+        return Ok(None);
+    };
+    let start = span.0.min(span.1);
+    Ok(o.scale
+        .position(i)
+        .map(|p| (start + p, start + p + o.scale.bandwidth())))
 }
 
 /// The pixel span of one row on one channel, or `None` if the row draws nothing.

@@ -30,6 +30,16 @@ pub struct MarkChannel<'a> {
     pub scale: &'a PositionScale,
 }
 
+/// A band offset within the bands of a position channel (`xOffset`: grouped bars).
+pub struct OffsetChannel<'a> {
+    /// The fields the offset reads.
+    pub fields: &'a ChannelFields,
+    /// Bands within one band of the position channel.
+    pub scale: crate::scale::BandScale,
+    /// The offset's categories, one per band.
+    pub domain: &'a [crate::data::Value],
+}
+
 /// What a mark encodes: its position channels, which one carries the value (bars, areas),
 /// the fill of every row from a colour scale (`None`: the mark's colour), the text field and
 /// the fields that split series.
@@ -46,6 +56,10 @@ pub struct MarkEncoding<'a> {
     pub text: Option<&'a ChannelFields>,
     /// Fields whose values split lines and areas into series (colour and detail).
     pub series: Vec<&'a str>,
+    /// Offsets within x bands (grouped bars).
+    pub x_offset: Option<OffsetChannel<'a>>,
+    /// Offsets within y bands.
+    pub y_offset: Option<OffsetChannel<'a>>,
 }
 
 impl MarkEncoding<'_> {

@@ -111,6 +111,10 @@ pub struct Plan {
     pub text: Option<ChannelFields>,
     /// The fields of channels computed but not drawn (they are in the mark data).
     pub undrawn: Vec<ChannelFields>,
+    /// The `xOffset` channel's fields (grouped bars), if any.
+    pub x_offset: Option<ChannelFields>,
+    /// The `yOffset` channel's fields, if any.
+    pub y_offset: Option<ChannelFields>,
     /// Series split fields (`detail`).
     pub detail: Vec<String>,
     /// The channel that carries the bars' values (the other one is their dimension).
@@ -301,7 +305,16 @@ pub fn plan(view: &View) -> Plan {
     }
     let color = view.color.as_ref().map(channel_fields);
     let text = view.text.as_ref().map(channel_fields);
-    let undrawn = view.undrawn.iter().map(channel_fields).collect();
+    let undrawn: Vec<ChannelFields> = view.undrawn.iter().map(channel_fields).collect();
+    let offset = |name: &str| {
+        undrawn
+            .iter()
+            .find(|c| {
+                c.channel == Channel::Undrawn(if name == "x" { "xOffset" } else { "yOffset" })
+            })
+            .cloned()
+    };
+    let (x_offset, y_offset) = (offset("x"), offset("y"));
     let detail = view.detail.iter().map(field_name).collect();
     Plan {
         steps,
@@ -310,6 +323,8 @@ pub fn plan(view: &View) -> Plan {
         color,
         text,
         undrawn,
+        x_offset,
+        y_offset,
         detail,
         value_channel,
         implicit_parse,

@@ -92,7 +92,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
-    let (undrawn, undrawn_error) = undrawn_channels(spec)?;
+    let (undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
     let mut other_channels = enc.other.iter();
     let unsupported = loop {
         match other_channels.next() {
@@ -554,7 +554,10 @@ const UNDRAWN: &[(&str, &str)] = &[
 
 /// Field channels (and conditions' fields) whose data storychart computes but that it does
 /// not draw yet, and the error drawing returns because of them.
-fn undrawn_channels(spec: &TopLevelSpec) -> Result<(Vec<PositionDef>, Option<Error>)> {
+fn undrawn_channels(
+    spec: &TopLevelSpec,
+    mark: MarkKind,
+) -> Result<(Vec<PositionDef>, Option<Error>)> {
     let enc = &spec.encoding;
     let mut defs = Vec::new();
     let mut error = None;
@@ -567,10 +570,14 @@ fn undrawn_channels(spec: &TopLevelSpec) -> Result<(Vec<PositionDef>, Option<Err
         let Some(json) = enc.other.get(*key) else {
             continue;
         };
-        note(
-            format!("encoding.{key}"),
-            format!("drawing the \"{key}\" channel"),
-        );
+        // Bars and rects draw their x/y offsets (grouped bars); other marks do not yet.
+        let drawn = mark.uses_bands() && matches!(*key, "xOffset" | "yOffset");
+        if !drawn {
+            note(
+                format!("encoding.{key}"),
+                format!("drawing the \"{key}\" channel"),
+            );
+        }
         if json.get("field").is_some() || json.get("aggregate").is_some() {
             defs.push(channel_json(Channel::Undrawn(name), json)?);
         }
