@@ -14,6 +14,7 @@ pub mod data;
 pub mod error;
 pub mod expr;
 pub mod guide;
+pub mod interact;
 mod js;
 pub mod layout;
 pub mod mark;

@@ -7,6 +7,8 @@
 // on a <canvas> at devicePixelRatio, redraws when its width changes (for "width": "container"),
 // and exposes markData() (the CLI's `storychart data` JSON) and markRects() for tests.
 // Events: "render" after each draw, "error" (detail: message) when the chart cannot be drawn.
+// Tooltips (from the spec's `tooltip` encoding) follow the mouse, show on a touch tap (a tap
+// elsewhere hides them) and never block vertical scrolling on a phone.
 import init, { StoryChart } from './pkg/storychart.js';
 
 let wasmReady = null;
@@ -28,13 +30,24 @@ export class StoryChartElement extends HTMLElement {
   #width = 0;
   #observer = null;
   #frame = 0;
+  #tip = null;
+  #pointer = null;
+  #tipFrame = 0;
+  #onDocumentDown = (e) => { if (!this.contains(e.target)) this.#hideTip(); };
 
   connectedCallback() {
     if (this.#canvas) return;
     this.#canvas = document.createElement('canvas');
     this.#canvas.setAttribute('role', 'img');
     this.#canvas.style.display = 'block';
+    // Vertical swipes scroll the page; the chart never traps scrolling.
+    this.#canvas.style.touchAction = 'pan-y';
     this.appendChild(this.#canvas);
+    if (getComputedStyle(this).position === 'static') this.style.position = 'relative';
+    this.#canvas.addEventListener('pointermove', (e) => { if (e.pointerType === 'mouse') this.#hover(e); });
+    this.#canvas.addEventListener('pointerdown', (e) => { if (e.pointerType !== 'mouse') this.#hover(e); });
+    this.#canvas.addEventListener('pointerleave', (e) => { if (e.pointerType === 'mouse') this.#hideTip(); });
+    document.addEventListener('pointerdown', this.#onDocumentDown);
     this.#start().catch((e) => this.#fail(e));
   }
 
@@ -42,6 +55,10 @@ export class StoryChartElement extends HTMLElement {
     this.#observer?.disconnect();
     this.#observer = null;
     cancelAnimationFrame(this.#frame);
+    cancelAnimationFrame(this.#tipFrame);
+    document.removeEventListener('pointerdown', this.#onDocumentDown);
+    this.#tip?.remove();
+    this.#tip = null;
     this.#chart?.free();
     this.#chart = null;
     this.#canvas?.remove();
@@ -88,6 +105,50 @@ export class StoryChartElement extends HTMLElement {
     this.#canvas.style.height = `${this.#chart.height()}px`;
     this.dataset.state = 'ready';
     this.dispatchEvent(new CustomEvent('render'));
+  }
+
+  /** Shows the tooltip of the mark under the pointer, at most once per animation frame. */
+  #hover(event) {
+    this.#pointer = { x: event.offsetX, y: event.offsetY };
+    if (this.#tipFrame) return;
+    this.#tipFrame = requestAnimationFrame(() => {
+      this.#tipFrame = 0;
+      const p = this.#pointer;
+      const json = this.#chart && p ? this.#chart.tooltipAt(p.x, p.y) : undefined;
+      if (!json) { this.#hideTip(); return; }
+      this.#showTip(JSON.parse(json), p);
+    });
+  }
+
+  #showTip(pairs, p) {
+    if (!this.#tip) {
+      this.#tip = document.createElement('div');
+      this.#tip.className = 'story-chart-tooltip';
+      this.#tip.setAttribute('role', 'status');
+      this.appendChild(this.#tip);
+    }
+    const tip = this.#tip;
+    tip.replaceChildren();
+    for (const [title, value] of pairs) {
+      const row = document.createElement('div');
+      const key = document.createElement('span');
+      key.className = 'key';
+      key.textContent = `${title}: `; // text, never parsed as HTML
+      const val = document.createElement('strong');
+      val.textContent = value;
+      row.append(key, val);
+      tip.append(row);
+    }
+    tip.hidden = false;
+    // Beside the pointer, kept inside the chart (and so inside the page column).
+    const x = Math.min(p.x + 12, Math.max(0, this.clientWidth - tip.offsetWidth));
+    const y = Math.max(0, p.y - tip.offsetHeight - 8);
+    tip.style.left = `${x}px`;
+    tip.style.top = `${y}px`;
+  }
+
+  #hideTip() {
+    if (this.#tip) this.#tip.hidden = true;
   }
 
   #fail(error) {

@@ -63,6 +63,21 @@ impl Unit {
     }
 }
 
+/// A value as a tooltip shows it: numbers grouped by thousands with up to 6 decimals, dates
+/// (temporal fields, epoch ms) as `Jun 1, 2020`, text as it is.
+fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> String {
+    use crate::data::Value;
+    match value {
+        Value::Number(n) if ty == crate::spec::FieldType::Temporal => {
+            crate::expr::time_format::format_time("%b %-d, %Y", *n)
+        }
+        Value::Number(n) => crate::scale::NumberFormat::new(",~f")
+            .map(|f| f.format(*n))
+            .unwrap_or_else(|_| value.to_label()),
+        other => other.to_label(),
+    }
+}
+
 /// One chart: its units (one, or one per layer), and the parameters' current values.
 #[derive(Clone, Debug)]
 pub struct Chart {
@@ -196,6 +211,33 @@ impl Chart {
             }
         }
         Ok(())
+    }
+
+    /// The tooltip of row `row` of mark `mark` (see [`crate::interact::pick`]): one
+    /// `(title, value)` pair per `tooltip` field of that mark, values formatted for reading
+    /// (`1,499`, `0.38871`, dates as `Jun 1, 2020`). Empty when the mark has no tooltip
+    /// encoding.
+    pub fn tooltip(&self, mark: u16, row: u32) -> Result<Vec<(String, String)>> {
+        let Some(unit) = self.units.get(usize::from(mark)) else {
+            return Ok(Vec::new());
+        };
+        let table = unit.table()?;
+        unit.view
+            .tooltip
+            .iter()
+            .map(|def| {
+                let name = crate::plan::field_name(def);
+                let value = table
+                    .require(&format!("encoding.tooltip.{name}"), &name)?
+                    .value(row as usize);
+                let title = if def.axis.title.is_empty() {
+                    name.clone()
+                } else {
+                    def.axis.title.join(" ")
+                };
+                Ok((title, format_tooltip(&value, def.ty)))
+            })
+            .collect()
     }
 
     /// The rows every mark draws, in the mark-data format: one mark per unit, named as Vega

@@ -186,7 +186,7 @@ impl Chart {
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.grid_items());
         }
-        for unit in &self.units {
+        for (index, unit) in self.units.iter().enumerate() {
             let table = unit.table()?;
             let fills = match &colors {
                 Some(c) => c.fills(unit, table)?,
@@ -222,6 +222,7 @@ impl Chart {
                 &encoding,
                 &unit.view.mark_props,
                 (width, height),
+                u16::try_from(index).unwrap_or(u16::MAX),
             )?);
         }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {

@@ -73,25 +73,26 @@ impl MarkEncoding<'_> {
 }
 
 /// Encodes every drawable row of `table` as items of mark `kind`, relative to the plot's
-/// top-left corner; `plot` is the plot's (width, height).
+/// top-left corner; `plot` is the plot's (width, height). Items carry `Role::Mark(mark)`, the
+/// index of the unit (layer) they belong to.
 pub fn encode(
     kind: MarkKind,
     table: &Table,
     encoding: &MarkEncoding<'_>,
     props: &MarkProps,
     plot: (f64, f64),
+    mark: u16,
 ) -> Result<Vec<Item>> {
-    const MARK: u16 = 0;
     Ok(match kind {
-        MarkKind::Bar | MarkKind::Rect => bars(table, encoding, props, plot, MARK)?
+        MarkKind::Bar | MarkKind::Rect => bars(table, encoding, props, plot, mark)?
             .into_iter()
             .map(Item::Rect)
             .collect(),
         MarkKind::Point | MarkKind::Circle | MarkKind::Square => {
-            point::symbols(kind, table, encoding, props, plot, MARK)?
+            point::symbols(kind, table, encoding, props, plot, mark)?
         }
-        MarkKind::Line | MarkKind::Area => line::paths(kind, table, encoding, props, plot, MARK)?,
-        MarkKind::Rule | MarkKind::Tick => rule::rules(kind, table, encoding, props, plot, MARK)?,
-        MarkKind::Text => text::texts(table, encoding, props, plot, MARK)?,
+        MarkKind::Line | MarkKind::Area => line::paths(kind, table, encoding, props, plot, mark)?,
+        MarkKind::Rule | MarkKind::Tick => rule::rules(kind, table, encoding, props, plot, mark)?,
+        MarkKind::Text => text::texts(table, encoding, props, plot, mark)?,
     })
 }

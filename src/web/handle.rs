@@ -131,6 +131,19 @@ impl StoryChart {
             .collect()
     }
 
+    /// The tooltip under CSS point `(x, y)` of the last drawn chart, as JSON text
+    /// `[[title, value], ...]`, or `undefined` when no mark with a tooltip is there. Reads the
+    /// scene only: hovering never recomputes data.
+    #[wasm_bindgen(js_name = tooltipAt)]
+    pub fn tooltip_at(&self, x: f64, y: f64) -> Option<String> {
+        let hit = crate::interact::pick(self.scene.as_ref()?, x, y)?;
+        let pairs = self.chart.tooltip(hit.mark, hit.row).ok()?;
+        if pairs.is_empty() {
+            return None;
+        }
+        serde_json::to_string(&pairs).ok()
+    }
+
     /// The last scene as text (the golden-test dump), for debugging.
     #[wasm_bindgen(js_name = sceneText)]
     pub fn scene_text(&self) -> String {

@@ -86,3 +86,42 @@ test('every chart on the story page draws, from one WASM download', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('hovering a bar shows its tooltip as text; leaving hides it', async () => {
+  const { page, context } = await open(browser, 'index.html');
+  const chart = 'story-chart#platforms-children';
+  await waitForChart(page, chart);
+  const [bar] = await page.$eval(chart, (el) => el.markRects());
+  const box = await page.$eval(chart, (el) => {
+    const r = el.canvas.getBoundingClientRect();
+    return { x: r.left, y: r.top };
+  });
+  await page.mouse.move(box.x + bar.x + bar.width / 2, box.y + bar.y + bar.height / 2);
+  const tip = `${chart} .story-chart-tooltip`;
+  await page.waitForSelector(tip, { state: 'visible' });
+  assert.equal(await page.$eval(tip, (t) => t.textContent),
+    'Platform: FacebookShare of children (%): 65');
+  await page.mouse.move(box.x - 20, box.y - 20);
+  await page.waitForSelector(tip, { state: 'hidden' });
+  await context.close();
+});
+
+test('a touch tap shows the tooltip and a tap elsewhere dismisses it', async () => {
+  const { page, context } = await open(browser, 'index.html', { hasTouch: true, isMobile: true,
+    viewport: { width: 390, height: 800 } });
+  const chart = 'story-chart#victims-by-group';
+  await waitForChart(page, chart);
+  await page.$eval(chart, (el) => el.scrollIntoView());
+  const [bar] = await page.$eval(chart, (el) => el.markRects());
+  const box = await page.$eval(chart, (el) => {
+    const r = el.canvas.getBoundingClientRect();
+    return { x: r.left, y: r.top };
+  });
+  await page.touchscreen.tap(box.x + bar.x + bar.width / 2, box.y + bar.y + bar.height / 2);
+  const tip = `${chart} .story-chart-tooltip`;
+  await page.waitForSelector(tip, { state: 'visible' });
+  assert.match(await page.$eval(tip, (t) => t.textContent), /Group: Girls.*50/);
+  await page.touchscreen.tap(5, 5);
+  await page.waitForSelector(tip, { state: 'hidden' });
+  await context.close();
+});

@@ -1,0 +1,115 @@
+//! Hit testing: which mark item, and so which data row, is under a point.
+//!
+//! Stage: interact. Items are tested in reverse paint order (the topmost wins). Thin items get
+//! a minimum target of [`MIN_TARGET`] pixels, so 1px ticks and small points can be hovered and
+//! tapped. Guides (axes, legends, titles) are never hits.
+
+use crate::scene::{Item, Role, Scene, Shape};
+
+/// The smallest hit target, in CSS pixels (a fingertip needs more, but marks sit close).
+pub const MIN_TARGET: f64 = 6.0;
+
+/// A mark item under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// The mark (unit, layer) index.
+    pub mark: u16,
+    /// The row of that mark's data.
+    pub row: u32,
+}
+
+/// The topmost mark item at `(x, y)` (CSS pixels, chart origin), if any.
+///
+/// ```
+/// use storychart::{interact::pick, Chart, FixedMetrics, SceneOptions};
+/// let chart = Chart::from_spec(r#"{"data": {"values": [{"a": "A", "b": 3}]}, "mark": "bar",
+///     "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}"#).unwrap();
+/// let scene = chart.scene(&SceneOptions::default(), &FixedMetrics).unwrap();
+/// let bar = scene.mark_rects(0).next().unwrap().clone();
+/// let (cx, cy) = bar.center();
+/// assert_eq!(pick(&scene, cx, cy).map(|h| h.row), Some(0));
+/// assert_eq!(pick(&scene, 0.0, 0.0), None);
+/// ```
+pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
+    if !(x.is_finite() && y.is_finite()) {
+        return None;
+    }
+    scene.items.iter().rev().find_map(|item| match item {
+        Item::Rect(r) => {
+            let (Role::Mark(mark), Some(row)) = (r.role, r.row) else {
+                return None;
+            };
+            let pad_x = ((MIN_TARGET - r.width) / 2.0).max(0.0);
+            let pad_y = ((MIN_TARGET - r.height) / 2.0).max(0.0);
+            let inside = x >= r.x - pad_x
+                && x <= r.x + r.width + pad_x
+                && y >= r.y - pad_y
+                && y <= r.y + r.height + pad_y;
+            inside.then_some(Hit { mark, row })
+        }
+        Item::Symbol(s) => {
+            let (Role::Mark(mark), Some(row)) = (s.role, s.row) else {
+                return None;
+            };
+            let reach = match s.shape {
+                Shape::Circle => (s.size / std::f64::consts::PI).sqrt(),
+                Shape::Square => s.size.sqrt() / 2.0,
+            }
+            .max(MIN_TARGET / 2.0);
+            let inside = match s.shape {
+                Shape::Circle => (x - s.x).hypot(y - s.y) <= reach,
+                Shape::Square => (x - s.x).abs() <= reach && (y - s.y).abs() <= reach,
+            };
+            inside.then_some(Hit { mark, row })
+        }
+        Item::Rule(_) | Item::Text(_) | Item::Path(_) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::{Color, Rect, Symbol};
+
+    fn rect(x: f64, width: f64, row: u32) -> Item {
+        Item::Rect(Rect {
+            x,
+            y: 0.0,
+            width,
+            height: 10.0,
+            fill: Color::BLACK,
+            stroke: None,
+            corner_radius: 0.0,
+            role: Role::Mark(0),
+            row: Some(row),
+        })
+    }
+
+    #[test]
+    fn the_topmost_item_wins_and_thin_items_get_a_target() {
+        let scene = Scene {
+            items: vec![
+                rect(0.0, 20.0, 0),
+                rect(10.0, 20.0, 1),
+                rect(50.0, 1.0, 2),
+                Item::Symbol(Symbol {
+                    x: 100.0,
+                    y: 5.0,
+                    size: 30.0,
+                    shape: Shape::Circle,
+                    fill: None,
+                    stroke: None,
+                    role: Role::Mark(1),
+                    row: Some(7),
+                }),
+            ],
+            ..Scene::default()
+        };
+        assert_eq!(pick(&scene, 15.0, 5.0), Some(Hit { mark: 0, row: 1 }));
+        assert_eq!(pick(&scene, 5.0, 5.0), Some(Hit { mark: 0, row: 0 }));
+        assert_eq!(pick(&scene, 52.0, 5.0), Some(Hit { mark: 0, row: 2 }));
+        assert_eq!(pick(&scene, 102.0, 6.0), Some(Hit { mark: 1, row: 7 }));
+        assert_eq!(pick(&scene, 40.0, 5.0), None);
+        assert_eq!(pick(&scene, f64::NAN, 5.0), None);
+    }
+}
