@@ -84,6 +84,7 @@ export class StoryChartElement extends HTMLElement {
     }
     this.#chart = chart;
     this.#canvas.setAttribute('aria-label', chart.description() || 'chart');
+    this.#buildControls(JSON.parse(chart.boundInputs()));
     this.#draw();
     this.#observer = new ResizeObserver(() => {
       // Only a width change relayouts; our own height change must not loop.
@@ -105,6 +106,88 @@ export class StoryChartElement extends HTMLElement {
     this.#canvas.style.height = `${this.#chart.height()}px`;
     this.dataset.state = 'ready';
     this.dispatchEvent(new CustomEvent('render'));
+  }
+
+  /** Real, labelled form controls for the spec's parameters bound to inputs (Vega-Lite `bind`). */
+  #buildControls(inputs) {
+    if (!inputs.length) return;
+    const form = document.createElement('form');
+    form.className = 'story-chart-controls';
+    form.addEventListener('submit', (e) => e.preventDefault());
+    for (const { name, bind, value } of inputs) {
+      const label = bind.name ?? name;
+      const options = bind.options ?? [];
+      const labels = bind.labels ?? options.map(String);
+      const set = (v) => { this.setParam(name, v); };
+      if (bind.input === 'radio') {
+        const group = document.createElement('fieldset');
+        const legend = document.createElement('legend');
+        legend.textContent = label;
+        group.append(legend);
+        options.forEach((option, i) => {
+          const wrap = document.createElement('label');
+          const input = document.createElement('input');
+          input.type = 'radio';
+          input.name = `${this.id || 'chart'}-${name}`;
+          input.checked = option === value;
+          input.addEventListener('change', () => { if (input.checked) set(option); });
+          wrap.append(input, ` ${labels[i] ?? String(option)}`);
+          group.append(wrap);
+        });
+        form.append(group);
+        continue;
+      }
+      const wrap = document.createElement('label');
+      wrap.append(`${label} `);
+      let input;
+      if (bind.input === 'select') {
+        input = document.createElement('select');
+        options.forEach((option, i) => {
+          const o = document.createElement('option');
+          o.value = String(i);
+          o.textContent = labels[i] ?? String(option);
+          o.selected = option === value;
+          input.append(o);
+        });
+        input.addEventListener('change', () => set(options[Number(input.value)]));
+      } else if (bind.input === 'checkbox') {
+        input = document.createElement('input');
+        input.type = 'checkbox';
+        input.checked = Boolean(value);
+        input.addEventListener('change', () => set(input.checked));
+      } else if (bind.input === 'range') {
+        input = document.createElement('input');
+        input.type = 'range';
+        for (const k of ['min', 'max', 'step']) if (bind[k] !== undefined) input[k] = bind[k];
+        input.value = value;
+        input.addEventListener('input', () => set(Number(input.value)));
+      } else {
+        input = document.createElement('input');
+        input.type = bind.input === 'search' ? 'search' : 'text';
+        if (bind.placeholder) input.placeholder = bind.placeholder;
+        input.value = value ?? '';
+        input.addEventListener('input', () => set(input.value));
+      }
+      input.name = name;
+      wrap.append(input);
+      form.append(wrap);
+    }
+    this.insertBefore(form, this.#canvas);
+  }
+
+  /** Sets a spec parameter and redraws; fires `change` with the new value. */
+  setParam(name, value) {
+    if (!this.#chart) throw new Error('chart not ready');
+    this.#chart.setParam(name, JSON.stringify(value));
+    this.#hideTip();
+    this.#draw();
+    this.dispatchEvent(new CustomEvent('change', { detail: { name, value } }));
+  }
+
+  /** The current value of a spec parameter (`undefined` when there is none). */
+  getParam(name) {
+    const json = this.#chart?.getParam(name);
+    return json === undefined ? undefined : JSON.parse(json);
   }
 
   /** Shows the tooltip of the mark under the pointer, at most once per animation frame. */

@@ -177,6 +177,27 @@ impl Chart {
         self.params.get(name)
     }
 
+    /// The variable parameters bound to input widgets, for the host to build its controls:
+    /// `[{"name", "bind", "value"}]` with each parameter's current value. Selections and
+    /// `"legend"`/`"scales"` bindings are left out (they are bound to the chart itself).
+    pub fn bound_inputs(&self) -> Vec<serde_json::Value> {
+        let Some(view) = self.view() else {
+            return Vec::new();
+        };
+        view.params
+            .iter()
+            .filter(|p| matches!(p.kind, crate::spec::params::ParamKind::Variable { .. }))
+            .filter_map(|p| {
+                let bind = p.bind.as_ref().filter(|b| b.get("input").is_some())?;
+                Some(serde_json::json!({
+                    "name": p.name,
+                    "bind": bind,
+                    "value": self.params.get(&p.name).unwrap_or(serde_json::Value::Null),
+                }))
+            })
+            .collect()
+    }
+
     /// The normalized view of the chart (of its first layer, for a layered chart; `from_spec`
     /// guarantees there is one).
     pub fn view(&self) -> Option<&View> {

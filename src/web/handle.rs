@@ -131,6 +131,12 @@ impl StoryChart {
             .collect()
     }
 
+    /// The parameters bound to input widgets, as JSON text `[{"name", "bind", "value"}]`.
+    #[wasm_bindgen(js_name = boundInputs)]
+    pub fn bound_inputs(&self) -> String {
+        serde_json::to_string(&self.chart.bound_inputs()).unwrap_or_else(|_| "[]".to_string())
+    }
+
     /// The tooltip under CSS point `(x, y)` of the last drawn chart, as JSON text
     /// `[[title, value], ...]`, or `undefined` when no mark with a tooltip is there. Reads the
     /// scene only: hovering never recomputes data.

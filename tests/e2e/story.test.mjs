@@ -78,7 +78,7 @@ test('every chart on the story page draws, from one WASM download', async () => 
   assert.ok(ids.length >= 4, `only ${ids.length} charts`);
   for (const id of ids) await waitForChart(page, `story-chart#${id}`);
   assert.equal(wasm.length, 1, `WASM fetched ${wasm.length} times`);
-  const children = await page.$eval('story-chart#platforms-children', (el) => el.markData());
+  const children = await page.$eval('story-chart#platforms', (el) => el.markData());
   // Unaggregated bars stack from zero, as in Vega-Lite: each bar spans share_start..share_end.
   const shares = Object.fromEntries(
     children.marks[0].rows.map((r) => [r.platform, r.share_end - r.share_start]));
@@ -89,7 +89,7 @@ test('every chart on the story page draws, from one WASM download', async () => 
 
 test('hovering a bar shows its tooltip as text; leaving hides it', async () => {
   const { page, context } = await open(browser, 'index.html');
-  const chart = 'story-chart#platforms-children';
+  const chart = 'story-chart#platforms';
   await waitForChart(page, chart);
   const [bar] = await page.$eval(chart, (el) => el.markRects());
   const box = await page.$eval(chart, (el) => {
@@ -100,7 +100,7 @@ test('hovering a bar shows its tooltip as text; leaving hides it', async () => {
   const tip = `${chart} .story-chart-tooltip`;
   await page.waitForSelector(tip, { state: 'visible' });
   assert.equal(await page.$eval(tip, (t) => t.textContent),
-    'Platform: FacebookShare of children (%): 65');
+    'Platform: FacebookShare (%): 65');
   await page.mouse.move(box.x - 20, box.y - 20);
   await page.waitForSelector(tip, { state: 'hidden' });
   await context.close();
@@ -123,5 +123,25 @@ test('a touch tap shows the tooltip and a tap elsewhere dismisses it', async () 
   assert.match(await page.$eval(tip, (t) => t.textContent), /Group: Girls.*50/);
   await page.touchscreen.tap(5, 5);
   await page.waitForSelector(tip, { state: 'hidden' });
+  await context.close();
+});
+
+test('the children/adults control switches the platform chart to the published figures', async () => {
+  const { page, errors, context } = await open(browser, 'index.html');
+  const chart = 'story-chart#platforms';
+  await waitForChart(page, chart);
+  const shares = async () => {
+    const data = await page.$eval(chart, (el) => el.markData());
+    return Object.fromEntries(data.marks[0].rows.map((r) => [r.platform, r.share_end - r.share_start]));
+  };
+  assert.deepEqual(await shares(), { Facebook: 65, Instagram: 14, Snapchat: 8, 'Other platforms': 13 });
+  await page.getByRole('radio', { name: 'Adults' }).check();
+  await page.waitForFunction((sel) => document.querySelector(sel).getParam('who') === 'Adults', chart);
+  assert.deepEqual(await shares(), { WeChat: 43, Facebook: 36, Instagram: 7, 'Other platforms': 14 });
+  // The bars on the canvas follow: four bars, the first (WeChat) the longest.
+  const rects = await page.$eval(chart, (el) => el.markRects());
+  assert.equal(rects.length, 4);
+  assert.ok(rects[0].width > rects[1].width);
+  assert.deepEqual(errors, []);
   await context.close();
 });
