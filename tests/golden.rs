@@ -43,6 +43,7 @@ fn every_spec_matches_its_golden_scene_and_svg() {
         let options = SceneOptions {
             container_width: Some(CONTAINER_WIDTH),
             container_height: None,
+            ..SceneOptions::default()
         };
         let scene = chart.scene(&options, &FixedMetrics).unwrap();
         let name = path

@@ -37,6 +37,7 @@ fn run_all(text: &str) {
             let options = SceneOptions {
                 container_width: width,
                 container_height: None,
+                ..SceneOptions::default()
             };
             if let Ok(scene) = chart.scene(&options, &FixedMetrics) {
                 let _ = storychart::to_svg(&scene);

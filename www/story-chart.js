@@ -24,7 +24,11 @@ async function fetchText(url) {
   return response.text();
 }
 
+const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+
 export class StoryChartElement extends HTMLElement {
+  static get observedAttributes() { return ['theme']; }
+
   #chart = null;
   #canvas = null;
   #width = 0;
@@ -34,6 +38,18 @@ export class StoryChartElement extends HTMLElement {
   #pointer = null;
   #tipFrame = 0;
   #onDocumentDown = (e) => { if (!this.contains(e.target)) this.#hideTip(); };
+  #onScheme = () => this.#schedule();
+
+  attributeChangedCallback() {
+    if (this.#chart) this.#schedule();
+  }
+
+  /** Dark when the `theme` attribute says so, else when the reader's system prefers it. */
+  #dark() {
+    const theme = this.getAttribute('theme');
+    if (theme === 'dark' || theme === 'light') return theme === 'dark';
+    return Boolean(darkQuery?.matches);
+  }
 
   connectedCallback() {
     if (this.#canvas) return;
@@ -48,6 +64,7 @@ export class StoryChartElement extends HTMLElement {
     this.#canvas.addEventListener('pointerdown', (e) => { if (e.pointerType !== 'mouse') this.#hover(e); });
     this.#canvas.addEventListener('pointerleave', (e) => { if (e.pointerType === 'mouse') this.#hideTip(); });
     document.addEventListener('pointerdown', this.#onDocumentDown);
+    darkQuery?.addEventListener('change', this.#onScheme);
     this.#start().catch((e) => this.#fail(e));
   }
 
@@ -57,6 +74,7 @@ export class StoryChartElement extends HTMLElement {
     cancelAnimationFrame(this.#frame);
     cancelAnimationFrame(this.#tipFrame);
     document.removeEventListener('pointerdown', this.#onDocumentDown);
+    darkQuery?.removeEventListener('change', this.#onScheme);
     this.#tip?.remove();
     this.#tip = null;
     this.#chart?.free();
@@ -101,6 +119,8 @@ export class StoryChartElement extends HTMLElement {
   #draw() {
     if (!this.#chart) return;
     this.#width = this.clientWidth;
+    this.#chart.setDark(this.#dark());
+    this.dataset.theme = this.#dark() ? 'dark' : 'light';
     this.#chart.render(this.#canvas, this.#width, window.devicePixelRatio || 1);
     this.#canvas.style.width = `${this.#chart.width()}px`;
     this.#canvas.style.height = `${this.#chart.height()}px`;

@@ -14,12 +14,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use storychart::scene::ThemeName;
 use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
 
 const USAGE: &str = "usage:
   storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
       print the data of every mark as JSON
-  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--signal NAME=JSON]...
+  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--theme light|dark] [--signal NAME=JSON]...
       write the chart as SVG (W: container width for \"width\": \"container\")
 
 --signal NAME=JSON (repeatable) sets the spec parameter NAME to the JSON value before the
@@ -34,6 +35,7 @@ struct Args {
     data_dir: Option<PathBuf>,
     out: Option<PathBuf>,
     width: Option<f64>,
+    theme: ThemeName,
     signals: Vec<(String, serde_json::Value)>,
 }
 
@@ -49,6 +51,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut data_dir = None;
     let mut out = None;
     let mut width = None;
+    let mut theme = ThemeName::Light;
     let mut signals = Vec::new();
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
@@ -63,6 +66,13 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
                         .filter(|w| w.is_finite() && *w > 0.0)
                         .ok_or(format!("--width: \"{w}\" is not a positive number"))?,
                 );
+            }
+            "--theme" => {
+                theme = match value("--theme")?.as_str() {
+                    "light" => ThemeName::Light,
+                    "dark" => ThemeName::Dark,
+                    other => return Err(format!("--theme: \"{other}\" (use light or dark)")),
+                };
             }
             "--signal" => signals.push(parse_signal(&value("--signal")?)?),
             flag if flag.starts_with("--signal=") => {
@@ -83,6 +93,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         data_dir,
         out,
         width,
+        theme,
         signals,
     })
 }
@@ -134,6 +145,7 @@ fn run(args: &Args) -> Result<(), Error> {
             let options = SceneOptions {
                 container_width: args.width,
                 container_height: None,
+                theme: args.theme,
             };
             let svg = to_svg(&chart.scene(&options, &FixedMetrics)?);
             std::fs::write(out, svg)

@@ -17,7 +17,7 @@ use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
 use crate::scale::color::{ordinal, TABLEAU10};
-use crate::scene::{Color, Item, Rect, Role, Scene};
+use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
@@ -30,6 +30,8 @@ pub struct SceneOptions {
     pub container_width: Option<f64>,
     /// The container's height.
     pub container_height: Option<f64>,
+    /// Light or dark.
+    pub theme: ThemeName,
 }
 
 /// A position channel resolved over all units: the definition its axis comes from and the
@@ -103,6 +105,7 @@ impl Chart {
         let options = &SceneOptions {
             container_width: usable(options.container_width),
             container_height: usable(options.container_height),
+            theme: options.theme,
         };
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
@@ -179,7 +182,8 @@ impl Chart {
         };
         let legend_h = legend.as_ref().map_or(0.0, Legend::height);
         let total_h = pt + top + (height + bottom).max(legend_h) + pb;
-        if let Some(bg) = Color::parse(&view.background) {
+        let bg = view.background.as_deref().unwrap_or("white");
+        if let Some(bg) = Color::parse(bg) {
             items.push(Item::Rect(background(total_w, total_h, bg)));
         }
         let mut plot_items = Vec::new();
@@ -239,12 +243,14 @@ impl Chart {
             let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
             items.extend(title.items((origin.0 + width / 2.0).clamp(lo, hi), pt));
         }
-        Ok(Scene {
+        let mut scene = Scene {
             width: total_w,
             height: total_h,
             items,
             description: view.description.clone().unwrap_or_default(),
-        })
+        };
+        Theme::of(options.theme).apply(&mut scene, view.background.is_some());
+        Ok(scene)
     }
 
     /// One position channel over every unit that encodes it: the first unit's definition (for

@@ -6,8 +6,10 @@
 
 pub mod color;
 pub mod dump;
+pub mod theme;
 
 pub use color::Color;
+pub use theme::{Theme, ThemeName};
 
 /// What an item is for; renderers ignore it, tests and hit testing read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

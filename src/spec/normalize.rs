@@ -178,10 +178,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         title: spec.title.as_ref().map(normalize_title),
         width: normalize_size("width", spec.width.as_ref())?,
         height: normalize_size("height", spec.height.as_ref())?,
-        background: spec
-            .background
-            .clone()
-            .unwrap_or_else(|| "white".to_string()),
+        background: spec.background.clone(),
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,

@@ -333,8 +333,8 @@ pub struct View {
     pub width: Size,
     /// Plot height.
     pub height: Size,
-    /// Background colour.
-    pub background: String,
+    /// Background colour, if the spec sets one (otherwise the theme's).
+    pub background: Option<String>,
     /// Padding: left, top, right, bottom.
     pub padding: [f64; 4],
     /// Accessible description.

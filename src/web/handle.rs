@@ -9,6 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
 use crate::render::paint;
 use crate::scene::dump::dump;
+use crate::scene::ThemeName;
 use crate::{marks_json, Chart, Scene, SceneOptions};
 
 fn js_error(e: &crate::Error) -> JsError {
@@ -20,6 +21,7 @@ fn js_error(e: &crate::Error) -> JsError {
 pub struct StoryChart {
     chart: Chart,
     scene: Option<Scene>,
+    theme: ThemeName,
 }
 
 #[wasm_bindgen]
@@ -28,7 +30,11 @@ impl StoryChart {
     #[wasm_bindgen(constructor)]
     pub fn new(spec: &str) -> Result<StoryChart, JsError> {
         let chart = Chart::from_spec(spec).map_err(|e| js_error(&e))?;
-        Ok(StoryChart { chart, scene: None })
+        Ok(StoryChart {
+            chart,
+            scene: None,
+            theme: ThemeName::Light,
+        })
     }
 
     /// The URL of the data still to load (`undefined` when none).
@@ -79,6 +85,7 @@ impl StoryChart {
         let options = SceneOptions {
             container_width: (width > 0.0).then_some(width),
             container_height: None,
+            theme: self.theme,
         };
         let scene = self
             .chart
@@ -99,6 +106,16 @@ impl StoryChart {
         paint(&scene, &mut CanvasPainter::new(&ctx));
         self.scene = Some(scene);
         Ok(())
+    }
+
+    /// Draws with the dark theme (`true`) or the light one from the next `render` on.
+    #[wasm_bindgen(js_name = setDark)]
+    pub fn set_dark(&mut self, dark: bool) {
+        self.theme = if dark {
+            ThemeName::Dark
+        } else {
+            ThemeName::Light
+        };
     }
 
     /// Width of the last drawn chart in CSS pixels.

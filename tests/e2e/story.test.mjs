@@ -145,3 +145,22 @@ test('the children/adults control switches the platform chart to the published f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('dark mode follows the reader and the theme attribute overrides it', async () => {
+  const { page, errors, context } = await open(browser, 'index.html', { colorScheme: 'dark' });
+  const chart = 'story-chart#victims-by-group';
+  await waitForChart(page, chart);
+  const [darkBg] = await canvasPixels(page, chart, [[1, 1]]);
+  assert.ok(darkBg[0] < 40 && darkBg[1] < 40 && darkBg[2] < 40, `dark background ${darkBg}`);
+  assert.equal(await page.$eval(chart, (el) => el.dataset.theme), 'dark');
+  await page.$eval(chart, (el) => el.setAttribute('theme', 'light'));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.theme === 'light', chart);
+  const [lightBg] = await canvasPixels(page, chart, [[1, 1]]);
+  assert.deepEqual(lightBg, [255, 255, 255, 255]);
+  // The bars keep their colour in both themes.
+  const [bar] = await page.$eval(chart, (el) => el.markRects());
+  const [px] = await canvasPixels(page, chart, [[bar.x + bar.width / 2, bar.y + bar.height / 2]]);
+  assert.deepEqual(px, BAR);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
