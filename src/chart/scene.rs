@@ -8,6 +8,7 @@
 //! come from the first unit.
 
 use super::{Chart, Unit};
+use crate::data::kernels::positions_in;
 use crate::data::Table;
 use crate::error::Result;
 use crate::guide::legend::LEGEND_OFFSET;
@@ -65,11 +66,10 @@ impl Colors {
         let column = table.require(&fields.spec_path, &fields.field)?;
         let opacity = unit.view.mark_props.opacity;
         Ok(Some(
-            (0..table.num_rows())
-                .map(|row| {
-                    let v = column.value(row);
-                    let i = self.domain.iter().position(|d| *d == v).unwrap_or(0);
-                    let c = ordinal(&TABLEAU10, i);
+            positions_in(column, &self.domain)
+                .into_iter()
+                .map(|i| {
+                    let c = ordinal(&TABLEAU10, i.unwrap_or(0) as usize);
                     Color {
                         a: c.a * opacity,
                         ..c
@@ -203,22 +203,24 @@ impl Chart {
                 .chain(unit.plan.detail.iter().map(String::as_str))
                 .collect();
             let encoding = MarkEncoding {
-                x: channel(unit.plan.x.as_ref(), x_scale.as_ref()),
-                y: channel(unit.plan.y.as_ref(), y_scale.as_ref()),
+                x: channel(table, unit.plan.x.as_ref(), x_scale.as_ref())?,
+                y: channel(table, unit.plan.y.as_ref(), y_scale.as_ref())?,
                 value: unit.plan.value_channel,
                 fills: fills.as_deref(),
                 text: unit.plan.text.as_ref(),
                 series,
                 x_offset: offset_channel(
+                    table,
                     unit.plan.x_offset.as_ref(),
                     x_offset.as_ref(),
                     x_scale.as_ref(),
-                ),
+                )?,
                 y_offset: offset_channel(
+                    table,
                     unit.plan.y_offset.as_ref(),
                     y_offset.as_ref(),
                     y_scale.as_ref(),
-                ),
+                )?,
             };
             plot_items.extend(mark::encode(
                 unit.view.mark,
@@ -346,13 +348,25 @@ impl Chart {
 }
 
 fn channel<'a>(
+    table: &Table,
     fields: Option<&'a ChannelFields>,
     scale: Option<&'a PositionScale>,
-) -> Option<MarkChannel<'a>> {
-    Some(MarkChannel {
-        fields: fields?,
-        scale: scale?,
-    })
+) -> Result<Option<MarkChannel<'a>>> {
+    let (Some(fields), Some(scale)) = (fields, scale) else {
+        return Ok(None);
+    };
+    let bands = match scale {
+        PositionScale::Band { domain, .. } => {
+            let column = table.require(&fields.spec_path, &fields.field)?;
+            Some(positions_in(column, domain))
+        }
+        PositionScale::Linear(_) | PositionScale::Time(_) => None,
+    };
+    Ok(Some(MarkChannel {
+        fields,
+        scale,
+        bands,
+    }))
 }
 
 /// A step size applies to each offset band (grouped bars), so a band holds them all.
@@ -366,19 +380,22 @@ fn per_offset(size: Size, offsets: Option<&Vec<crate::data::Value>>) -> Size {
 
 /// The offset bands within one band of `scale` (no padding, as Vega-Lite's offset scales).
 fn offset_channel<'a>(
+    table: &Table,
     fields: Option<&'a ChannelFields>,
     domain: Option<&'a Vec<crate::data::Value>>,
     scale: Option<&PositionScale>,
-) -> Option<mark::OffsetChannel<'a>> {
-    let PositionScale::Band { scale, .. } = scale? else {
-        return None;
+) -> Result<Option<mark::OffsetChannel<'a>>> {
+    let (Some(fields), Some(domain), Some(PositionScale::Band { scale, .. })) =
+        (fields, domain, scale)
+    else {
+        return Ok(None);
     };
-    let domain = domain?;
-    Some(mark::OffsetChannel {
-        fields: fields?,
+    let column = table.require(&fields.spec_path, &fields.field)?;
+    Ok(Some(mark::OffsetChannel {
+        fields,
         scale: crate::scale::BandScale::new(domain.len(), [0.0, scale.bandwidth()]),
-        domain,
-    })
+        rows: positions_in(column, domain),
+    }))
 }
 
 /// The x scale and axis for a plot `width` wide and `height` high.

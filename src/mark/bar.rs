@@ -58,10 +58,10 @@ pub fn bars(
         let Some(ys) = span(table, y.as_ref(), row, plot.1, value == Channel::Y)? else {
             continue;
         };
-        let Some(xs) = offset(table, encoding.x_offset.as_ref(), row, xs)? else {
+        let Some(xs) = offset(encoding.x_offset.as_ref(), row, xs)? else {
             continue;
         };
-        let Some(ys) = offset(table, encoding.y_offset.as_ref(), row, ys)? else {
+        let Some(ys) = offset(encoding.y_offset.as_ref(), row, ys)? else {
             continue;
         };
         let fill = encoding.color(row, fill);
@@ -82,7 +82,6 @@ pub fn bars(
 
 /// Narrows a band span to the row's offset band within it (grouped bars).
 fn offset(
-    table: &Table,
     offset: Option<&super::OffsetChannel<'_>>,
     row: usize,
     span: (f64, f64),
@@ -90,12 +89,10 @@ fn offset(
     let Some(o) = offset else {
         return Ok(Some(span));
     };
-    let value = table
-        .require(&o.fields.spec_path, &o.fields.field)?
-        .value(row);
-    let Some(i) = o.domain.iter().position(|d| *d == value) else {
+    let Some(i) = o.rows.get(row).copied().flatten() else {
         return Ok(None);
     };
+    let i = i as usize;
     let start = span.0.min(span.1);
     Ok(o.scale
         .position(i)
@@ -116,8 +113,7 @@ fn span(
     let column = table.require(&ch.fields.spec_path, &ch.fields.field)?;
     match ch.scale {
         PositionScale::Band { scale, .. } => {
-            let value = column.value(row);
-            let start = ch.scale.band_index(&value).and_then(|i| scale.position(i));
+            let start = ch.band(row).and_then(|i| scale.position(i));
             Ok(start.map(|s| (s, s + scale.bandwidth())))
         }
         PositionScale::Linear(linear) | PositionScale::Time(linear) => {

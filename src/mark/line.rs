@@ -5,11 +5,10 @@
 //! path, as Vega-Lite's default `invalid: "break-paths"` does for lines. An area closes each
 //! run down to its baseline: the stack start, or zero.
 
-use std::collections::BTreeMap;
-
 use super::point::mark_color;
 use super::position::{baseline, center, second};
 use super::MarkEncoding;
+use crate::data::kernels::group_by;
 use crate::data::Table;
 use crate::error::Result;
 use crate::scene::{Item, Path, Role};
@@ -28,30 +27,22 @@ pub fn paths(
     mark: u16,
 ) -> Result<Vec<Item>> {
     let base = mark_color(props)?;
-    // Series in order of first appearance, keyed by their split values.
-    let mut series: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
-    for row in 0..table.num_rows() {
-        let key: Vec<String> = encoding
-            .series
-            .iter()
-            .map(|f| {
-                table
-                    .column(f)
-                    .map(|c| format!("{:?}", c.value(row)))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let next = series.len();
-        series
-            .entry(key.join("\u{1}"))
-            .or_insert((next, Vec::new()))
-            .1
-            .push(row);
+    // Series in order of first appearance, keyed by their split values (the group-by kernel:
+    // dictionary codes for text, no string built per row).
+    let keys = encoding
+        .series
+        .iter()
+        .filter_map(|f| table.column(f))
+        .collect::<Vec<_>>();
+    let groups = group_by(&keys, table.num_rows());
+    let mut ordered: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (row, g) in groups.row_group.iter().enumerate() {
+        if let Some(rows) = ordered.get_mut(*g as usize) {
+            rows.push(row);
+        }
     }
-    let mut ordered: Vec<(usize, Vec<usize>)> = series.into_values().collect();
-    ordered.sort_by_key(|(first, _)| *first);
     let mut out = Vec::new();
-    for (_, rows) in ordered {
+    for rows in ordered {
         let mut points: Vec<(f64, Option<f64>, Option<f64>, usize)> = Vec::new();
         for row in rows {
             let Some(x) = center(table, encoding.x.as_ref(), row, plot.0)? else {

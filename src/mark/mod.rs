@@ -28,6 +28,17 @@ pub struct MarkChannel<'a> {
     pub fields: &'a ChannelFields,
     /// The resolved scale.
     pub scale: &'a PositionScale,
+    /// For band and point scales: each row's band, looked up once per draw (no allocation or
+    /// search per row).
+    pub bands: Option<Vec<Option<u32>>>,
+}
+
+impl MarkChannel<'_> {
+    /// The band of `row` on a band or point scale.
+    pub fn band(&self, row: usize) -> Option<usize> {
+        let b = self.bands.as_ref()?.get(row).copied().flatten()?;
+        Some(b as usize)
+    }
 }
 
 /// A band offset within the bands of a position channel (`xOffset`: grouped bars).
@@ -36,8 +47,8 @@ pub struct OffsetChannel<'a> {
     pub fields: &'a ChannelFields,
     /// Bands within one band of the position channel.
     pub scale: crate::scale::BandScale,
-    /// The offset's categories, one per band.
-    pub domain: &'a [crate::data::Value],
+    /// Each row's offset band, looked up once per draw.
+    pub rows: Vec<Option<u32>>,
 }
 
 /// What a mark encodes: its position channels, which one carries the value (bars, areas),

@@ -23,8 +23,7 @@ pub fn center(
     let column = table.require(&ch.fields.spec_path, &ch.fields.field)?;
     Ok(match ch.scale {
         PositionScale::Band { scale, .. } => ch
-            .scale
-            .band_index(&column.value(row))
+            .band(row)
             .and_then(|i| scale.position(i))
             .map(|p| p + scale.bandwidth() / 2.0),
         PositionScale::Linear(s) | PositionScale::Time(s) => column
