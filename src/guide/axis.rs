@@ -42,6 +42,8 @@ pub struct Axis {
     orient: Orient,
     /// Tick positions along the axis (pixels from the plot edge) with their labels.
     ticks: Vec<(f64, String)>,
+    /// Whether each label is drawn (overlapping labels are thinned out).
+    shown: Vec<bool>,
     /// The measured width of each label.
     widths: Vec<f64>,
     grid: bool,
@@ -83,9 +85,21 @@ impl Axis {
             (Orient::Bottom, false) | (Orient::Left, true) => LABEL_SIZE,
             (Orient::Bottom, true) | (Orient::Left, false) => widest,
         };
+        // Vega-Lite's default `labelOverlap` on continuous axes: the "parity" strategy.
+        let shown = if discrete || rotated {
+            vec![true; ticks.len()]
+        } else {
+            let halves: Vec<f64> = match orient {
+                Orient::Bottom => widths.iter().map(|w| w / 2.0).collect(),
+                Orient::Left => vec![LABEL_SIZE / 2.0; ticks.len()],
+            };
+            let positions: Vec<f64> = ticks.iter().map(|(p, _)| *p).collect();
+            parity(&positions, &halves)
+        };
         Axis {
             orient,
             ticks,
+            shown,
             widths,
             grid: spec.grid.unwrap_or(!discrete),
             label_angle,
@@ -179,7 +193,7 @@ impl Axis {
             };
             out.push(Item::Rule(rule(x1, y1, x2, y2, DOMAIN_COLOR, Role::Domain)));
         }
-        for (p, label) in &self.ticks {
+        for (i, (p, label)) in self.ticks.iter().enumerate() {
             let p = crisp(*p);
             if self.spec.ticks {
                 let (x1, y1, x2, y2) = if b {
@@ -189,7 +203,8 @@ impl Axis {
                 };
                 out.push(Item::Rule(rule(x1, y1, x2, y2, DOMAIN_COLOR, Role::Tick)));
             }
-            if self.spec.labels {
+            let shown = self.shown.get(i).copied().unwrap_or(true);
+            if self.spec.labels && shown {
                 let off = sign * ((if self.spec.ticks { TICK_SIZE } else { 0.0 }) + LABEL_PADDING);
                 out.push(Item::Text(self.label(p, edge + off, label)));
             }
@@ -245,6 +260,37 @@ impl Axis {
                 angle,
                 role: Role::AxisTitle,
             }));
+        }
+    }
+}
+
+/// Gap kept between neighbouring labels, in pixels.
+const LABEL_SEPARATION: f64 = 2.0;
+
+/// Vega's "parity" overlap strategy: while two shown labels overlap, hide every other one.
+/// `positions` are label centres along the axis, `halves` their half-extents along it.
+fn parity(positions: &[f64], halves: &[f64]) -> Vec<bool> {
+    let mut shown = vec![true; positions.len()];
+    loop {
+        let visible: Vec<usize> = (0..shown.len())
+            .filter(|i| shown.get(*i) == Some(&true))
+            .collect();
+        let overlaps = visible.windows(2).any(|w| {
+            let (Some(a), Some(b)) = (w.first(), w.get(1)) else {
+                return false;
+            };
+            let gap = (positions.get(*b).unwrap_or(&0.0) - positions.get(*a).unwrap_or(&0.0)).abs();
+            gap < halves.get(*a).unwrap_or(&0.0) + halves.get(*b).unwrap_or(&0.0) + LABEL_SEPARATION
+        });
+        if !overlaps || visible.len() <= 2 {
+            return shown;
+        }
+        for (k, i) in visible.iter().enumerate() {
+            if k % 2 == 1 {
+                if let Some(s) = shown.get_mut(*i) {
+                    *s = false;
+                }
+            }
         }
     }
 }
@@ -322,5 +368,25 @@ fn rule(x1: f64, y1: f64, x2: f64, y2: f64, stroke: Color, role: Role) -> Rule {
         stroke,
         width: 1.0,
         role,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parity_hides_every_other_label_until_none_overlap() {
+        // 10px apart, 8px wide labels: no overlap.
+        assert_eq!(parity(&[0.0, 10.0, 20.0], &[4.0, 4.0, 4.0]), vec![true; 3]);
+        // 10px apart, 16px wide: every other label goes.
+        assert_eq!(
+            parity(&[0.0, 10.0, 20.0, 30.0, 40.0], &[8.0; 5]),
+            vec![true, false, true, false, true]
+        );
+        // Very wide labels thin out further, but never below two.
+        let kept = parity(&[0.0, 10.0, 20.0, 30.0, 40.0], &[30.0; 5]);
+        assert_eq!(kept.iter().filter(|k| **k).count(), 2);
+        assert!(parity(&[], &[]).is_empty());
     }
 }
