@@ -83,15 +83,17 @@ fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> Str
 pub struct Chart {
     units: Vec<Unit>,
     params: ParamState,
+    /// Whether the spec was a `layer` spec (its marks are named `layer_i_marks`).
+    layered: bool,
 }
 
 impl Chart {
     /// Parses and plans `spec`; computes inline data right away.
     pub fn from_spec(spec: &str) -> Result<Chart> {
         let mut units = Vec::new();
-        let units_json = unit_specs(spec)?;
-        let layered = units_json.len() > 1 || spec.contains("\"layer\"");
-        for (i, unit) in units_json.iter().enumerate() {
+        let parsed = unit_specs(spec)?;
+        let layered = parsed.layered;
+        for (i, unit) in parsed.specs.iter().enumerate() {
             let prefix = format!("layer[{i}]");
             let place = |e: Error| if layered { e.within(&prefix) } else { e };
             let mut view = normalize(unit).map_err(place)?;
@@ -121,7 +123,11 @@ impl Chart {
             .first()
             .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
         let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
-        let mut chart = Chart { units, params };
+        let mut chart = Chart {
+            units,
+            params,
+            layered,
+        };
         for unit in &mut chart.units {
             if let DataSource::Inline(values) = &unit.view.data {
                 let table = from_json_rows(values, "data.values")?;
@@ -265,7 +271,7 @@ impl Chart {
     /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
     /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.
     pub fn mark_data(&self) -> Result<Vec<MarkData>> {
-        let layered = self.units.len() > 1;
+        let layered = self.layered;
         self.units
             .iter()
             .enumerate()

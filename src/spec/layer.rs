@@ -23,15 +23,28 @@ const CHART_ONLY: &[&str] = &[
     "autosize",
 ];
 
+/// The unit specs of a spec, and whether it was a `layer` spec.
+#[derive(Clone, Debug)]
+pub struct Units {
+    /// One spec for a single view, one per entry of `layer`.
+    pub specs: Vec<TopLevelSpec>,
+    /// Whether the spec had `layer` (its marks are then named `layer_i_marks`).
+    pub layered: bool,
+}
+
 /// The unit specs of `text`: one for a single view, one per entry of `layer`.
-pub fn unit_specs(text: &str) -> Result<Vec<TopLevelSpec>> {
+pub fn unit_specs(text: &str) -> Result<Units> {
+    let single = |spec: TopLevelSpec| Units {
+        specs: vec![spec],
+        layered: false,
+    };
     let json: Json = match serde_json::from_str(text) {
         Ok(j) => j,
         // `parse_spec` reports the syntax error with its line and column.
-        Err(_) => return parse_spec(text).map(|s| vec![s]),
+        Err(_) => return parse_spec(text).map(single),
     };
     let Some(layers) = json.get("layer") else {
-        return parse_spec_json(json).map(|s| vec![s]);
+        return parse_spec_json(json).map(single);
     };
     let (Json::Object(parent), Json::Array(layers)) = (&json, layers) else {
         return Err(Error::spec_shape(
@@ -42,7 +55,7 @@ pub fn unit_specs(text: &str) -> Result<Vec<TopLevelSpec>> {
     if layers.is_empty() {
         return Err(Error::spec_shape("layer", "expected at least one layer"));
     }
-    layers
+    let specs = layers
         .iter()
         .enumerate()
         .map(|(i, layer)| {
@@ -62,7 +75,11 @@ pub fn unit_specs(text: &str) -> Result<Vec<TopLevelSpec>> {
             let unit = merge(parent, layer, i == 0);
             parse_spec_json(Json::Object(unit)).map_err(|e| e.within(&path))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Units {
+        specs,
+        layered: true,
+    })
 }
 
 /// The unit spec of one layer: the parent's inherited properties, overlaid by the layer's.
@@ -107,6 +124,8 @@ mod tests {
                            "transform": [{"calculate": "2", "as": "two"}]}]}"#,
         )
         .unwrap();
+        assert!(units.layered);
+        let units = units.specs;
         assert_eq!(units.len(), 2);
         assert!(units[0].title.is_some() && units[1].title.is_none());
         assert!(units[1].encoding.x.is_some() && units[1].encoding.text.is_some());
