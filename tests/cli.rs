@@ -131,3 +131,15 @@ fn a_closed_stdout_is_not_a_panic() {
         "the CLI panicked on a closed pipe"
     );
 }
+
+#[test]
+fn alt_text_names_the_chart_the_measure_and_the_extremes() {
+    let spec = common::root().join("www/specs/platforms.vl.json");
+    let o = storychart(&["alt", spec.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "Bar chart of Share of those recruited on social media (%), 4 bars. \
+         Highest: Facebook (65). Lowest: Snapchat (8).\n"
+    );
+}

@@ -101,7 +101,7 @@ export class StoryChartElement extends HTMLElement {
       chart.load(await fetchText(new URL(url, base)));
     }
     this.#chart = chart;
-    this.#canvas.setAttribute('aria-label', chart.description() || 'chart');
+    this.#canvas.setAttribute('aria-label', chart.description() || chart.altText() || 'chart');
     this.#buildControls(JSON.parse(chart.boundInputs()));
     this.#draw();
     this.#observer = new ResizeObserver(() => {

@@ -20,6 +20,8 @@ use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
 const USAGE: &str = "usage:
   storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
       print the data of every mark as JSON
+  storychart alt SPEC [--data-dir DIR]
+      print a text alternative generated from the data (for <img alt> and social cards)
   storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--theme light|dark] [--signal NAME=JSON]...
       write the chart as SVG (W: container width for \"width\": \"container\")
 
@@ -44,7 +46,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     if command == "--help" || command == "-h" {
         return Err(String::new());
     }
-    if command != "data" && command != "render" {
+    if command != "data" && command != "render" && command != "alt" {
         return Err(format!("unknown command \"{command}\""));
     }
     let mut spec = None;
@@ -151,18 +153,22 @@ fn run(args: &Args) -> Result<(), Error> {
             std::fs::write(out, svg)
                 .map_err(|e| Error::io(&out.display().to_string(), &e.to_string()))
         }
+        ("alt", _) => write_stdout(&format!("{}\n", chart.alt_text()?)),
         _ => {
             let name = args.spec.file_name().and_then(|n| n.to_str());
-            let text = marks_json(name, &chart.mark_data()?);
-            // A closed pipe (`storychart data ... | head`) ends the output quietly.
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::io("stdout", &e.to_string()))
-                }
-                _ => Ok(()),
-            }
+            write_stdout(&marks_json(name, &chart.mark_data()?))
         }
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`storychart data ... | head`) ends it quietly.
+fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("stdout", &e.to_string()))
+        }
+        _ => Ok(()),
     }
 }
 

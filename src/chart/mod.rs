@@ -267,6 +267,81 @@ impl Chart {
             .collect()
     }
 
+    /// A text alternative generated from the data, for `<noscript><img alt>`, social cards and
+    /// screen readers: the chart type, what is measured by what, how many items, and the
+    /// extremes. For example: `Bar chart of Share of victims (%) by group, 4 bars. Highest:
+    /// Girls (50). Lowest: Men (3).`
+    pub fn alt_text(&self) -> Result<String> {
+        let Some(unit) = self.units.first() else {
+            return Ok(String::new());
+        };
+        let (view, plan) = (&unit.view, &unit.plan);
+        let (kind, items) = match view.mark {
+            crate::spec::MarkKind::Bar => ("Bar chart", "bars"),
+            crate::spec::MarkKind::Rect => ("Heatmap", "cells"),
+            crate::spec::MarkKind::Point
+            | crate::spec::MarkKind::Circle
+            | crate::spec::MarkKind::Square => ("Scatter plot", "points"),
+            crate::spec::MarkKind::Line => ("Line chart", "points"),
+            crate::spec::MarkKind::Area => ("Area chart", "points"),
+            crate::spec::MarkKind::Tick => ("Strip plot", "ticks"),
+            crate::spec::MarkKind::Rule => ("Rule chart", "rules"),
+            crate::spec::MarkKind::Text => ("Table of labels", "labels"),
+        };
+        let (value, dimension) = match plan.value_channel {
+            crate::spec::Channel::X => ((&view.x, &plan.x), (&view.y, &plan.y)),
+            _ => ((&view.y, &plan.y), (&view.x, &plan.x)),
+        };
+        let title = |d: &Option<crate::spec::PositionDef>| {
+            d.as_ref()
+                .map(|d| d.axis.title.join(" "))
+                .filter(|t| !t.is_empty())
+        };
+        let table = unit.table()?;
+        let n = table.num_rows();
+        let mut text = match (title(value.0), title(dimension.0)) {
+            (Some(v), Some(d)) => format!("{kind} of {v} by {d}, {n} {items}."),
+            (Some(v), None) => format!("{kind} of {v}, {n} {items}."),
+            _ => format!("{kind}, {n} {items}."),
+        };
+        // The extremes of the measured field, named by the dimension's value.
+        let (Some(vf), Some(df)) = (value.1, dimension.1) else {
+            return Ok(text);
+        };
+        let (values, labels) = (
+            table.require(&vf.spec_path, &vf.field)?,
+            table.require(&df.spec_path, &df.field)?,
+        );
+        let mut hi: Option<(f64, usize)> = None;
+        let mut lo: Option<(f64, usize)> = None;
+        for row in 0..n {
+            let Some(v) = values.number(row).filter(|v| v.is_finite()) else {
+                continue;
+            };
+            if hi.is_none_or(|(h, _)| v > h) {
+                hi = Some((v, row));
+            }
+            if lo.is_none_or(|(l, _)| v < l) {
+                lo = Some((v, row));
+            }
+        }
+        let number = |v: f64| {
+            crate::scale::NumberFormat::new(",~f").map_or_else(|_| v.to_string(), |f| f.format(v))
+        };
+        if let (Some((h, hr)), Some((l, lr))) = (hi, lo) {
+            if hr != lr {
+                text.push_str(&format!(
+                    " Highest: {} ({}). Lowest: {} ({}).",
+                    labels.value(hr).to_label(),
+                    number(h),
+                    labels.value(lr).to_label(),
+                    number(l)
+                ));
+            }
+        }
+        Ok(text)
+    }
+
     /// The rows every mark draws, in the mark-data format: one mark per unit, named as Vega
     /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
     /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.

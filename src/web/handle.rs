@@ -173,6 +173,12 @@ impl StoryChart {
         self.scene.as_ref().map(dump).unwrap_or_default()
     }
 
+    /// A text alternative generated from the data (chart type, measure, extremes).
+    #[wasm_bindgen(js_name = altText)]
+    pub fn alt_text(&self) -> String {
+        self.chart.alt_text().unwrap_or_default()
+    }
+
     /// A short text alternative: the spec's description, else its title.
     pub fn description(&self) -> String {
         let Some(view) = self.chart.view() else {
