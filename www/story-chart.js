@@ -95,10 +95,9 @@ export class StoryChartElement extends HTMLElement {
     this.dataset.state = 'loading';
     const [text] = await Promise.all([this.#specText(), loadStorychart()]);
     const chart = new StoryChart(text);
-    const src = this.getAttribute('src');
-    const base = src ? new URL(src, document.baseURI) : new URL(document.baseURI);
+    // Data URLs resolve against the page, as Vega's loader does (not against the spec file).
     for (let url = chart.pendingUrl(); url; url = chart.pendingUrl()) {
-      chart.load(await fetchText(new URL(url, base)));
+      chart.load(await fetchText(new URL(url, document.baseURI)));
     }
     this.#chart = chart;
     this.#canvas.setAttribute('aria-label', chart.description() || chart.altText() || 'chart');

@@ -304,7 +304,11 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 .enumerate()
                 .filter_map(|(i, v)| {
                     let start = scale.position(i)?;
-                    Some((start + scale.bandwidth() / 2.0, v.to_label()))
+                    let label = match (&spec.time_format, v.as_f64()) {
+                        (Some(f), Some(t)) => format_time(f, t),
+                        _ => v.to_label(),
+                    };
+                    Some((start + scale.bandwidth() / 2.0, label))
                 })
                 .collect();
             (ticks, true)

@@ -513,6 +513,11 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => Vec::new(),
         Some(Some(t)) => title_lines(t),
     };
+    // Discrete time-unit axes label dates, not epoch numbers.
+    let time_format = time_unit
+        .as_ref()
+        .filter(|_| ty.is_discrete())
+        .map(|u| u.unit.label_format());
     let sort = match &def.sort {
         None => SortOrder::Ascending,
         Some(None) => SortOrder::Data,
@@ -532,7 +537,10 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         time_unit,
         domain,
         render_error,
-        axis: normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?,
+        axis: AxisSpec {
+            time_format,
+            ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
+        },
     })
 }
 
@@ -851,6 +859,7 @@ fn normalize_axis(
         labels: true,
         ticks: true,
         domain: true,
+        time_format: None,
     };
     match axis {
         None => {}

@@ -198,6 +198,8 @@ pub struct AxisSpec {
     pub ticks: bool,
     /// Draw the domain line.
     pub domain: bool,
+    /// A d3-time-format specifier for the labels of a discrete time-unit axis.
+    pub time_format: Option<String>,
 }
 
 /// Binning of a channel's field (`encoding.*.bin`).

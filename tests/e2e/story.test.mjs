@@ -164,3 +164,15 @@ test('dark mode follows the reader and the theme attribute overrides it', async 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('every gallery chart draws from its vega-datasets data, with no console errors', async () => {
+  const { page, errors, context } = await open(browser, 'gallery.html');
+  const ids = await page.$$eval('story-chart', (els) => els.map((e) => e.id));
+  assert.ok(ids.length >= 15, `only ${ids.length} gallery charts`);
+  for (const id of ids) await waitForChart(page, `story-chart#${id}`);
+  const empty = await page.$$eval('story-chart', (els) => els
+    .filter((el) => el.markData().marks.every((m) => m.rows.length === 0)).map((el) => el.id));
+  assert.deepEqual(empty, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

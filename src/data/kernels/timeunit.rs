@@ -80,6 +80,72 @@ impl TimeUnit {
         self.parts.last().copied()
     }
 
+    /// A d3-time-format specifier that shows this unit's values as Vega-Lite labels them
+    /// (`month` as `Jan`, `yearmonth` as `Jan 2020`, `monthdate` as `Jan 05`, `hours` as
+    /// `09:00`).
+    ///
+    /// ```
+    /// use storychart::data::kernels::parse_time_unit;
+    /// assert_eq!(parse_time_unit("yearmonth").unwrap().label_format(), "%b %Y");
+    /// assert_eq!(parse_time_unit("hoursminutes").unwrap().label_format(), "%H:%M");
+    /// ```
+    pub fn label_format(&self) -> String {
+        let has = |p: TimePart| self.parts.contains(&p);
+        let mut date: Vec<&str> = Vec::new();
+        if has(TimePart::Quarter) {
+            date.push("Q%q");
+        }
+        if has(TimePart::Week) {
+            date.push("W%U");
+        }
+        if has(TimePart::Day) {
+            date.push("%a");
+        }
+        if has(TimePart::Month) {
+            date.push("%b");
+        }
+        if has(TimePart::Date) {
+            date.push("%d");
+        }
+        if has(TimePart::DayOfYear) {
+            date.push("%j");
+        }
+        let mut text = date.join(" ");
+        if has(TimePart::Year) {
+            let sep = if has(TimePart::Date) {
+                ", "
+            } else if text.is_empty() {
+                ""
+            } else {
+                " "
+            };
+            text = format!("{text}{sep}%Y");
+        }
+        let time = match (
+            has(TimePart::Hours),
+            has(TimePart::Minutes),
+            has(TimePart::Seconds),
+        ) {
+            (true, false, false) => "%H:00",
+            (true, true, false) => "%H:%M",
+            (true, _, true) => "%H:%M:%S",
+            (false, true, false) => "00:%M",
+            (false, true, true) => "%M:%S",
+            (false, false, true) => ":%S",
+            (false, false, false) => "",
+        };
+        let ms = if has(TimePart::Milliseconds) {
+            ".%L"
+        } else {
+            ""
+        };
+        [text.as_str(), &format!("{time}{ms}")]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The parts' names in order (`["year", "month"]`), as Vega-Lite titles a time unit.
     pub fn part_names(&self) -> Vec<&'static str> {
         self.parts
