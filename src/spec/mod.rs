@@ -6,6 +6,7 @@
 //! with an error naming its JSON path. Later stages read only the normalized [`View`].
 
 pub mod layer;
+mod locate;
 pub mod normalize;
 pub mod params;
 pub mod transform;

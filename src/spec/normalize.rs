@@ -48,8 +48,9 @@ pub fn parse_spec(text: &str) -> Result<TopLevelSpec> {
 
 /// Reads the serde types from parsed JSON (a layer's unit spec), with JSON-path errors.
 pub fn parse_spec_json(json: Json) -> Result<TopLevelSpec> {
-    serde_path_to_error::deserialize(json)
-        .map_err(|e| Error::spec_shape(&e.path().to_string(), &shape_detail(e.inner())))
+    // One plain pass; the place of an error is looked for only when there is one.
+    <TopLevelSpec as serde::Deserialize>::deserialize(&json)
+        .map_err(|e| Error::spec_shape(&super::locate::locate_error(&json), &shape_detail(&e)))
 }
 
 fn syntax_detail(e: &serde_json::Error) -> String {
@@ -669,8 +670,9 @@ fn secondary(
 /// A channel definition given as raw JSON (inside `detail` arrays).
 fn channel_json(channel: Channel, json: &Json) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
-    let def: ChannelDef = serde_json::from_value(json.clone())
-        .map_err(|e| Error::spec_shape(&path, &e.to_string()))?;
+    // Read from a borrowed value, like the whole spec, so the serde code is shared.
+    let def = <ChannelDef as serde::Deserialize>::deserialize(json)
+        .map_err(|e| Error::spec_shape(&path, &shape_detail(&e)))?;
     normalize_position(channel, &def)
 }
 
