@@ -34,11 +34,11 @@ fn run_data(spec: &Path, data_dir: &Path) -> std::process::Output {
 
 fn dirs() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     let Some(shared) = common::shared_vega_lite() else {
-        eprintln!("SKIPPED: ../shared/vega-lite is not here; the oracle tests need it");
+        common::say("SKIPPED: ../shared/vega-lite is not here; the oracle tests need it");
         return None;
     };
     let Some(data) = common::datasets() else {
-        eprintln!("SKIPPED: node_modules/vega-datasets is missing; run `cargo xtask test` (it runs npm ci)");
+        common::say("SKIPPED: node_modules/vega-datasets is missing; run `cargo xtask test` (it runs npm ci)");
         return None;
     };
     Some((shared, data))
@@ -139,19 +139,19 @@ fn the_whole_corpus_runs_without_a_panic() {
             ),
         }
     }
-    eprintln!(
+    common::say(&format!(
         "vega-lite corpus: {passed} match Vega, {failed} differ, {errors} rejected with a clear error (of {})",
         specs.len()
-    );
-    eprintln!(
+    ));
+    common::say(&format!(
         "vega-lite corpus: {passed} passed, {} failed",
         failed + errors
-    );
+    ));
     if !unlisted.is_empty() {
-        eprintln!(
+        common::say(&format!(
             "matching but not in tests/oracle-passing.txt yet: {}",
             unlisted.join(", ")
-        );
+        ));
     }
     assert!(
         regressions.is_empty(),

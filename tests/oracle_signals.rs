@@ -21,7 +21,7 @@ use serde_json::Value;
 #[test]
 fn signals_set_params_as_vega_does() {
     let Some(data) = common::datasets() else {
-        eprintln!("SKIPPED: node_modules/vega-datasets is missing; run `cargo xtask test` (it runs npm ci)");
+        common::say("SKIPPED: node_modules/vega-datasets is missing; run `cargo xtask test` (it runs npm ci)");
         return;
     };
     let dir = common::root().join("tests/oracle-signals");
@@ -63,11 +63,11 @@ fn signals_set_params_as_vega_does() {
         }
         matched += 1;
     }
-    eprintln!(
+    common::say(&format!(
         "--signal oracle: {matched} match Vega, {} skipped as unsupported:\n  {}",
         skipped.len(),
         skipped.join("\n  ")
-    );
+    ));
     assert!(matched >= 14, "only {matched} cases ran");
 }
 
