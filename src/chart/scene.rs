@@ -222,14 +222,14 @@ impl Chart {
                     y_scale.as_ref(),
                 )?,
             };
-            plot_items.extend(mark::encode(
-                unit.view.mark,
+            plot_items.extend(mark::encode(&mark::MarkInput {
+                kind: unit.view.mark,
                 table,
-                &encoding,
-                &unit.view.mark_props,
-                (width, height),
-                u16::try_from(index).unwrap_or(u16::MAX),
-            )?);
+                encoding: &encoding,
+                props: &unit.view.mark_props,
+                plot: (width, height),
+                mark: u16::try_from(index).unwrap_or(u16::MAX),
+            })?);
         }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());

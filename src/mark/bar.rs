@@ -5,13 +5,13 @@
 //! channel's field, the baseline its second field (stack start) or zero. Rows whose value is
 //! null or not a number draw nothing, as Vega-Lite filters invalid values of continuous fields.
 
-use super::{MarkChannel, MarkEncoding};
+use super::{MarkChannel, MarkEncoding, MarkInput};
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::layout::PositionScale;
 use crate::scale::LinearScale;
 use crate::scene::{Color, Rect, Role};
-use crate::spec::{Channel, MarkProps};
+use crate::spec::Channel;
 
 /// Vega-Lite's gap between adjacent binned bars (`config.bar.binSpacing`).
 pub const BIN_SPACING: f64 = 1.0;
@@ -22,25 +22,18 @@ pub const CONTINUOUS_BAND_SIZE: f64 = 5.0;
 /// Encodes every drawable row of `table` as a bar extending along `value` (the other channel
 /// is the bar's dimension), filled from `fills` (one colour per row) or the mark's colour. `plot` is the plot's (width, height); the rectangles are relative
 /// to its top-left corner.
-pub fn bars(
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Rect>> {
+pub fn bars(input: &MarkInput<'_>) -> Result<Vec<Rect>> {
+    let MarkInput {
+        table,
+        encoding,
+        props,
+        plot,
+        mark,
+        ..
+    } = *input;
     let MarkEncoding { x, y, value, .. } = encoding;
     let value = *value;
-    let fill = Color::parse(&props.fill).ok_or_else(|| {
-        Error::spec_shape(
-            "mark.color",
-            &format!("\"{}\" is not a CSS colour", props.fill),
-        )
-    })?;
-    let fill = Color {
-        a: fill.a * props.opacity,
-        ..fill
-    };
+    let fill = super::point::mark_color(props)?;
     let stroke = match &props.stroke {
         Some(s) => Some((
             Color::parse(s).ok_or_else(|| {

@@ -7,25 +7,26 @@
 
 use super::point::mark_color;
 use super::position::{baseline, center, second};
-use super::MarkEncoding;
+use super::MarkInput;
 use crate::data::kernels::group_by;
-use crate::data::Table;
 use crate::error::Result;
 use crate::scene::{Item, Path, Role};
-use crate::spec::{MarkKind, MarkProps};
+use crate::spec::MarkKind;
 
 /// Vega-Lite's default line width.
 pub const LINE_WIDTH: f64 = 2.0;
 
 /// The paths of a line or area mark.
-pub fn paths(
-    kind: MarkKind,
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Item>> {
+pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
+    let MarkInput {
+        kind,
+        table,
+        encoding,
+        props,
+        plot,
+        mark,
+        ..
+    } = *input;
     let base = mark_color(props)?;
     // Series in order of first appearance, keyed by their split values (the group-by kernel:
     // dictionary codes for text, no string built per row).

@@ -83,27 +83,33 @@ impl MarkEncoding<'_> {
     }
 }
 
-/// Encodes every drawable row of `table` as items of mark `kind`, relative to the plot's
-/// top-left corner; `plot` is the plot's (width, height). Items carry `Role::Mark(mark)`, the
-/// index of the unit (layer) they belong to.
-pub fn encode(
-    kind: MarkKind,
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Item>> {
-    Ok(match kind {
-        MarkKind::Bar | MarkKind::Rect => bars(table, encoding, props, plot, mark)?
-            .into_iter()
-            .map(Item::Rect)
-            .collect(),
-        MarkKind::Point | MarkKind::Circle | MarkKind::Square => {
-            point::symbols(kind, table, encoding, props, plot, mark)?
-        }
-        MarkKind::Line | MarkKind::Area => line::paths(kind, table, encoding, props, plot, mark)?,
-        MarkKind::Rule | MarkKind::Tick => rule::rules(kind, table, encoding, props, plot, mark)?,
-        MarkKind::Text => text::texts(table, encoding, props, plot, mark)?,
+/// Everything one mark encoder reads: the mark type, the planned table, the encoding, the
+/// mark properties, the plot's (width, height), and the mark's index (items carry
+/// `Role::Mark(mark)`, the unit or layer they belong to).
+#[derive(Clone, Copy)]
+pub struct MarkInput<'a> {
+    /// The mark type.
+    pub kind: MarkKind,
+    /// The rows to draw.
+    pub table: &'a Table,
+    /// Channels and scales.
+    pub encoding: &'a MarkEncoding<'a>,
+    /// Mark properties.
+    pub props: &'a MarkProps,
+    /// The plot's width and height.
+    pub plot: (f64, f64),
+    /// The mark's index.
+    pub mark: u16,
+}
+
+/// Encodes every drawable row of the input's table as items of its mark type, relative to the
+/// plot's top-left corner.
+pub fn encode(input: &MarkInput<'_>) -> Result<Vec<Item>> {
+    Ok(match input.kind {
+        MarkKind::Bar | MarkKind::Rect => bars(input)?.into_iter().map(Item::Rect).collect(),
+        MarkKind::Point | MarkKind::Circle | MarkKind::Square => point::symbols(input)?,
+        MarkKind::Line | MarkKind::Area => line::paths(input)?,
+        MarkKind::Rule | MarkKind::Tick => rule::rules(input)?,
+        MarkKind::Text => text::texts(input)?,
     })
 }

@@ -4,8 +4,7 @@
 //! `circle` and `square` filled; rows without a valid position draw nothing.
 
 use super::position::center;
-use super::MarkEncoding;
-use crate::data::Table;
+use super::MarkInput;
 use crate::error::{Error, Result};
 use crate::scene::{Color, Item, Role, Shape, Symbol};
 use crate::spec::{MarkKind, MarkProps};
@@ -14,14 +13,16 @@ use crate::spec::{MarkKind, MarkProps};
 pub const DEFAULT_SIZE: f64 = 30.0;
 
 /// The symbols of a point mark.
-pub fn symbols(
-    kind: MarkKind,
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Item>> {
+pub fn symbols(input: &MarkInput<'_>) -> Result<Vec<Item>> {
+    let MarkInput {
+        kind,
+        table,
+        encoding,
+        props,
+        plot,
+        mark,
+        ..
+    } = *input;
     let base = mark_color(props)?;
     let shape = if kind == MarkKind::Square {
         Shape::Square

@@ -6,7 +6,7 @@
 //! path).
 
 use super::MarkChannel;
-use crate::data::Table;
+use crate::data::{Column, Table};
 use crate::error::Result;
 use crate::layout::PositionScale;
 
@@ -21,16 +21,7 @@ pub fn center(
         return Ok(Some(full / 2.0));
     };
     let column = table.require(&ch.fields.spec_path, &ch.fields.field)?;
-    Ok(match ch.scale {
-        PositionScale::Band { scale, .. } => ch
-            .band(row)
-            .and_then(|i| scale.position(i))
-            .map(|p| p + scale.bandwidth() / 2.0),
-        PositionScale::Linear(s) | PositionScale::Time(s) => column
-            .number(row)
-            .filter(|v| v.is_finite())
-            .map(|v| s.map(v)),
-    })
+    Ok(at(ch, column, ch.band(row), row))
 }
 
 /// The pixel position of `row`'s second field on `channel` (`x2`, a stack start), if any.
@@ -42,17 +33,23 @@ pub fn second(table: &Table, channel: Option<&MarkChannel<'_>>, row: usize) -> R
         return Ok(None);
     };
     let column = table.require(&ch.fields.spec_path, f2)?;
-    Ok(match ch.scale {
+    // The second field has no precomputed bands; it is looked up directly.
+    let band = ch.scale.band_index(&column.value(row));
+    Ok(at(ch, column, band, row))
+}
+
+/// Where a row's value sits on a channel's scale: the middle of its band, or the mapped
+/// number (`None` for invalid values).
+fn at(ch: &MarkChannel<'_>, column: &Column, band: Option<usize>, row: usize) -> Option<f64> {
+    match ch.scale {
+        PositionScale::Band { scale, .. } => band
+            .and_then(|i| scale.position(i))
+            .map(|p| p + scale.bandwidth() / 2.0),
         PositionScale::Linear(s) | PositionScale::Time(s) => column
             .number(row)
             .filter(|v| v.is_finite())
             .map(|v| s.map(v)),
-        PositionScale::Band { scale, .. } => ch
-            .scale
-            .band_index(&column.value(row))
-            .and_then(|i| scale.position(i))
-            .map(|p| p + scale.bandwidth() / 2.0),
-    })
+    }
 }
 
 /// The band width of a channel's scale (0 for continuous scales and no channel).

@@ -7,12 +7,11 @@
 
 use super::point::mark_color;
 use super::position::{bandwidth, center, second};
-use super::MarkEncoding;
-use crate::data::Table;
+use super::MarkInput;
 use crate::error::Result;
 use crate::layout::PositionScale;
 use crate::scene::{Item, Rect, Role, Rule};
-use crate::spec::{MarkKind, MarkProps};
+use crate::spec::MarkKind;
 
 /// Vega-Lite's tick length on a continuous axis.
 pub const TICK_BAND: f64 = 14.0;
@@ -20,14 +19,16 @@ pub const TICK_BAND: f64 = 14.0;
 pub const TICK_THICKNESS: f64 = 1.0;
 
 /// The items of a rule or tick mark.
-pub fn rules(
-    kind: MarkKind,
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Item>> {
+pub fn rules(input: &MarkInput<'_>) -> Result<Vec<Item>> {
+    let MarkInput {
+        kind,
+        table,
+        encoding,
+        props,
+        plot,
+        mark,
+        ..
+    } = *input;
     let base = mark_color(props)?;
     let (xc, yc) = (encoding.x.as_ref(), encoding.y.as_ref());
     let continuous = |c: Option<&super::MarkChannel<'_>>| {

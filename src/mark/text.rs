@@ -6,23 +6,23 @@
 
 use super::point::mark_color;
 use super::position::center;
-use super::MarkEncoding;
-use crate::data::Table;
+use super::MarkInput;
 use crate::error::Result;
 use crate::scene::{Align, Baseline, Item, Role, Text};
-use crate::spec::MarkProps;
 
 /// Vega's default text size.
 pub const FONT_SIZE: f64 = 11.0;
 
 /// The labels of a text mark.
-pub fn texts(
-    table: &Table,
-    encoding: &MarkEncoding<'_>,
-    props: &MarkProps,
-    plot: (f64, f64),
-    mark: u16,
-) -> Result<Vec<Item>> {
+pub fn texts(input: &MarkInput<'_>) -> Result<Vec<Item>> {
+    let MarkInput {
+        table,
+        encoding,
+        props,
+        plot,
+        mark,
+        ..
+    } = *input;
     let base = mark_color(props)?;
     let mut out = Vec::new();
     for row in 0..table.num_rows() {

@@ -348,46 +348,51 @@ fn ops(path: &str, json: Option<&Json>) -> Result<Vec<OpDef>> {
             "expected an array of {op, field, as}",
         ));
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let p = format!("{path}[{i}]");
-            let Json::Object(o) = item else {
-                return Err(Error::spec_shape(&p, "expected {op, field, as}"));
-            };
-            Ok(OpDef {
-                op: string(&p, o, "op")?,
-                field: o.get("field").and_then(Json::as_str).map(str::to_string),
-                param: o.get("param").and_then(Json::as_f64),
-                as_name: string(&p, o, "as")?,
-            })
+    objects(path, items, "{op, field, as}", |p, o| {
+        Ok(OpDef {
+            op: string(p, o, "op")?,
+            field: o.get("field").and_then(Json::as_str).map(str::to_string),
+            param: o.get("param").and_then(Json::as_f64),
+            as_name: string(p, o, "as")?,
         })
-        .collect()
+    })
 }
 
 fn sort_fields(path: &str, json: Option<&Json>) -> Result<Vec<SortField>> {
-    let Some(json) = json else {
-        return Ok(Vec::new());
+    let items = match json {
+        None => return Ok(Vec::new()),
+        Some(Json::Array(items)) => items,
+        Some(_) => {
+            return Err(Error::spec_shape(
+                path,
+                "expected an array of {field, order}",
+            ))
+        }
     };
-    let Json::Array(items) = json else {
-        return Err(Error::spec_shape(
-            path,
-            "expected an array of {field, order}",
-        ));
-    };
+    objects(path, items, "{field, order}", |p, o| {
+        Ok(SortField {
+            field: string(p, o, "field")?,
+            descending: o.get("order").and_then(Json::as_str) == Some("descending"),
+        })
+    })
+}
+
+/// Reads every entry of an array of objects with `read`, naming `path[i]` in errors.
+fn objects<T>(
+    path: &str,
+    items: &[Json],
+    what: &str,
+    read: impl Fn(&str, &Map<String, Json>) -> Result<T>,
+) -> Result<Vec<T>> {
     items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let p = format!("{path}[{i}]");
             let Json::Object(o) = item else {
-                return Err(Error::spec_shape(&p, "expected {field, order}"));
+                return Err(Error::spec_shape(&p, &format!("expected {what}")));
             };
-            Ok(SortField {
-                field: string(&p, o, "field")?,
-                descending: o.get("order").and_then(Json::as_str) == Some("descending"),
-            })
+            read(&p, o)
         })
         .collect()
 }
