@@ -4,9 +4,11 @@
 //! (`{"field": "a", "lt": 3}` -> `datum["a"]<3`), which the expression module then evaluates
 //! column-wise; so predicates and expression strings share one evaluator and one semantics.
 
+use serde_json::Value as Json;
+
 use super::params::ParamState;
+use crate::data::kernels::timeunit::{parse_time_unit, TimePart};
 use crate::data::value::js_number_string;
-use crate::data::Value;
 use crate::error::{Error, Result};
 use crate::spec::transform::{FieldTest, Predicate};
 
@@ -35,15 +37,76 @@ pub fn predicate_expr_with(path: &str, pred: &Predicate, params: &ParamState) ->
             time_unit,
             test,
         } => {
-            if time_unit.is_some() {
-                return Err(Error::unsupported(
-                    &format!("{path}.timeUnit"),
-                    "a time unit in a field predicate",
-                ));
-            }
-            field_test(&field_ref(field), test)
+            let unit = match time_unit {
+                None => None,
+                Some(json) => Some(predicate_time_unit(json).ok_or_else(|| {
+                    Error::spec_shape(
+                        &format!("{path}.timeUnit"),
+                        &format!(
+                            "unknown time unit {json} (for example year, yearmonth, binnedyearmonth)"
+                        ),
+                    )
+                })?),
+            };
+            let raw = field_ref(field);
+            let f = match &unit {
+                // Vega-Lite floors the field to the unit inside the expression, then compares
+                // times; a binned unit compares the (already floored) field itself.
+                Some(u) if u.binned => format!("time({raw})"),
+                Some(u) => format!("time({})", unit_field_expr(&u.parts, &raw)),
+                None => raw,
+            };
+            field_test(&f, test, unit.as_ref())
         }
     })
+}
+
+/// A predicate's time unit after Vega-Lite's `normalizeTimeUnit`: its parts and whether it is
+/// `binned` (the field already holds unit starts).
+struct PredicateUnit {
+    parts: Vec<TimePart>,
+    binned: bool,
+}
+
+fn predicate_time_unit(json: &Json) -> Option<PredicateUnit> {
+    let (name, binned) = match json {
+        Json::String(s) => match s.strip_prefix("binned") {
+            Some(rest) => (rest, true),
+            None => (s.as_str(), false),
+        },
+        Json::Object(o) => (
+            o.get("unit").and_then(Json::as_str)?,
+            o.get("binned").and_then(Json::as_bool).unwrap_or(false),
+        ),
+        _ => return None,
+    };
+    let unit = parse_time_unit(name)?;
+    Some(PredicateUnit {
+        parts: unit.parts,
+        binned,
+    })
+}
+
+/// Vega-Lite's `timeUnit.fieldExpr`: `datetime(year(f), month(f), 1, 0, 0, 0, 0)` with the
+/// unit's parts (week and dayofyear take no part, as in Vega-Lite's `dateTimeParts`).
+fn unit_field_expr(parts: &[TimePart], f: &str) -> String {
+    let has = |p: TimePart| parts.contains(&p);
+    let part = |p: TimePart, name: &str| has(p).then(|| format!("{name}({f})"));
+    let year = part(TimePart::Year, "year").unwrap_or_else(|| "2012".to_string());
+    let month = part(TimePart::Month, "month")
+        .or_else(|| has(TimePart::Quarter).then(|| format!("(quarter({f})-1)*3")))
+        .unwrap_or_else(|| "0".to_string());
+    let date = part(TimePart::Date, "date")
+        .or_else(|| part(TimePart::Day, "day").map(|d| format!("{d}+1")))
+        .unwrap_or_else(|| "1".to_string());
+    let time = [
+        (TimePart::Hours, "hours"),
+        (TimePart::Minutes, "minutes"),
+        (TimePart::Seconds, "seconds"),
+        (TimePart::Milliseconds, "milliseconds"),
+    ]
+    .map(|(p, name)| part(p, name).unwrap_or_else(|| "0".to_string()));
+    format!("datetime({year}, {month}, {date}, {})", time.join(", "))
 }
 
 fn join(
@@ -71,17 +134,153 @@ fn field_ref(field: &str) -> String {
     format!("datum[{quoted}]")
 }
 
-/// A data value as an expression literal.
-fn literal(v: &Value) -> String {
+/// Whether a JSON value is a Vega-Lite `DateTime` object (it has a time-unit part).
+fn is_date_time(v: &Json) -> bool {
+    const PARTS: [&str; 11] = [
+        "year",
+        "quarter",
+        "month",
+        "week",
+        "day",
+        "dayofyear",
+        "date",
+        "hours",
+        "minutes",
+        "seconds",
+        "milliseconds",
+    ];
+    v.as_object()
+        .is_some_and(|o| PARTS.iter().any(|p| o.contains_key(*p)))
+}
+
+/// A JSON scalar as an expression literal.
+fn json_literal(v: &Json) -> String {
     match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => js_number_string(*n),
-        Value::Str(s) => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.as_f64().map_or("null".to_string(), js_number_string),
+        Json::String(s) => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
+        _ => "null".to_string(),
     }
 }
 
-fn field_test(f: &str, test: &FieldTest) -> String {
+/// Vega-Lite's `dateTimeToExpr` of a `DateTime` object: 1-based months and quarters, day
+/// names, `day` dropped when other parts are given, year 2012 by default.
+fn date_time_expr(o: &serde_json::Map<String, Json>) -> String {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const DAYS: [&str; 7] = [
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+    ];
+    let named = |v: &Json, names: &[&str]| -> Option<f64> {
+        let s = v.as_str()?.to_lowercase();
+        let short: String = s.chars().take(3).collect();
+        names
+            .iter()
+            .position(|n| *n == s)
+            .or_else(|| {
+                names
+                    .iter()
+                    .position(|n| n.starts_with(&short) && short.len() == 3)
+            })
+            .map(|i| i as f64)
+    };
+    let numeric = |v: &Json| match v {
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let text = |v: &Json| match v {
+        Json::Number(n) => n.as_f64().map_or("null".to_string(), js_number_string),
+        other => json_literal(other),
+    };
+    let num = |v: f64| js_number_string(v);
+    let year = o.get("year").map_or("2012".to_string(), text);
+    let month = if let Some(m) = o.get("month") {
+        numeric(m)
+            .map(|m| m - 1.0)
+            .or_else(|| named(m, &MONTHS))
+            .map_or_else(|| text(m), num)
+    } else if let Some(q) = o.get("quarter") {
+        numeric(q).map_or_else(|| format!("{}*3", text(q)), |q| num((q - 1.0) * 3.0))
+    } else {
+        "0".to_string()
+    };
+    let day = o.get("day").filter(|_| o.len() == 1);
+    let date = if let Some(d) = o.get("date") {
+        text(d)
+    } else if let Some(d) = day {
+        numeric(d)
+            .map(|d| d % 7.0)
+            .or_else(|| named(d, &DAYS))
+            .map_or_else(|| format!("{}+1", text(d)), |d| num(d + 1.0))
+    } else {
+        "1".to_string()
+    };
+    let time = ["hours", "minutes", "seconds", "milliseconds"]
+        .map(|k| o.get(k).map_or("0".to_string(), text))
+        .join(", ");
+    let func = if o.get("utc").and_then(Json::as_bool) == Some(true) {
+        "utc"
+    } else {
+        "datetime"
+    };
+    format!("{func}({year}, {month}, {date}, {time})")
+}
+
+/// Vega-Lite's `valueExpr(v, {timeUnit, wrapTime: true})` for a predicate operand.
+fn literal(v: &Json, unit: Option<&PredicateUnit>) -> String {
+    if let Json::Object(o) = v {
+        if is_date_time(v) {
+            return format!("time({})", date_time_expr(o));
+        }
+    }
+    let Some(unit) = unit else {
+        return json_literal(v);
+    };
+    let scalar = match v {
+        Json::Number(_) | Json::String(_) => v,
+        _ => return json_literal(v),
+    };
+    // A single unit compares with a number of that unit (`year: 2006`, `month: 1`), or a
+    // name that is not a date (`month: "Jan"`).
+    let single = match unit.parts.as_slice() {
+        [p] => Some(*p),
+        _ => None,
+    };
+    let as_part = match scalar {
+        Json::Number(n) => n.as_f64().is_some_and(|n| n < 10000.0),
+        Json::String(s) => crate::data::parse::date::parse_date(s).is_none(),
+        _ => false,
+    };
+    if let (Some(part), true) = (single, as_part) {
+        let name = crate::data::kernels::timeunit::part_name(part);
+        let mut o = serde_json::Map::new();
+        o.insert(name.to_string(), scalar.clone());
+        return format!("time({})", date_time_expr(&o));
+    }
+    format!("time(datetime({}))", json_literal(scalar))
+}
+
+fn field_test(f: &str, test: &FieldTest, unit: Option<&PredicateUnit>) -> String {
+    let literal = |v: &Json| literal(v, unit);
     match test {
         FieldTest::Equal(v) => format!("{f}==={}", literal(v)),
         FieldTest::Lt(v) => format!("{f}<{}", literal(v)),
@@ -89,9 +288,9 @@ fn field_test(f: &str, test: &FieldTest) -> String {
         FieldTest::Gt(v) => format!("{f}>{}", literal(v)),
         FieldTest::Gte(v) => format!("{f}>={}", literal(v)),
         FieldTest::Range(lo, hi) => match (lo, hi) {
-            (Value::Null, Value::Null) => "true".to_string(),
-            (lo, Value::Null) => format!("{f}>={}", literal(lo)),
-            (Value::Null, hi) => format!("{f}<={}", literal(hi)),
+            (Json::Null, Json::Null) => "true".to_string(),
+            (lo, Json::Null) => format!("{f}>={}", literal(lo)),
+            (Json::Null, hi) => format!("{f}<={}", literal(hi)),
             (lo, hi) => format!("inrange({f}, [{}, {}])", literal(lo), literal(hi)),
         },
         FieldTest::OneOf(values) => {
@@ -113,20 +312,27 @@ pub fn implicit_parse(pred: &Predicate, out: &mut Vec<(String, &'static str)>) {
             }
         }
         Predicate::Not(inner) => implicit_parse(inner, out),
-        Predicate::Field { field, test, .. } => {
+        Predicate::Field {
+            field,
+            test,
+            time_unit,
+        } => {
             let value = match test {
                 FieldTest::Equal(v)
                 | FieldTest::Lt(v)
                 | FieldTest::Lte(v)
                 | FieldTest::Gt(v)
                 | FieldTest::Gte(v) => Some(v),
-                FieldTest::Range(lo, hi) => Some(if *lo == Value::Null { hi } else { lo }),
+                FieldTest::Range(lo, _) => Some(lo),
                 FieldTest::OneOf(values) => values.first(),
                 FieldTest::Valid(_) => None,
             };
+            // Vega-Lite tests the value for truth first (`if (val)`): 0 and "" type nothing.
             let kind = match value {
-                Some(Value::Number(_)) => Some("number"),
-                Some(Value::Str(_)) => Some("string"),
+                _ if time_unit.is_some() => Some("date"),
+                Some(v) if is_date_time(v) => Some("date"),
+                Some(Json::Number(n)) if n.as_f64() != Some(0.0) => Some("number"),
+                Some(Json::String(s)) if !s.is_empty() => Some("string"),
                 _ => None,
             };
             if let Some(kind) = kind {
@@ -154,18 +360,18 @@ mod tests {
     fn field_predicates_compile_like_vega_lite() {
         let p = |t| predicate_expr("filter", &field(t)).unwrap();
         assert_eq!(
-            p(FieldTest::Equal(Value::Str("x".into()))),
+            p(FieldTest::Equal(serde_json::json!("x"))),
             r#"datum["a b"]==="x""#
         );
-        assert_eq!(p(FieldTest::Lt(Value::Number(3.0))), r#"datum["a b"]<3"#);
+        assert_eq!(p(FieldTest::Lt(serde_json::json!(3))), r#"datum["a b"]<3"#);
         assert_eq!(
-            p(FieldTest::Range(Value::Number(1.0), Value::Null)),
+            p(FieldTest::Range(serde_json::json!(1), Json::Null)),
             r#"datum["a b"]>=1"#
         );
         assert_eq!(
             p(FieldTest::OneOf(vec![
-                Value::Number(1.0),
-                Value::Str("y".into())
+                serde_json::json!(1),
+                serde_json::json!("y")
             ])),
             r#"indexof([1,"y"], datum["a b"]) !== -1"#
         );
@@ -180,10 +386,48 @@ mod tests {
     }
 
     #[test]
+    fn time_unit_predicates_compare_floored_times_like_vega_lite() {
+        let pred = |unit: Json, test| Predicate::Field {
+            field: "d".into(),
+            time_unit: Some(unit),
+            test,
+        };
+        let year = pred(
+            serde_json::json!("year"),
+            FieldTest::Range(serde_json::json!(2006), serde_json::json!(2007)),
+        );
+        assert_eq!(
+            predicate_expr("filter", &year).unwrap(),
+            r#"inrange(time(datetime(year(datum["d"]), 0, 1, 0, 0, 0, 0)), [time(datetime(2006, 0, 1, 0, 0, 0, 0)), time(datetime(2007, 0, 1, 0, 0, 0, 0))])"#
+        );
+        let binned = pred(
+            serde_json::json!("binnedyearmonth"),
+            FieldTest::Lte(serde_json::json!({"year": 2005, "month": "Mar"})),
+        );
+        assert_eq!(
+            predicate_expr("filter", &binned).unwrap(),
+            r#"time(datum["d"])<=time(datetime(2005, 2, 1, 0, 0, 0, 0))"#
+        );
+        let quarter = pred(
+            serde_json::json!("yearquarter"),
+            FieldTest::Equal(serde_json::json!("2006-04-01")),
+        );
+        assert_eq!(
+            predicate_expr("filter", &quarter).unwrap(),
+            r#"time(datetime(year(datum["d"]), (quarter(datum["d"])-1)*3, 1, 0, 0, 0, 0))===time(datetime("2006-04-01"))"#
+        );
+        let bad = pred(serde_json::json!("yaer"), FieldTest::Valid(true));
+        assert_eq!(
+            predicate_expr("filter", &bad).unwrap_err().place(),
+            "filter.timeUnit"
+        );
+    }
+
+    #[test]
     fn implicit_parse_follows_the_compared_value() {
         let mut out = Vec::new();
         implicit_parse(
-            &field(FieldTest::Range(Value::Number(1.0), Value::Number(2.0))),
+            &field(FieldTest::Range(serde_json::json!(1), serde_json::json!(2))),
             &mut out,
         );
         assert_eq!(out, vec![("a b".to_string(), "number")]);

@@ -41,8 +41,9 @@ pub enum Predicate {
     Field {
         /// The field.
         field: String,
-        /// A time unit applied to the field before comparing.
-        time_unit: Option<String>,
+        /// A time unit applied to the field before comparing, as written (a name such as
+        /// `year` or `binnedyearmonth`, or a `{unit, utc, binned}` object).
+        time_unit: Option<Json>,
         /// The test.
         test: FieldTest,
     },
@@ -61,23 +62,24 @@ pub enum Predicate {
     },
 }
 
-/// The test of a field predicate.
+/// The test of a field predicate. Operands are kept as written: a scalar, or a Vega-Lite
+/// `DateTime` object (`{"year": 2005, "month": 1}`), which the planner turns into a time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldTest {
     /// `equal`.
-    Equal(Value),
+    Equal(Json),
     /// `lt`.
-    Lt(Value),
+    Lt(Json),
     /// `lte`.
-    Lte(Value),
+    Lte(Json),
     /// `gt`.
-    Gt(Value),
+    Gt(Json),
     /// `gte`.
-    Gte(Value),
+    Gte(Json),
     /// `range: [min, max]` (either end may be null).
-    Range(Value, Value),
+    Range(Json, Json),
     /// `oneOf: [...]`.
-    OneOf(Vec<Value>),
+    OneOf(Vec<Json>),
     /// `valid: bool`.
     Valid(bool),
 }
@@ -452,11 +454,8 @@ fn parse_predicate(path: &str, json: Option<&Json>, depth: usize) -> Result<Pred
         });
     }
     let field = string(path, obj, "field")?;
-    let time_unit = obj
-        .get("timeUnit")
-        .and_then(Json::as_str)
-        .map(str::to_string);
-    let scalar = |k: &str| obj.get(k).map(json_value);
+    let time_unit = obj.get("timeUnit").filter(|t| !t.is_null()).cloned();
+    let scalar = |k: &str| obj.get(k).cloned();
     let test = if let Some(v) = scalar("equal") {
         FieldTest::Equal(v)
     } else if let Some(v) = scalar("lt") {
@@ -468,10 +467,10 @@ fn parse_predicate(path: &str, json: Option<&Json>, depth: usize) -> Result<Pred
     } else if let Some(v) = scalar("gte") {
         FieldTest::Gte(v)
     } else if let Some(Json::Array(r)) = obj.get("range") {
-        let end = |i: usize| r.get(i).map_or(Value::Null, json_value);
+        let end = |i: usize| r.get(i).cloned().unwrap_or(Json::Null);
         FieldTest::Range(end(0), end(1))
     } else if let Some(Json::Array(items)) = obj.get("oneOf").or_else(|| obj.get("in")) {
-        FieldTest::OneOf(items.iter().map(json_value).collect())
+        FieldTest::OneOf(items.clone())
     } else if let Some(Json::Bool(v)) = obj.get("valid") {
         FieldTest::Valid(*v)
     } else {
@@ -540,7 +539,7 @@ mod tests {
             Predicate::Field {
                 field: "a".into(),
                 time_unit: None,
-                test: FieldTest::Range(Value::Number(1.0), Value::Null)
+                test: FieldTest::Range(serde_json::json!(1), Json::Null)
             }
         );
         assert_eq!(

@@ -63,6 +63,19 @@ const NAMES: [(&str, TimePart); 11] = [
     ("milliseconds", TimePart::Milliseconds),
 ];
 
+/// The Vega-Lite name of one part (`year`, `dayofyear`, ...).
+///
+/// ```
+/// use storychart::data::kernels::timeunit::{part_name, TimePart};
+/// assert_eq!(part_name(TimePart::DayOfYear), "dayofyear");
+/// ```
+pub fn part_name(part: TimePart) -> &'static str {
+    NAMES
+        .iter()
+        .find(|(_, p)| *p == part)
+        .map_or("", |(n, _)| *n)
+}
+
 /// A time unit: its parts (sorted, distinct), whether it is a `utc` unit, and its step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimeUnit {
