@@ -7,8 +7,8 @@
 use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, bin, fold, group_by, joinaggregate, stack, take, take_table, time_unit, window,
-    AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
+    aggregate, bin, fold, group_by, joinaggregate, stack, take, take_table, time_unit, timeunit,
+    window, AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
@@ -59,15 +59,28 @@ pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Resul
             Step::TimeUnit {
                 field,
                 unit,
+                binned,
                 as_start,
                 as_end,
             } => {
-                let (start, end) = {
-                    let column = table.require(&binned_path(plan, as_start), field)?;
-                    time_unit(column, unit, unit.utc)
+                let path = binned_path(plan, as_start);
+                run_time_unit(&path, table, field, unit, *binned, [as_start, as_end])?
+            }
+            Step::BandOffset {
+                start,
+                end,
+                unit,
+                fraction,
+                as_start,
+                as_end,
+            } => {
+                let (lo, hi) = {
+                    let s = table.require("encoding", start)?;
+                    let e = table.require("encoding", end)?;
+                    timeunit::band_offsets(s, e, unit, *fraction)
                 };
-                table.push_column(as_start, Column::Number(start))?;
-                table.push_column(as_end, Column::Number(end))?;
+                table.push_column(as_start, Column::Number(lo))?;
+                table.push_column(as_end, Column::Number(hi))?;
                 table
             }
             Step::FilterInvalid { fields } => {
@@ -222,9 +235,75 @@ fn run_transform(
             table.push_column(as_name, column)?;
             Ok(table)
         }
-        Transform::Bin { .. } => Err(Error::unsupported(path, "the \"bin\" transform")),
-        Transform::TimeUnit { .. } => Err(Error::unsupported(path, "the \"timeUnit\" transform")),
+        Transform::Bin {
+            bin: params,
+            field,
+            as_names: [as_start, as_end],
+        } => {
+            let Some(spec) = crate::spec::normalize::transform_bin(&format!("{path}.bin"), params)?
+            else {
+                return Ok(table);
+            };
+            let mut table = table;
+            let (start, end) = {
+                let column = table.require(&format!("{path}.field"), field)?;
+                let span = spec
+                    .extent
+                    .or_else(|| bin::extent(column))
+                    .unwrap_or([0.0, 0.0]);
+                bin::bin(column, &bin::bin_params(span, &spec.options))
+            };
+            table.push_column(as_start, Column::Number(start))?;
+            table.push_column(as_end, Column::Number(end))?;
+            Ok(table)
+        }
+        Transform::TimeUnit {
+            unit,
+            field,
+            as_name,
+        } => {
+            let place = format!("{path}.timeUnit");
+            let Some(spec) = crate::spec::normalize::time_unit_spec(&place, Some(unit))? else {
+                return Err(Error::spec_missing(&place, "a time unit"));
+            };
+            let end = format!("{as_name}_end");
+            if spec.binned {
+                // A binned unit keeps the field as the start.
+                let mut table = run_time_unit(path, table, field, &spec.unit, true, [field, &end])?;
+                let start = table.require(&format!("{path}.field"), field)?.clone();
+                table.push_column(as_name, start)?;
+                return Ok(table);
+            }
+            run_time_unit(path, table, field, &spec.unit, false, [as_name, &end])
+        }
     }
+}
+
+/// Floors `field` to `unit` (writing `as_start` and `as_end`), or for a binned unit computes
+/// only the end (`as_end`, the start being the field itself).
+fn run_time_unit(
+    path: &str,
+    mut table: Table,
+    field: &str,
+    unit: &crate::data::kernels::TimeUnit,
+    binned: bool,
+    [as_start, as_end]: [&str; 2],
+) -> Result<Table> {
+    if binned {
+        let end = {
+            let column = table.require(path, field)?;
+            timeunit::binned_end(column, unit)
+        };
+        table.push_column(as_end, Column::Number(end))?;
+        return Ok(table);
+    }
+    let (start, end) = {
+        let column = table.require(path, field)?;
+        time_unit(column, unit, unit.utc)
+    };
+    table.push_column(as_start, Column::Number(start))?;
+    table.push_column(as_end, Column::Number(end))?;
+    Ok(table)
 }
 
 fn aggregate_ops<'a>(

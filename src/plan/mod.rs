@@ -61,9 +61,28 @@ pub enum Step {
         field: String,
         /// The unit.
         unit: crate::data::kernels::TimeUnit,
+        /// A binned unit: `field` already holds unit starts, only the end is computed.
+        binned: bool,
         /// Output field of the unit start.
         as_start: String,
         /// Output field of the unit end.
+        as_end: String,
+    },
+    /// Vega-Lite's `offsetted_rect` formulas for a time-unit band at `fraction` (its band
+    /// position + 0.5): `as_start = (1-f)·offset(start, -step) + f·start` and
+    /// `as_end = (1-f)·start + f·end`.
+    BandOffset {
+        /// The unit start field.
+        start: String,
+        /// The unit end field.
+        end: String,
+        /// The unit (its smallest part and step give the offset).
+        unit: crate::data::kernels::TimeUnit,
+        /// The band position + 0.5.
+        fraction: f64,
+        /// Output field of the offset start.
+        as_start: String,
+        /// Output field of the offset end.
         as_end: String,
     },
     /// Stack `field` within groups of `groupby`, writing `as_start` and `as_end`.
@@ -146,6 +165,7 @@ pub fn field_name(def: &PositionDef) -> String {
         (Some(op), Some(field)) => format!("{}_{field}", op.name()),
         (None, Some(field)) => match (&def.bin, &def.time_unit) {
             (Some(bin), _) => format!("{}_{field}", bin.name),
+            (None, Some(unit)) if unit.binned => field.to_string(),
             (None, Some(unit)) => format!("{}_{field}", unit.name),
             (None, None) => field.to_string(),
         },
@@ -203,6 +223,7 @@ pub fn plan(view: &View) -> Plan {
             steps.push(Step::TimeUnit {
                 field: field.clone(),
                 unit: unit.unit.clone(),
+                binned: unit.binned,
                 as_start,
                 as_end,
             });
@@ -219,6 +240,34 @@ pub fn plan(view: &View) -> Plan {
             .filter_map(|d| Some((d.aggregate?, d.field.clone(), field_name(d))))
             .collect();
         steps.push(Step::Aggregate { groupby, ops });
+    }
+    let mut band_fields = Vec::new();
+    for def in [&view.x, &view.y].into_iter().flatten() {
+        let (Some(b), Some(unit), None) = (def.band_position, &def.time_unit, def.aggregate) else {
+            continue;
+        };
+        if b == 0.5 || def.field.is_none() {
+            continue;
+        }
+        let start = field_name(def);
+        let (as_start, as_end) = (
+            format!("{start}_offsetted_rect_start"),
+            format!("{start}_offsetted_rect_end"),
+        );
+        band_fields.push(ChannelFields {
+            channel: Channel::Undrawn("bandPosition"),
+            field: as_start.clone(),
+            field2: Some(as_end.clone()),
+            spec_path: format!("encoding.{}.bandPosition", def.channel.name()),
+        });
+        steps.push(Step::BandOffset {
+            end: format!("{start}_end"),
+            start,
+            unit: unit.unit.clone(),
+            fraction: b + 0.5,
+            as_start,
+            as_end,
+        });
     }
     let channel_fields = |def: &PositionDef| ChannelFields {
         channel: def.channel,
@@ -299,13 +348,21 @@ pub fn plan(view: &View) -> Plan {
         .filter_map(|d| Some((d.field.clone()?, "date")))
         .collect();
     for t in &view.transforms {
-        if let Transform::Filter(pred) = t {
-            predicate::implicit_parse(pred, &mut implicit_parse);
+        match t {
+            Transform::Filter(pred) => predicate::implicit_parse(pred, &mut implicit_parse),
+            // The input of a time unit is always a date.
+            Transform::TimeUnit { field, .. }
+                if !implicit_parse.iter().any(|(f, _)| f == field) =>
+            {
+                implicit_parse.push((field.clone(), "date"));
+            }
+            _ => {}
         }
     }
     let color = view.color.as_ref().map(channel_fields);
     let text = view.text.as_ref().map(channel_fields);
-    let undrawn: Vec<ChannelFields> = view.undrawn.iter().map(channel_fields).collect();
+    let mut undrawn: Vec<ChannelFields> = view.undrawn.iter().map(channel_fields).collect();
+    undrawn.extend(band_fields);
     let offset = |name: &str| {
         undrawn
             .iter()
@@ -465,5 +522,64 @@ mod tests {
         let (plan, _) = run(r#"{"data": {"values": [{"g": "a", "v": 1}]}, "mark": "bar",
                 "encoding": {"x": {"field": "g"}, "y": {"field": "v", "type": "quantitative", "stack": null}}}"#);
         assert_eq!(plan.mark_fields(), vec!["g", "v"]);
+    }
+
+    #[test]
+    fn bin_and_time_unit_transforms_write_start_and_end() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"v": 1, "d": 1584230400000}, {"v": 9, "d": 1625097600000}]},
+                "transform": [{"bin": true, "field": "v", "as": "b"},
+                              {"timeUnit": "year", "field": "d", "as": "y"},
+                              {"timeUnit": "binnedyearmonth", "field": "y", "as": "m"}],
+                "mark": "bar", "encoding": {"x": {"field": "b", "type": "quantitative"}, "x2": {"field": "b_end"}}}"#,
+        );
+        assert_eq!(t.column("b").unwrap().number(1), Some(8.0));
+        assert_eq!(t.column("b_end").unwrap().number(0), Some(2.0));
+        // The field is parsed as a date (the input of a time unit always is).
+        assert!(plan.implicit_parse.contains(&("d".to_string(), "date")));
+        assert_eq!(t.column("y").unwrap().number(0), Some(1_577_836_800_000.0));
+        assert_eq!(
+            t.column("y_end").unwrap().number(0),
+            Some(1_609_459_200_000.0)
+        );
+        // Binned: the start is the field as it is, the end one month on.
+        assert_eq!(t.column("m").unwrap().number(1), Some(1_609_459_200_000.0));
+        assert_eq!(
+            t.column("m_end").unwrap().number(1),
+            Some(1_612_137_600_000.0)
+        );
+    }
+
+    #[test]
+    fn time_unit_objects_and_band_positions_name_fields_as_vega_lite() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"d": 1577837220000, "v": 1}, {"d": 1577836980000, "v": 2}]},
+                "mark": "bar", "encoding": {
+                "x": {"field": "d", "timeUnit": {"unit": "minutes", "step": 5}, "bandPosition": 0},
+                "y": {"aggregate": "sum", "field": "v"}}}"#,
+        );
+        assert_eq!(
+            plan.mark_fields(),
+            vec![
+                "minutes_step_5_d",
+                "minutes_step_5_d_end",
+                "minutes_step_5_d_offsetted_rect_end",
+                "minutes_step_5_d_offsetted_rect_start",
+                "sum_v"
+            ]
+        );
+        let start = t.column("minutes_step_5_d").unwrap().number(0).unwrap();
+        assert_eq!(
+            t.column("minutes_step_5_d_offsetted_rect_start")
+                .unwrap()
+                .number(0),
+            Some(start - 150_000.0)
+        );
+        assert_eq!(
+            t.column("minutes_step_5_d_offsetted_rect_end")
+                .unwrap()
+                .number(0),
+            Some(start + 150_000.0)
+        );
     }
 }

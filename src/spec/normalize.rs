@@ -120,6 +120,12 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .transpose()?;
     let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
     let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+    let (mut x, mut y) = (x, y);
+    for (def, has_end) in [(&mut x, x2.is_some()), (&mut y, y2.is_some())] {
+        if let Some(def) = def.as_mut() {
+            time_unit_band(def, has_end, spec, mark, mark_def.as_ref());
+        }
+    }
     let text = enc
         .text
         .as_ref()
@@ -378,26 +384,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         return Err(Error::unsupported(&path, "binning or time units on colour"));
     }
     let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
-    let time_unit = match &def.time_unit {
-        None | Some(Json::Null) => None,
-        Some(Json::String(name)) => Some(TimeUnitSpec {
-            unit: parse_time_unit(name).ok_or_else(|| {
-                Error::spec_shape(
-                    &format!("{path}.timeUnit"),
-                    &format!(
-                        "unknown time unit \"{name}\" (for example year, yearmonth, month, hours)"
-                    ),
-                )
-            })?,
-            name: name.clone(),
-        }),
-        Some(_) => {
-            return Err(Error::unsupported(
-                &format!("{path}.timeUnit"),
-                "a time unit object",
-            ))
-        }
-    };
+    let time_unit = time_unit_spec(&format!("{path}.timeUnit"), def.time_unit.as_ref())?;
     if def.value.is_some() || def.datum.is_some() {
         return Err(Error::unsupported(&path, "a constant position"));
     }
@@ -525,6 +512,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
     };
     Ok(PositionDef {
+        band_position: def.other.get("bandPosition").and_then(Json::as_f64),
         channel,
         field,
         ty,
@@ -676,6 +664,142 @@ fn channel_json(channel: Channel, json: &Json) -> Result<PositionDef> {
     normalize_position(channel, &def)
 }
 
+/// Vega-Lite's `getBandPosition` for a time-unit field on a bar or rect: the field's own
+/// `bandPosition`, else (without an `x2`/`y2`) the mark's `timeUnitBandPosition` from the mark
+/// definition, `config.<mark>` or `config.mark`. A position other than 0.5 moves the rects,
+/// which storychart does not draw yet: drawing returns an error, the data is right.
+fn time_unit_band(
+    def: &mut PositionDef,
+    has_end: bool,
+    spec: &TopLevelSpec,
+    mark: MarkKind,
+    mark_def: Option<&MarkDef>,
+) {
+    if def.time_unit.is_none() || !mark.uses_bands() {
+        def.band_position = None;
+        return;
+    }
+    if def.band_position.is_none() && !has_end {
+        let key = "timeUnitBandPosition";
+        let config = spec.other.get("config");
+        let mark_name = mark_def.map_or_else(
+            || match &spec.mark {
+                Some(AnyMark::Name(n)) => n.clone(),
+                _ => String::new(),
+            },
+            |d| d.kind.clone(),
+        );
+        def.band_position = mark_def
+            .and_then(|d| d.other.get(key))
+            .or_else(|| {
+                config
+                    .and_then(|c| c.get(&mark_name))
+                    .and_then(|m| m.get(key))
+            })
+            .or_else(|| config.and_then(|c| c.get("mark")).and_then(|m| m.get(key)))
+            .and_then(Json::as_f64);
+    }
+    if def.band_position.is_some_and(|b| b != 0.5) && def.render_error.is_none() {
+        def.render_error = Some(Error::unsupported(
+            &format!("encoding.{}.bandPosition", def.channel.name()),
+            "drawing time-unit bars at a band position other than the middle",
+        ));
+    }
+}
+
+/// A `timeUnit` as written: a name (`yearmonth`, `utcmonth`, `binnedyearmonth`) or a
+/// `{unit, step, utc, binned}` object; `None` for null. The name is Vega-Lite's field prefix
+/// (`timeUnitToString`: `year_step_2` for `{"unit": "year", "step": 2}`).
+pub(crate) fn time_unit_spec(path: &str, json: Option<&Json>) -> Result<Option<TimeUnitSpec>> {
+    let unknown = |name: &str| {
+        Error::spec_shape(
+            path,
+            &format!("unknown time unit \"{name}\" (for example year, yearmonth, month, hours)"),
+        )
+    };
+    let (text, binned) = match json {
+        None | Some(Json::Null) => return Ok(None),
+        Some(Json::String(name)) => match name.strip_prefix("binned") {
+            Some(rest) => (rest.to_string(), true),
+            None => (name.clone(), false),
+        },
+        Some(Json::Object(o)) => {
+            let Some(Json::String(unit)) = o.get("unit") else {
+                return Err(Error::unsupported(
+                    &format!("{path}.unit"),
+                    "a time unit object without a \"unit\" name",
+                ));
+            };
+            let mut unit = parse_time_unit(unit).ok_or_else(|| unknown(unit))?;
+            let mut name = format!(
+                "{}{}",
+                if unit.utc { "utc" } else { "" },
+                unit.part_names().concat()
+            );
+            let mut binned = false;
+            for (key, value) in o {
+                let p = format!("{path}.{key}");
+                match (key.as_str(), value) {
+                    ("unit", _) => {}
+                    ("utc", Json::Bool(b)) => {
+                        if *b && !unit.utc {
+                            unit.utc = true;
+                            name.insert_str(0, "utc");
+                        }
+                    }
+                    ("step", Json::Number(n)) => {
+                        let step = n
+                            .as_f64()
+                            .filter(|s| *s > 0.0 && s.is_finite())
+                            .ok_or_else(|| Error::spec_shape(&p, "expected a positive number"))?;
+                        unit.step = step;
+                        name.push_str(&var_name(&format!("_step_{}", js_number_string(step))));
+                    }
+                    ("binned", Json::Bool(b)) => binned = *b,
+                    _ => {
+                        return Err(Error::unsupported(
+                            &p,
+                            &format!("the time unit parameter \"{key}\""),
+                        ))
+                    }
+                }
+            }
+            return Ok(Some(TimeUnitSpec { name, unit, binned }));
+        }
+        Some(_) => {
+            return Err(Error::spec_shape(
+                path,
+                "expected a time unit name or object",
+            ))
+        }
+    };
+    let unit = parse_time_unit(&text).ok_or_else(|| unknown(&text))?;
+    Ok(Some(TimeUnitSpec {
+        name: text,
+        unit,
+        binned,
+    }))
+}
+
+/// Vega-Lite's `varName`: anything but word characters becomes `_`.
+fn var_name(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The `bin` parameters of a `bin` transform (`transform[i].bin`): as on an encoding, with
+/// Vega-Lite's default of 10 bins.
+pub(crate) fn transform_bin(path: &str, bin: &Json) -> Result<Option<BinSpec>> {
+    normalize_bin(path, Channel::Undrawn("bin"), Some(bin))
+}
+
 /// `bin`: `true`, `false`/`null`, or an object of Vega's bin parameters.
 fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Option<BinSpec>> {
     let mut options = BinOptions {
@@ -761,18 +885,7 @@ fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Opt
                 ))
             }
         };
-        // Vega-Lite's `varName`: anything but word characters becomes `_`.
-        let part: String = format!("_{key}_{text}")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        name.push_str(&part);
+        name.push_str(&var_name(&format!("_{key}_{text}")));
     }
     if !params.contains_key("maxbins") && options.step.is_none() && options.steps.is_none() {
         // Vega-Lite normalizes a parameter object without maxbins by adding it last.

@@ -220,6 +220,8 @@ pub struct TimeUnitSpec {
     pub name: String,
     /// The parsed unit.
     pub unit: crate::data::kernels::TimeUnit,
+    /// A `binned...` unit: the field already holds unit starts; only the end is computed.
+    pub binned: bool,
 }
 
 /// A field-based position encoding (`x` or `y`) after normalization.
@@ -237,6 +239,9 @@ pub struct PositionDef {
     pub bin: Option<BinSpec>,
     /// A time unit, if any.
     pub time_unit: Option<TimeUnitSpec>,
+    /// Where a time-unit band sits on a bar or rect (`bandPosition`, or the mark's
+    /// `timeUnitBandPosition` config), when set: Vega-Lite offsets the rects by it.
+    pub band_position: Option<f64>,
     /// An explicit continuous domain (`scale.domain: [min, max]`).
     pub domain: Option<[f64; 2]>,
     /// Why this channel cannot be drawn yet (a scale property storychart does not apply);

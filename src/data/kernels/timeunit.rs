@@ -252,6 +252,69 @@ pub fn time_unit(column: &Column, unit: &TimeUnit, utc: bool) -> (NumberColumn, 
     (start, end)
 }
 
+/// The ends of a binned time unit (Vega-Lite's `binnedyearmonth`...): each value, already a
+/// unit start, offset by the unit's step of its smallest part (`timeOffset('month', d, 1)`),
+/// without flooring. Null and invalid dates give null.
+///
+/// ```
+/// use storychart::data::kernels::timeunit::{binned_end, parse_time_unit};
+/// use storychart::data::{Column, NumberColumn};
+/// let col = Column::Number(NumberColumn::from_options([Some(1_698_796_800_000.0), None]));
+/// let end = binned_end(&col, &parse_time_unit("yearmonth").unwrap());
+/// assert_eq!(end.get(0), Some(1_701_388_800_000.0)); // 2023-11-01 -> 2023-12-01
+/// assert_eq!(end.get(1), None);
+/// ```
+pub fn binned_end(column: &Column, unit: &TimeUnit) -> NumberColumn {
+    let cells = Cells::new(Some(column));
+    let mut end = NumberColumn::default();
+    end.values.reserve(column.len());
+    for (i, v) in cells.values.iter().enumerate().take(column.len()) {
+        if cells.kind(i) == Kind::Missing {
+            end.push(None);
+            continue;
+        }
+        let e = time_offset(time_clip(*v), unit);
+        end.push(e.is_finite().then_some(e));
+    }
+    end
+}
+
+/// Vega-Lite's `offsetted_rect` start and end of time-unit bands placed at `fraction` of a
+/// unit (band position + 0.5): `(1-f)·offset(start, -step) + f·start` and
+/// `(1-f)·start + f·end`. Null where an input is null.
+///
+/// ```
+/// use storychart::data::kernels::timeunit::{band_offsets, parse_time_unit};
+/// use storychart::data::{Column, NumberColumn};
+/// let day = 86_400_000.0;
+/// let start = Column::Number(NumberColumn::from_options([Some(10.0 * day)]));
+/// let end = Column::Number(NumberColumn::from_options([Some(11.0 * day)]));
+/// let (lo, hi) = band_offsets(&start, &end, &parse_time_unit("date").unwrap(), 0.5);
+/// assert_eq!((lo.get(0), hi.get(0)), (Some(9.5 * day), Some(10.5 * day)));
+/// ```
+pub fn band_offsets(
+    start: &Column,
+    end: &Column,
+    unit: &TimeUnit,
+    fraction: f64,
+) -> (NumberColumn, NumberColumn) {
+    let back = TimeUnit {
+        step: -unit.step,
+        ..unit.clone()
+    };
+    let f = fraction;
+    let mut lo = NumberColumn::default();
+    let mut hi = NumberColumn::default();
+    for row in 0..start.len() {
+        let s = start.number(row).filter(|v| v.is_finite());
+        let e = end.number(row).filter(|v| v.is_finite());
+        let prev = s.map(|s| time_offset(s, &back)).filter(|v| v.is_finite());
+        lo.push(s.zip(prev).map(|(s, p)| (1.0 - f) * p + f * s));
+        hi.push(s.zip(e).map(|(s, e)| (1.0 - f) * s + f * e));
+    }
+    (lo, hi)
+}
+
 /// vega-time's `timeFloor(units, step)` (or `utcFloor` when `utc`) of one time; `NaN` when
 /// invalid.
 ///
