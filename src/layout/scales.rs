@@ -155,6 +155,14 @@ fn sorted_categories(
         }
         _ => None,
     };
+    if let SortOrder::ByField {
+        field,
+        op,
+        descending,
+    } = &def.sort
+    {
+        return categories_by_field(column, table, field.as_deref(), *op, *descending);
+    }
     let mut seen: Vec<(Value, f64)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in 0..table.num_rows() {
@@ -177,6 +185,7 @@ fn sorted_categories(
         SortOrder::Data => {}
         SortOrder::Ascending => seen.sort_by(|a, b| a.0.ascending(&b.0)),
         SortOrder::Descending => seen.sort_by(|a, b| b.0.ascending(&a.0)),
+        SortOrder::ByField { .. } => {}
         SortOrder::ByChannel { descending, .. } => {
             seen.sort_by(|a, b| {
                 let by = a.1.total_cmp(&b.1);
@@ -193,6 +202,46 @@ fn sorted_categories(
             });
         }
     }
+    Ok(seen.into_iter().map(|(v, _)| v).collect())
+}
+
+/// The distinct values of `column` ordered by `op` of `field` per value (Vega's sorted
+/// domain `{op, field}`), ties by value. When the mark's rows are already aggregated and
+/// hold `op` of `field` (`mean_score`, `__count`), those are summed per value; otherwise
+/// `op` runs over the rows of each value.
+fn categories_by_field(
+    column: &Column,
+    table: &Table,
+    field: Option<&str>,
+    op: crate::data::kernels::AggregateOp,
+    descending: bool,
+) -> Result<Vec<Value>> {
+    use crate::data::kernels::{aggregate, group_by, AggregateOp};
+    let groups = group_by(&[column], table.num_rows());
+    let aggregated_name = match (op, field) {
+        (AggregateOp::Count, _) => "__count".to_string(),
+        (op, Some(f)) => format!("{}_{f}", op.name()),
+        (_, None) => String::new(),
+    };
+    let weights = if let Some(pre) = table.column(&aggregated_name) {
+        aggregate(Some(pre), &groups, AggregateOp::Sum)
+    } else {
+        aggregate(field.and_then(|f| table.column(f)), &groups, op)
+    };
+    let mut seen: Vec<(Value, f64)> = groups
+        .first_row
+        .iter()
+        .enumerate()
+        .map(|(g, row)| {
+            let w = weights.get(g).unwrap_or(f64::NAN);
+            (column.value(*row), w)
+        })
+        .collect();
+    seen.sort_by(|a, b| {
+        let by = a.1.total_cmp(&b.1);
+        let by = if descending { by.reverse() } else { by };
+        by.then_with(|| a.0.ascending(&b.0))
+    });
     Ok(seen.into_iter().map(|(v, _)| v).collect())
 }
 
@@ -280,6 +329,29 @@ mod tests {
             .map(|s| Value::Str(s.into()))
             .to_vec();
         assert_eq!(d, Domain::Discrete(names));
+    }
+
+    #[test]
+    fn discrete_domains_sort_by_an_aggregate_of_a_field() {
+        let spec = r#"{"data": {"values": []}, "mark": "point",
+            "encoding": {"x": {"field": "b", "type": "quantitative"},
+                         "y": {"field": "a", "sort": {"field": "b", "op": "mean", "order": "descending"}}}}"#;
+        let data =
+            r#"[{"a": "p", "b": 1}, {"a": "q", "b": 5}, {"a": "p", "b": 3}, {"a": "r", "b": 2}]"#;
+        let names = ["q", "p", "r"].map(|s| Value::Str(s.into())).to_vec();
+        assert_eq!(domain_of(spec, data), Domain::Discrete(names));
+        // Counting rows needs no field; the same order holds for an aggregated view.
+        let count = r#"{"data": {"values": []}, "mark": "bar",
+            "encoding": {"x": {"aggregate": "count"},
+                         "y": {"field": "a", "sort": {"op": "count", "order": "descending"}}}}"#;
+        let names = ["p", "q", "r"].map(|s| Value::Str(s.into())).to_vec();
+        assert_eq!(domain_of(count, data), Domain::Discrete(names));
+        let by_encoding = spec.replace(
+            r#"{"field": "b", "op": "mean", "order": "descending"}"#,
+            r#"{"encoding": "x"}"#,
+        );
+        let names = ["r", "p", "q"].map(|s| Value::Str(s.into())).to_vec();
+        assert_eq!(domain_of(&by_encoding, data), Domain::Discrete(names));
     }
 
     #[test]

@@ -179,6 +179,37 @@ fn end_field(def: &PositionDef) -> Option<String> {
     ranged.then(|| format!("{}_end", field_name(def)))
 }
 
+/// The `_range` label field Vega-Lite adds for a binned field on a discrete scale channel
+/// (`bin_maxbins_10_x_range`), if `def` is one.
+fn range_field(def: &PositionDef) -> Option<String> {
+    let scale_channel = matches!(
+        def.channel,
+        Channel::X
+            | Channel::Y
+            | Channel::Color
+            | Channel::Undrawn(
+                "size"
+                    | "shape"
+                    | "opacity"
+                    | "fillOpacity"
+                    | "strokeOpacity"
+                    | "strokeWidth"
+                    | "strokeDash"
+                    | "angle"
+                    | "xOffset"
+                    | "yOffset"
+            )
+    );
+    (def.bin.is_some() && def.aggregate.is_none() && def.ty.is_discrete() && scale_channel)
+        .then(|| format!("{}_range", field_name(def)))
+}
+
+/// `datum["name"]` with the name as a JSON string literal.
+fn field_ref(name: &str) -> String {
+    let quoted = serde_json::to_string(name).unwrap_or_else(|_| "\"\"".to_string());
+    format!("datum[{quoted}]")
+}
+
 /// Plans the data work of `view`.
 pub fn plan(view: &View) -> Plan {
     // Every field channel takes part in binning, time units and grouping; only x and y are
@@ -212,13 +243,30 @@ pub fn plan(view: &View) -> Plan {
         };
         let (as_start, as_end) = (field_name(def), format!("{}_end", field_name(def)));
         if let Some(bin) = &def.bin {
+            let range = range_field(def);
             steps.push(Step::Bin {
                 field: field.clone(),
                 options: bin.options.clone(),
                 extent: bin.extent,
-                as_start,
-                as_end,
+                as_start: as_start.clone(),
+                as_end: as_end.clone(),
             });
+            if let Some(range) = range {
+                // Vega-Lite's `binFormatExpression`: "start – end" labels for a binned field
+                // on a discrete scale.
+                let (s, e) = (field_ref(&as_start), field_ref(&as_end));
+                let f = serde_json::to_string(def.axis.format.as_deref().unwrap_or(""))
+                    .unwrap_or_else(|_| "\"\"".to_string());
+                steps.push(Step::Transform {
+                    index: 0,
+                    transform: Transform::Calculate {
+                        expr: format!(
+                            "!isValid({s}) || !isFinite(+{s}) ? \"null\" : format({s}, {f}) + \" \u{2013} \" + format({e}, {f})"
+                        ),
+                        as_name: range,
+                    },
+                });
+            }
         } else if let Some(unit) = &def.time_unit {
             steps.push(Step::TimeUnit {
                 field: field.clone(),
@@ -233,7 +281,11 @@ pub fn plan(view: &View) -> Plan {
         let groupby = dedup(
             defs.iter()
                 .filter(|d| d.aggregate.is_none() && d.field.is_some())
-                .flat_map(|d| std::iter::once(field_name(d)).chain(end_field(d))),
+                .flat_map(|d| {
+                    std::iter::once(field_name(d))
+                        .chain(end_field(d))
+                        .chain(range_field(d))
+                }),
         );
         let ops = defs
             .iter()
@@ -363,6 +415,17 @@ pub fn plan(view: &View) -> Plan {
     let text = view.text.as_ref().map(channel_fields);
     let mut undrawn: Vec<ChannelFields> = view.undrawn.iter().map(channel_fields).collect();
     undrawn.extend(band_fields);
+    // Binned fields on discrete scales carry their "start – end" labels in the mark data.
+    for def in [&view.x, &view.y, &view.color].into_iter().flatten() {
+        if let Some(range) = range_field(def) {
+            undrawn.push(ChannelFields {
+                channel: Channel::Undrawn("range"),
+                field: range,
+                field2: None,
+                spec_path: format!("encoding.{}.bin", def.channel.name()),
+            });
+        }
+    }
     let offset = |name: &str| {
         undrawn
             .iter()

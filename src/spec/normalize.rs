@@ -928,6 +928,69 @@ fn normalize_sort(path: &str, sort: Option<&Json>) -> Result<SortOrder> {
                 })
                 .collect(),
         ),
+        Some(Json::Object(o)) => {
+            let descending = match o.get("order") {
+                None | Some(Json::Null) => false,
+                Some(Json::String(s)) if s == "ascending" => false,
+                Some(Json::String(s)) if s == "descending" => true,
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.order"),
+                        "expected \"ascending\" or \"descending\"",
+                    ))
+                }
+            };
+            if let Some(channel) = o.get("encoding") {
+                let channel = match channel.as_str() {
+                    Some("x") => Channel::X,
+                    Some("y") => Channel::Y,
+                    _ => {
+                        return Err(Error::unsupported(
+                            &format!("{path}.encoding"),
+                            "sorting by a channel other than x or y",
+                        ))
+                    }
+                };
+                return Ok(SortOrder::ByChannel {
+                    channel,
+                    descending,
+                });
+            }
+            let op = match o.get("op") {
+                None | Some(Json::Null) => AggregateOp::Sum,
+                Some(Json::String(name)) => AggregateOp::from_name(name)
+                    .filter(|op| op.is_numeric())
+                    .ok_or_else(|| {
+                        Error::unsupported(
+                            &format!("{path}.op"),
+                            &format!("sorting by the \"{name}\" op"),
+                        )
+                    })?,
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.op"),
+                        "expected an op name",
+                    ))
+                }
+            };
+            let field = o.get("field").and_then(Json::as_str).map(str::to_string);
+            if field.is_none() && op != AggregateOp::Count {
+                // `{order}` alone sorts by the values themselves.
+                if !o.contains_key("op") {
+                    return Ok(if descending {
+                        SortOrder::Descending
+                    } else {
+                        SortOrder::Ascending
+                    });
+                }
+                return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
+            }
+            SortOrder::ByField {
+                field,
+                op,
+                descending,
+            }
+        }
         Some(_) => return Err(Error::unsupported(path, "this form of sort")),
     })
 }

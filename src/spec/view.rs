@@ -126,6 +126,16 @@ pub enum SortOrder {
     Data,
     /// These values first, in this order; the rest after them in ascending order.
     Custom(Vec<crate::data::Value>),
+    /// By an aggregate of a field per category (`{"field": f, "op": "mean", "order": ...}`;
+    /// `count` needs no field).
+    ByField {
+        /// The field aggregated (none for `count`).
+        field: Option<String>,
+        /// The aggregate op (`sum` when the spec gives none).
+        op: AggregateOp,
+        /// Largest first.
+        descending: bool,
+    },
     /// By the value of another position channel (`"x"`, `"-y"`), summed per category.
     ByChannel {
         /// The channel sorted by.
