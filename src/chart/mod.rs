@@ -58,7 +58,9 @@ impl Unit {
         match (&self.data, &self.view.data) {
             (Some(t), _) => Ok(t),
             (None, DataSource::Url { url, .. }) => Err(Error::data_not_loaded(url)),
-            (None, DataSource::Inline(_)) => Err(Error::data("data", "no data")),
+            (None, DataSource::Inline(_) | DataSource::InlineText { .. }) => {
+                Err(Error::data("data", "no data"))
+            }
         }
     }
 }
@@ -129,10 +131,12 @@ impl Chart {
             layered,
         };
         for unit in &mut chart.units {
-            if let DataSource::Inline(values) = &unit.view.data {
-                let table = from_json_rows(values, "data.values")?;
-                unit.compute(table, &chart.params)?;
-            }
+            let table = match &unit.view.data {
+                DataSource::Inline(values) => from_json_rows(values, "data.values")?,
+                DataSource::InlineText { text, format } => parse_text(text, format, "data.values")?,
+                DataSource::Url { .. } => continue,
+            };
+            unit.compute(table, &chart.params)?;
         }
         Ok(chart)
     }

@@ -29,13 +29,15 @@ impl MarkData {
                     let v = table
                         .column(f)
                         .map_or(serde_json::Value::Null, |c| c.value(row).to_json());
-                    obj.insert(f.clone(), v);
+                    obj.insert(field_path(f), v);
                 }
                 let v = serde_json::Value::Object(obj);
                 (v.to_string(), v)
             })
             .collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut fields: Vec<String> = fields.iter().map(|f| field_path(f)).collect();
+        fields.sort();
         MarkData {
             name: name.to_string(),
             kind: kind.to_string(),
@@ -53,6 +55,19 @@ impl MarkData {
             "rows": self.rows,
         })
     }
+}
+
+/// A column name in Vega's field-path syntax, as the oracle names fields: `.`, `[`, `]`,
+/// quotes and `\\` inside a name are escaped with a backslash (`a.b` is `a\\.b`).
+pub fn field_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '.' | '[' | ']' | '\'' | '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// JSON text of a string or a list of strings (serializing these cannot fail).

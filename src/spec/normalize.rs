@@ -33,7 +33,6 @@ const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
     "repeat",
     "spec",
     "projection",
-    "datasets",
 ];
 
 /// Parses spec JSON text into the serde types, with errors that name the JSON path.
@@ -88,7 +87,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .enumerate()
         .map(|(i, t)| super::transform::parse_transform(i, t))
         .collect::<Result<Vec<_>>>()?;
-    let data = normalize_data(spec.data.as_ref())?;
+    let data = normalize_data(spec.data.as_ref(), spec.other.get("datasets"))?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
@@ -108,14 +107,21 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             &format!("the \"{key}\" channel"),
         ));
     }
+    // Vega-Lite drops a channel with no field, datum, value or aggregate (an inherited
+    // `{"type": ..., "axis": ...}` in a layer that positions its marks by mark properties).
+    let has_data = |d: &&ChannelDef| {
+        d.field.is_some() || d.aggregate.is_some() || d.value.is_some() || d.datum.is_some()
+    };
     let x = enc
         .x
         .as_ref()
+        .filter(has_data)
         .map(|d| normalize_position(Channel::X, d))
         .transpose()?;
     let y = enc
         .y
         .as_ref()
+        .filter(has_data)
         .map(|d| normalize_position(Channel::Y, d))
         .transpose()?;
     let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
@@ -195,18 +201,48 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     })
 }
 
-fn normalize_data(data: Option<&DataDef>) -> Result<DataSource> {
+fn normalize_data(data: Option<&DataDef>, datasets: Option<&Json>) -> Result<DataSource> {
     let Some(data) = data else {
         return Err(Error::spec_missing(
             "data",
             "\"data\" (inline \"values\" or a \"url\")",
         ));
     };
-    if let Some(values) = &data.values {
-        return Ok(DataSource::Inline(values.clone()));
+    let declared = data.format.as_ref().and_then(|f| f.kind.clone());
+    // Top-level `datasets` hold named inline data (`data: {"name": ...}`).
+    let named = match (&data.name, datasets) {
+        (Some(name), Some(sets)) if data.values.is_none() && data.url.is_none() => {
+            Some(sets.get(name).ok_or_else(|| {
+                Error::spec_shape(
+                    "data.name",
+                    &format!("no dataset \"{name}\" in the top-level \"datasets\""),
+                )
+            })?)
+        }
+        _ => None,
+    };
+    if let Some(values) = data.values.as_ref().or(named) {
+        if let Json::String(text) = values {
+            // Inline text in the declared format (`"format": {"type": "csv"}`), JSON otherwise.
+            return Ok(DataSource::InlineText {
+                text: text.clone(),
+                format: declared.unwrap_or_else(|| "json".to_string()),
+            });
+        }
+        // `format.property`: the rows sit at this path inside the values.
+        let property = data.format.as_ref().and_then(|f| f.property.as_deref());
+        let mut rows = values;
+        for key in property.into_iter().flat_map(|p| p.split('.')) {
+            rows = rows.get(key).ok_or_else(|| {
+                Error::spec_shape(
+                    "data.format.property",
+                    &format!("the inline values have no property \"{key}\""),
+                )
+            })?;
+        }
+        return Ok(DataSource::Inline(rows.clone()));
     }
     if let Some(url) = &data.url {
-        let declared = data.format.as_ref().and_then(|f| f.kind.clone());
         let format = declared.unwrap_or_else(|| format_from_url(url));
         return Ok(DataSource::Url {
             url: url.clone(),
@@ -401,7 +437,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
                 })?,
         ),
     };
-    let field = def.field.clone();
+    let field = def.field.as_deref().map(flat_field_name);
     if field.is_none() && aggregate != Some(AggregateOp::Count) {
         return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
     }
@@ -779,6 +815,58 @@ pub(crate) fn time_unit_spec(path: &str, json: Option<&Json>) -> Result<Option<T
         unit,
         binned,
     }))
+}
+
+/// A field path as Vega-Lite flattens it (`removePathFromField`): `a.b`, `a['b']` and `a[0]`
+/// become `a.b` and `a.0`, and an escaped `a\\.b` the literal name `a.b`. Nested JSON values
+/// are loaded as columns of such names.
+///
+/// ```ignore
+/// assert_eq!(flat_field_name("a['b c'][0]"), "a.b c.0");
+/// ```
+pub(crate) fn flat_field_name(field: &str) -> String {
+    if !field.contains(['.', '[', '\\']) {
+        return field.to_string();
+    }
+    // Vega's `splitAccessPath`.
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = field.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut in_bracket = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            q @ ('\'' | '"') if in_bracket && (quote.is_none() || quote == Some(q)) => {
+                quote = if quote.is_some() { None } else { Some(q) };
+            }
+            _ if quote.is_some() => current.push(c),
+            '.' if !in_bracket => {
+                if !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+            }
+            '[' if !in_bracket => {
+                if !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+                in_bracket = true;
+            }
+            ']' if in_bracket => {
+                parts.push(std::mem::take(&mut current));
+                in_bracket = false;
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts.join(".")
 }
 
 /// Vega-Lite's `varName`: anything but word characters becomes `_`.
@@ -1164,6 +1252,36 @@ mod tests {
             .unwrap();
         assert!(!v.x.unwrap().axis.visible);
         assert_eq!(v.y.unwrap().axis.title, vec!["Line 1", "Line 2"]);
+    }
+
+    #[test]
+    fn data_from_text_datasets_and_properties() {
+        let v = view(r#"{"data": {"values": "a\n1", "format": {"type": "csv"}}, "mark": "point"}"#)
+            .unwrap();
+        assert_eq!(
+            v.data,
+            DataSource::InlineText {
+                text: "a\n1".into(),
+                format: "csv".into()
+            }
+        );
+        let v = view(r#"{"datasets": {"d": [{"a": 1}]}, "data": {"name": "d"}, "mark": "point"}"#)
+            .unwrap();
+        assert_eq!(v.data, DataSource::Inline(serde_json::json!([{"a": 1}])));
+        let e = view(r#"{"datasets": {}, "data": {"name": "d"}, "mark": "point"}"#).unwrap_err();
+        assert_eq!(e.place(), "data.name");
+        let v = view(r#"{"data": {"values": {"h": {"rows": [{"a": 2}]}}, "format": {"property": "h.rows"}}, "mark": "point"}"#)
+            .unwrap();
+        assert_eq!(v.data, DataSource::Inline(serde_json::json!([{"a": 2}])));
+    }
+
+    #[test]
+    fn field_paths_flatten_like_vega_lite() {
+        assert_eq!(flat_field_name("plain name"), "plain name");
+        assert_eq!(flat_field_name("a.b"), "a.b");
+        assert_eq!(flat_field_name("a\\.b"), "a.b");
+        assert_eq!(flat_field_name("a['b c'][0]"), "a.b c.0");
+        assert_eq!(flat_field_name("x[\"y.z\"]"), "x.y.z");
     }
 
     #[test]

@@ -270,8 +270,15 @@ pub struct PositionDef {
 /// Where the data comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataSource {
-    /// `data.values`.
+    /// `data.values` (or a named dataset), rows as JSON.
     Inline(serde_json::Value),
+    /// `data.values` given as text (`"a\n1\n2"` with `format.type` `csv`).
+    InlineText {
+        /// The text.
+        text: String,
+        /// The format type (`csv`, `tsv`, `dsv`, `json`).
+        format: String,
+    },
     /// `data.url` with its format type (`json`, `csv`, `tsv`).
     Url {
         /// The URL as written in the spec.

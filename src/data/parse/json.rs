@@ -28,13 +28,17 @@ pub fn from_json_rows(json: &Json, place: &str) -> Result<Table> {
         return Err(Error::data(place, "expected an array of rows"));
     };
     let mut names: Vec<String> = Vec::new();
+    // Nested objects and arrays also become columns named by their flattened path
+    // (`source.reco`, `ranges.0`): Vega-Lite reads a nested field through such a name.
+    let mut nested: Vec<(String, Vec<&str>)> = Vec::new();
     for row in rows {
         match row {
             Json::Object(map) => {
-                for key in map.keys() {
+                for (key, value) in map {
                     if !names.iter().any(|n| n == key) {
                         names.push(key.clone());
                     }
+                    flatten_paths(value, key, &mut vec![key.as_str()], &mut nested, 1);
                 }
             }
             _ => {
@@ -53,8 +57,67 @@ pub fn from_json_rows(json: &Json, place: &str) -> Result<Table> {
         });
         table.push_column(name, infer_column(cells))?;
     }
+    for (name, path) in &nested {
+        if table.column(name).is_some() {
+            continue; // a top-level key spelled like the path wins
+        }
+        let cells = rows.iter().map(|row| {
+            path.iter().try_fold(row, |v, key| match v {
+                Json::Object(map) => map.get(*key),
+                Json::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            })
+        });
+        table.push_column(name, infer_column(cells))?;
+    }
     Ok(table)
 }
+
+/// How deep nested objects are flattened into columns.
+const MAX_NESTING: usize = 4;
+/// At most this many flattened columns per table (huge nested documents stay cheap).
+const MAX_NESTED_COLUMNS: usize = 256;
+
+/// Adds the flattened path of every value nested inside `value` (`name.key`, `name.0`).
+fn flatten_paths<'a>(
+    value: &'a Json,
+    name: &str,
+    path: &mut Vec<&'a str>,
+    out: &mut Vec<(String, Vec<&'a str>)>,
+    depth: usize,
+) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    let mut visit = |key: &'a str, child: &'a Json, out: &mut Vec<(String, Vec<&'a str>)>| {
+        let child_name = format!("{name}.{key}");
+        path.push(key);
+        if out.len() < MAX_NESTED_COLUMNS && !out.iter().any(|(n, _)| *n == child_name) {
+            out.push((child_name.clone(), path.clone()));
+        }
+        flatten_paths(child, &child_name, path, out, depth + 1);
+        path.pop();
+    };
+    match value {
+        Json::Object(map) => {
+            for (key, child) in map {
+                visit(key.as_str(), child, out);
+            }
+        }
+        Json::Array(items) => {
+            for (i, child) in items.iter().enumerate().take(MAX_NESTED_COLUMNS) {
+                let Some(key) = INDEX_NAMES.get(i) else { break };
+                visit(key, child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Array indices as path keys (borrowed for the lifetime of the rows).
+const INDEX_NAMES: [&str; 16] = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+];
 
 fn infer_column<'a>(cells: impl Iterator<Item = Option<&'a Json>> + Clone) -> Column {
     let (mut numbers, mut strings, mut bools, mut other) = (0usize, 0usize, 0usize, 0usize);
@@ -131,6 +194,20 @@ mod tests {
         let t = parse_json(r#"[{"v": 1}, {"v": "x"}]"#, "inline").unwrap();
         assert_eq!(t.column("v").unwrap().value(0), Value::Number(1.0));
         assert_eq!(t.column("v").unwrap().value(1), Value::Str("x".into()));
+    }
+
+    #[test]
+    fn nested_values_are_columns_named_by_their_path() {
+        let t = parse_json(
+            r#"[{"a": {"b": 1, "c": [5, 6]}}, {"a": null}, {"a": {"b": 2}}]"#,
+            "inline",
+        )
+        .unwrap();
+        assert_eq!(t.column("a.b").unwrap().number(2), Some(2.0));
+        assert_eq!(t.column("a.b").unwrap().value(1), Value::Null);
+        assert_eq!(t.column("a.c.1").unwrap().number(0), Some(6.0));
+        // The object itself stays a (non-null) value.
+        assert_ne!(t.column("a").unwrap().value(0), Value::Null);
     }
 
     #[test]
