@@ -104,10 +104,17 @@ pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Resul
                 groupby,
                 offset,
                 sort,
+                impute,
                 as_start,
                 as_end,
             } => {
                 let path = stacked_path(plan);
+                let table = match impute {
+                    Some((key, stack_by)) => crate::data::kernels::impute::impute_value(
+                        &table, field, key, stack_by, 0.0,
+                    )?,
+                    None => table,
+                };
                 let sort: Vec<SortField> = sort
                     .iter()
                     .map(|(f, o)| SortField {

@@ -95,6 +95,9 @@ pub enum Step {
         offset: StackOffset,
         /// Sort fields within a stack.
         sort: Vec<(String, Order)>,
+        /// For lines and areas: impute 0 for every `(stack-by group, key)` pair that is
+        /// missing, with the key field and the stack-by fields, as Vega-Lite does.
+        impute: Option<(String, Vec<String>)>,
         /// Output field of the stack start.
         as_start: String,
         /// Output field of the stack end.
@@ -357,6 +360,18 @@ pub fn plan(view: &View) -> Plan {
                 .collect();
             let as_start = format!("{field}_start");
             let as_end = format!("{field}_end");
+            if matches!(
+                view.mark,
+                crate::spec::MarkKind::Line | crate::spec::MarkKind::Area
+            ) {
+                // A path mark's `defined` test reads the stacked field itself.
+                band_fields.push(ChannelFields {
+                    channel: Channel::Undrawn("defined"),
+                    field: field.clone(),
+                    field2: None,
+                    spec_path: target.spec_path.clone(),
+                });
+            }
             target.field = as_end.clone();
             target.field2 = Some(as_start.clone());
             // Vega-Lite orders each stack by the stack-by field: descending when stacking
@@ -366,12 +381,28 @@ pub fn plan(view: &View) -> Plan {
             } else {
                 Order::Descending
             };
-            let sort = stack_by(view).map(|f| (f, order)).into_iter().collect();
+            let stack_by_field = stack_by(view);
+            let sort = stack_by_field
+                .clone()
+                .map(|f| (f, order))
+                .into_iter()
+                .collect();
+            // Vega-Lite imputes stacked path marks (lines, areas) over an unbinned dimension.
+            let dimension = other
+                .as_ref()
+                .filter(|d| d.bin.is_none() && d.field.is_some());
+            let impute = match (view.mark, dimension) {
+                (crate::spec::MarkKind::Line | crate::spec::MarkKind::Area, Some(d)) => {
+                    Some((field_name(d), stack_by_field.into_iter().collect()))
+                }
+                _ => None,
+            };
             steps.push(Step::Stack {
                 field,
                 groupby,
                 offset,
                 sort,
+                impute,
                 as_start,
                 as_end,
             });

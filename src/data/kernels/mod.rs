@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod bin;
 pub mod fold;
 pub mod group;
+pub mod impute;
 pub mod joinaggregate;
 pub mod lookup;
 pub mod quantile;
