@@ -240,6 +240,24 @@ pub fn plan(view: &View) -> Plan {
             transform: t.clone(),
         })
         .collect();
+    // Vega-Lite's `alignStackOrderWithColorDomain`: a calculated index into the colour
+    // domain becomes the stack order (and a group key of the aggregate).
+    let color_field = view.color.as_ref().and_then(|c| c.field.clone());
+    let domain_order = match (&view.color_domain, color_field) {
+        (Some(domain), Some(field)) if stacked_channel(view, value_channel(view)).is_some() => {
+            let name = format!("_{field}_sort_index");
+            let list = serde_json::to_string(domain).unwrap_or_else(|_| "[]".to_string());
+            steps.push(Step::Transform {
+                index: view.transforms.len(),
+                transform: Transform::Calculate {
+                    expr: format!("indexof({list}, {})", field_ref(&field)),
+                    as_name: name.clone(),
+                },
+            });
+            Some(name)
+        }
+        _ => None,
+    };
     for def in &defs {
         let (Some(field), None) = (&def.field, def.aggregate) else {
             continue;
@@ -288,7 +306,8 @@ pub fn plan(view: &View) -> Plan {
                     std::iter::once(field_name(d))
                         .chain(end_field(d))
                         .chain(range_field(d))
-                }),
+                })
+                .chain(domain_order.clone()),
         );
         let ops = defs
             .iter()
@@ -381,19 +400,20 @@ pub fn plan(view: &View) -> Plan {
             } else {
                 Order::Descending
             };
-            let stack_by_field = stack_by(view);
-            let sort = stack_by_field
-                .clone()
-                .map(|f| (f, order))
-                .into_iter()
-                .collect();
+            let stack_by_fields = stack_by(view);
+            let sort = match &domain_order {
+                // Stacks follow the colour domain: ascending for horizontal bars.
+                Some(name) if stacked == Channel::X => vec![(name.clone(), Order::Ascending)],
+                Some(name) => vec![(name.clone(), Order::Descending)],
+                None => stack_by_fields.iter().map(|f| (f.clone(), order)).collect(),
+            };
             // Vega-Lite imputes stacked path marks (lines, areas) over an unbinned dimension.
             let dimension = other
                 .as_ref()
                 .filter(|d| d.bin.is_none() && d.field.is_some());
             let impute = match (view.mark, dimension) {
                 (crate::spec::MarkKind::Line | crate::spec::MarkKind::Area, Some(d)) => {
-                    Some((field_name(d), stack_by_field.into_iter().collect()))
+                    Some((field_name(d), stack_by_fields))
                 }
                 _ => None,
             };
@@ -529,17 +549,32 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         .into_iter()
         .flatten()
         .any(|d| d.aggregate.is_some());
-    if aggregated && stack_by(view).is_none() {
+    if aggregated && stack_by(view).is_empty() {
         return None;
     }
     Some((def.channel, offset))
 }
 
-/// The field stacks are split by: the colour field, unless it is aggregated or is the bars'
-/// own dimension field (Vega-Lite's `stackBy`).
-fn stack_by(view: &View) -> Option<String> {
-    let color = view.color.as_ref().filter(|c| c.aggregate.is_none())?;
-    let name = field_name(color);
+/// The fields stacks are split by (Vega-Lite's `stackBy`): the fields of every non-position
+/// channel in Vega-Lite's channel order (colour, opacities, size, shape, text, detail, ...),
+/// except aggregated ones and the bars' own dimension fields.
+fn stack_by(view: &View) -> Vec<String> {
+    const ORDER: [&str; 14] = [
+        "color",
+        "opacity",
+        "fillOpacity",
+        "strokeOpacity",
+        "strokeWidth",
+        "strokeDash",
+        "size",
+        "angle",
+        "shape",
+        "condition",
+        "text",
+        "detail",
+        "key",
+        "description",
+    ];
     let offsets = view
         .undrawn
         .iter()
@@ -551,7 +586,21 @@ fn stack_by(view: &View) -> Option<String> {
         .chain(offsets)
         .map(field_name)
         .collect::<Vec<_>>();
-    (!dimension.contains(&name)).then_some(name)
+    let mut by: Vec<(usize, String)> = view
+        .color
+        .iter()
+        .chain(&view.undrawn)
+        .chain(&view.text)
+        .chain(&view.detail)
+        .filter(|d| d.aggregate.is_none() && d.field.is_some())
+        .filter_map(|d| {
+            let rank = ORDER.iter().position(|c| *c == d.channel.name())?;
+            Some((rank, field_name(d)))
+        })
+        .filter(|(_, name)| !dimension.contains(name))
+        .collect();
+    by.sort_by_key(|(rank, _)| *rank);
+    dedup(by.into_iter().map(|(_, name)| name))
 }
 
 fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {
@@ -675,5 +724,28 @@ mod tests {
                 .number(0),
             Some(start + 150_000.0)
         );
+    }
+
+    #[test]
+    fn stacks_follow_a_colour_domain_and_split_by_every_non_position_field() {
+        let data = r#"[{"a": "A", "c": "p", "v": 1}, {"a": "A", "c": "q", "v": 2}]"#;
+        let spec = |color: &str| {
+            format!(
+                r#"{{"data": {{"values": {data}}}, "mark": "bar", "encoding": {{
+                "x": {{"field": "a"}}, "y": {{"field": "v", "type": "quantitative"}}, {color}}}}}"#
+            )
+        };
+        // Without a domain, upward stacks go by the colour field descending: q then p.
+        let (_, t) = run(&spec(r#""color": {"field": "c"}"#));
+        assert_eq!(t.column("v_start").unwrap().number(1), Some(0.0));
+        // With a domain [q, p], descending by domain index: p (index 1) first.
+        let (_, t) = run(&spec(
+            r#""color": {"field": "c", "scale": {"domain": ["q", "p"]}}"#,
+        ));
+        assert_eq!(t.column("v_start").unwrap().number(0), Some(0.0));
+        assert_eq!(t.column("_c_sort_index").unwrap().number(0), Some(1.0));
+        // A size field splits stacks as a colour field does.
+        let (plan, _) = run(&spec(r#""size": {"field": "c"}"#));
+        assert!(plan.mark_fields().contains(&"v_end".to_string()));
     }
 }

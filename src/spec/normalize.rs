@@ -174,7 +174,20 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         }
     }
     let color_legend = !matches!(color_def.map(|d| &d.legend), Some(Some(None)));
+    // An explicit domain of a nominal colour field orders stacks (Vega-Lite's
+    // `alignStackOrderWithColorDomain`); not with an offset channel (grouped bars).
+    let has_offset = ["xOffset", "yOffset"]
+        .iter()
+        .any(|k| enc.other.contains_key(*k));
+    let color_domain = color_def
+        .filter(|d| d.kind.as_deref().unwrap_or("nominal") == "nominal" && !has_offset)
+        .and_then(|d| d.scale.clone().flatten())
+        .and_then(|s| match s.domain {
+            Some(Json::Array(values)) => Some(values),
+            _ => None,
+        });
     Ok(View {
+        color_domain,
         data,
         data_parse,
         mark,

@@ -349,6 +349,9 @@ pub struct View {
     pub undrawn: Vec<PositionDef>,
     /// A field on `color` (or `fill`), if any: a discrete colour scale with a legend.
     pub color: Option<PositionDef>,
+    /// The explicit `scale.domain` array of a nominal colour field, if any: stacks follow its
+    /// order.
+    pub color_domain: Option<Vec<serde_json::Value>>,
     /// Whether the colour legend is drawn (`legend: null` hides it).
     pub color_legend: bool,
     /// The title, if any.
