@@ -433,12 +433,9 @@ pub fn plan(view: &View) -> Plan {
             .filter(|d| matches!(d.channel, Channel::X | Channel::Y) && !d.ty.is_discrete())
             .map(|d| field_name(d)),
     );
-    // Lines and areas keep invalid rows: Vega-Lite breaks the path there instead.
-    let breaks_paths = matches!(
-        view.mark,
-        crate::spec::MarkKind::Line | crate::spec::MarkKind::Area
-    );
-    if !invalid.is_empty() && !breaks_paths {
+    // Lines and areas keep invalid rows by default (Vega-Lite breaks the path there), any
+    // mark with `invalid: null`.
+    if !invalid.is_empty() && !view.keep_invalid {
         steps.push(Step::FilterInvalid { fields: invalid });
     }
     // Temporal fields are parsed as dates (Vega-Lite's implicit `format.parse`).
@@ -538,7 +535,8 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
     if ranged {
         return None;
     }
-    if def.ty.is_discrete() {
+    // Only an unbinned quantitative field stacks (Vega-Lite's `isUnbinnedQuantitative`).
+    if def.ty != crate::spec::FieldType::Quantitative || def.bin.is_some() {
         return None;
     }
     let offset = match def.stack {

@@ -161,13 +161,14 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let color_def = [&enc.color, &enc.fill]
         .into_iter()
         .flatten()
-        .find(|c| c.field.is_some());
-    let color = color_def
+        .find(|c| c.field.is_some() || c.aggregate.is_some());
+    let mut color = color_def
         .map(|d| normalize_position(Channel::Color, d))
         .transpose()?;
-    if let Some(c) = &color {
-        if !c.ty.is_discrete() {
-            return Err(Error::unsupported(
+    if let Some(c) = color.as_mut() {
+        // The data is right (`storychart data`); drawing such a colour scale is an error.
+        if !c.ty.is_discrete() && c.render_error.is_none() {
+            c.render_error = Some(Error::unsupported(
                 "encoding.color.type",
                 "a quantitative or temporal colour scale",
             ));
@@ -186,7 +187,11 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             Some(Json::Array(values)) => Some(values),
             _ => None,
         });
+    let keep_invalid = keeps_invalid(spec, mark, mark_def.as_ref());
+    let invalid_error = (keep_invalid && !matches!(mark, MarkKind::Line | MarkKind::Area))
+        .then(|| Error::unsupported("mark.invalid", "drawing invalid values (\"show\")"));
     Ok(View {
+        keep_invalid,
         color_domain,
         data,
         data_parse,
@@ -208,7 +213,9 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
-        render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
+        render_error: mark_render_error(mark_def.as_ref())
+            .or(undrawn_error)
+            .or(invalid_error),
         undrawn,
         params,
     })
@@ -400,7 +407,9 @@ fn normalize_mark_props(
             // Not drawn yet: `undrawn_channels` records the error for drawing time.
             continue;
         }
-        if channel.field.is_some() && matches!(name, "color" | "fill") {
+        if (channel.field.is_some() || channel.aggregate.is_some())
+            && matches!(name, "color" | "fill")
+        {
             continue; // a colour scale: see normalize_color
         }
         if channel.field.is_some() || channel.datum.is_some() {
@@ -429,9 +438,8 @@ fn normalize_mark_props(
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
-    if channel == Channel::Color && (def.bin.is_some() || def.time_unit.is_some()) {
-        return Err(Error::unsupported(&path, "binning or time units on colour"));
-    }
+    let color_error = (channel == Channel::Color && (def.bin.is_some() || def.time_unit.is_some()))
+        .then(|| Error::unsupported(&path, "binning or time units on colour"));
     let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
     let time_unit = time_unit_spec(&format!("{path}.timeUnit"), def.time_unit.as_ref())?;
     if def.value.is_some() || def.datum.is_some() {
@@ -499,7 +507,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     let scale_path = format!("{path}.scale");
     // Scale properties storychart cannot draw yet: the data is still right (`storychart data`
     // works), but drawing fails with this error rather than showing a wrong chart.
-    let mut render_error = None;
+    let mut render_error = color_error;
     let domain = match &scale.domain {
         None => None,
         Some(Json::Array(ends)) if ty == FieldType::Quantitative => match ends.as_slice() {
@@ -631,10 +639,15 @@ fn undrawn_channels(
         ("stroke", &enc.stroke),
         ("opacity", &enc.opacity),
     ];
-    for (key, channel) in conditional {
-        let Some(condition) = channel.as_ref().and_then(|c| c.other.get("condition")) else {
-            continue;
-        };
+    // The other channels' conditions (`shape`, `size`, ...) group by their fields too.
+    let others = UNDRAWN
+        .iter()
+        .filter_map(|(key, _)| Some((*key, enc.other.get(*key)?.get("condition")?)));
+    let conditions = conditional
+        .into_iter()
+        .filter_map(|(key, channel)| Some((key, channel.as_ref()?.other.get("condition")?)))
+        .chain(others);
+    for (key, condition) in conditions {
         // Drawing the value alone would show the wrong colour (an empty selection picks the
         // condition's branch), so drawing is an error until conditions are evaluated.
         note(
@@ -753,6 +766,33 @@ fn time_unit_band(
             &format!("encoding.{}.bandPosition", def.channel.name()),
             "drawing time-unit bars at a band position other than the middle",
         ));
+    }
+}
+
+/// Whether the mark draws rows with invalid (null, NaN) continuous values, by Vega-Lite's
+/// `mark.invalid` (from the mark, `config.<mark>` or `config.mark`): `null` and `"show"`
+/// keep them everywhere, the default and the `break-paths` modes only on lines and areas,
+/// `"filter"` nowhere.
+fn keeps_invalid(spec: &TopLevelSpec, mark: MarkKind, mark_def: Option<&MarkDef>) -> bool {
+    let path = matches!(mark, MarkKind::Line | MarkKind::Area);
+    let config = spec.other.get("config");
+    let mark_name = mark_def.map_or_else(
+        || match &spec.mark {
+            Some(AnyMark::Name(n)) => n.clone(),
+            _ => String::new(),
+        },
+        |d| d.kind.clone(),
+    );
+    let mode = mark_def
+        .and_then(|d| d.other.get("invalid"))
+        .or_else(|| config.and_then(|c| c.get(&mark_name)?.get("invalid")))
+        .or_else(|| config.and_then(|c| c.get("mark")?.get("invalid")));
+    match mode {
+        None => path,
+        Some(Json::Null) => true,
+        Some(Json::String(m)) if m == "show" => true,
+        Some(Json::String(m)) if m == "filter" => false,
+        Some(_) => path,
     }
 }
 
@@ -1265,6 +1305,37 @@ mod tests {
             .unwrap();
         assert!(!v.x.unwrap().axis.visible);
         assert_eq!(v.y.unwrap().axis.title, vec!["Line 1", "Line 2"]);
+    }
+
+    #[test]
+    fn undrawable_colours_and_invalid_modes_keep_the_data_and_fail_drawing() {
+        let v = view(
+            r#"{"data": {"values": []}, "mark": "rect", "encoding": {
+            "x": {"field": "a"}, "color": {"aggregate": "count"}}}"#,
+        )
+        .unwrap();
+        let c = v.color.unwrap();
+        assert_eq!(c.ty, FieldType::Quantitative);
+        assert_eq!(c.render_error.unwrap().place(), "encoding.color.type");
+        let v = view(
+            r#"{"data": {"values": []}, "mark": "point", "config": {"mark": {"invalid": null}},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}"#,
+        )
+        .unwrap();
+        assert!(v.keep_invalid);
+        assert_eq!(v.render_error.unwrap().place(), "mark.invalid");
+        let v = view(
+            r#"{"data": {"values": []}, "mark": "line",
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}"#,
+        )
+        .unwrap();
+        assert!(v.keep_invalid);
+        // A condition's field on shape takes part in grouping.
+        let v = view(r#"{"data": {"values": []}, "mark": "point", "params": [{"name": "p", "select": "point"}],
+            "encoding": {"shape": {"condition": {"param": "p", "field": "o"}, "value": "circle"}}}"#)
+        .unwrap();
+        assert_eq!(v.undrawn.len(), 1);
+        assert_eq!(v.undrawn[0].field.as_deref(), Some("o"));
     }
 
     #[test]

@@ -349,6 +349,9 @@ pub struct View {
     pub undrawn: Vec<PositionDef>,
     /// A field on `color` (or `fill`), if any: a discrete colour scale with a legend.
     pub color: Option<PositionDef>,
+    /// Whether rows with invalid continuous positions are drawn (`mark.invalid`; by default
+    /// only lines and areas keep them, to break their paths).
+    pub keep_invalid: bool,
     /// The explicit `scale.domain` array of a nominal colour field, if any: stacks follow its
     /// order.
     pub color_domain: Option<Vec<serde_json::Value>>,
