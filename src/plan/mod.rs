@@ -302,6 +302,8 @@ pub fn plan(view: &View) -> Plan {
         let groupby = dedup(
             defs.iter()
                 .filter(|d| d.aggregate.is_none() && d.field.is_some())
+                // Fields read by mark-property expressions do not group.
+                .filter(|d| d.channel != Channel::Undrawn("markExpr"))
                 .flat_map(|d| {
                     std::iter::once(field_name(d))
                         .chain(end_field(d))
@@ -430,7 +432,25 @@ pub fn plan(view: &View) -> Plan {
     }
     let invalid: Vec<String> = dedup(
         defs.iter()
-            .filter(|d| matches!(d.channel, Channel::X | Channel::Y) && !d.ty.is_discrete())
+            .filter(|d| {
+                // Channels with continuous scales (Vega-Lite's invalid filter); a binned colour
+                // has a discrete (bin-ordinal) scale, and a count is never invalid.
+                let continuous_channel = match d.channel {
+                    Channel::X | Channel::Y => true,
+                    Channel::Color => d.bin.is_none(),
+                    Channel::Undrawn(name) => matches!(
+                        name,
+                        "size"
+                            | "opacity"
+                            | "fillOpacity"
+                            | "strokeOpacity"
+                            | "strokeWidth"
+                            | "angle"
+                    ),
+                    _ => false,
+                };
+                continuous_channel && !d.ty.is_discrete() && d.aggregate != Some(AggregateOp::Count)
+            })
             .map(|d| field_name(d)),
     );
     // Lines and areas keep invalid rows by default (Vega-Lite breaks the path there), any

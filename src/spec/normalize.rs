@@ -672,6 +672,20 @@ fn undrawn_channels(
             }
         }
     }
+    // Mark properties given as expressions (`"dy": {"expr": "datum.amount >= 0 ? -4 : 4"}`)
+    // read datum fields: Vega's mark reads them, so they are in its data.
+    if let Some(AnyMark::Def(def)) = &spec.mark {
+        for (key, value) in &def.other {
+            let Some(Json::String(text)) = value.get("expr") else {
+                continue;
+            };
+            let place = format!("mark.{key}.expr");
+            for field in crate::expr::parse_at(&place, text)?.fields() {
+                let def = serde_json::json!({"field": field, "type": "nominal"});
+                defs.push(channel_json(Channel::Undrawn("markExpr"), &def)?);
+            }
+        }
+    }
     Ok((defs, error))
 }
 
