@@ -182,22 +182,30 @@ fn check_marks(spec: &str, kinds: &[&str]) {
 fn bars_carry_their_colours() {
     check_marks("grouped-bars.vl.json", &["rect"]);
     check_marks("stacked-by-color.vl.json", &["rect"]);
+    check_marks("rect-grid.vl.json", &["rect"]);
+    check_marks("rounded-bars.vl.json", &["rect"]);
 }
 
 #[test]
 fn points_carry_their_colours() {
     check_marks("scatter.vl.json", &["symbol"]);
+    // Unfilled points: the colour is on the outline.
+    check_marks("points-by-group.vl.json", &["symbol"]);
+    check_marks("squares.vl.json", &["symbol"]);
 }
 
 #[test]
 fn lines_carry_their_colours() {
     check_marks("lines-by-series.vl.json", &["line"]);
+    check_marks("monthly-line.vl.json", &["line"]);
 }
 
 #[test]
 fn rules_and_areas_carry_their_colours() {
     check_marks("reference-rule.vl.json", &["rule"]);
+    check_marks("range-rules.vl.json", &["rule"]);
     check_marks("area-and-rule.vl.json", &["area"]);
+    check_marks("stacked-area.vl.json", &["area"]);
 }
 
 #[test]
