@@ -21,8 +21,9 @@ use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
-/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
-pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
+/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth` and
+/// `continuousHeight`: 300 in Vega-Lite 6, as the review page shows beside vega-embed).
+pub const DEFAULT_CONTINUOUS_SIZE: f64 = 300.0;
 
 /// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
