@@ -166,7 +166,10 @@ impl Chart {
         let y_axis = y_axis.map(|a| a.with_cross(width));
         let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
         let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
-        let top = title.as_ref().map_or(0.0, ChartTitle::extent);
+        let top = title
+            .as_ref()
+            .map_or(0.0, ChartTitle::extent)
+            .max(y_axis.as_ref().map_or(0.0, Axis::overhang_top));
 
         // Whole pixels, so 1px guide lines stay sharp.
         let origin = ((pl + left).ceil(), (pt + top).ceil());
@@ -188,6 +191,9 @@ impl Chart {
             items.push(Item::Rect(background(total_w, total_h, bg)));
         }
         let mut plot_items = Vec::new();
+        if let Some(stroke) = view.view_stroke.as_deref().and_then(Color::parse) {
+            plot_items.push(Item::Rect(view_outline(width, height, stroke)));
+        }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.grid_items());
         }
@@ -423,6 +429,23 @@ fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands:
         (Size::Step(step), Some(space)) => step * space,
         (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
         (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
+    }
+}
+
+/// The plot's 1 px outline, behind grid and marks (Vega-Lite's `config.view.stroke`). On the
+/// half pixels the axes use: the left edge under the y domain line, the bottom under the x
+/// domain line, the top and right where the outermost grid lines fall.
+fn view_outline(width: f64, height: f64, stroke: Color) -> Rect {
+    Rect {
+        x: -0.5,
+        y: 0.5,
+        width: width.round() + 1.0,
+        height: height.round(),
+        fill: Color::TRANSPARENT,
+        stroke: Some((stroke, 1.0)),
+        corner_radius: 0.0,
+        role: Role::View,
+        row: None,
     }
 }
 

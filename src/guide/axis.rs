@@ -190,6 +190,22 @@ impl Axis {
             .fold(0.0, f64::max)
     }
 
+    /// How far labels reach above the top of a left axis (a label centred on a tick at the
+    /// top reaches half its height above it), so layout can keep them inside the chart, as
+    /// Vega's `autosize: "pad"` does.
+    pub fn overhang_top(&self) -> f64 {
+        let rotated = self.label_angle.rem_euclid(180.0) != 0.0;
+        if !self.spec.visible || !self.spec.labels || rotated || self.orient != Orient::Left {
+            return 0.0;
+        }
+        self.ticks
+            .iter()
+            .zip(&self.shown)
+            .filter(|(_, shown)| **shown)
+            .map(|((p, _), _)| LABEL_SIZE / 2.0 - p)
+            .fold(0.0, f64::max)
+    }
+
     /// Grid lines, to paint behind the marks. Relative to the plot's top-left corner.
     pub fn grid_items(&self) -> Vec<Item> {
         if !self.spec.visible || !self.grid {

@@ -181,6 +181,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         height: normalize_size("height", spec.height.as_ref())?,
         background: spec.background.clone(),
         padding: normalize_padding(spec.padding.as_ref()),
+        view_stroke: view_stroke(spec.other.get("config")),
         description: spec.description.clone(),
         transforms,
         render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
@@ -917,6 +918,21 @@ fn normalize_size(name: &str, size: Option<&SizeDef>) -> Result<Size> {
     })
 }
 
+/// `config.view.stroke`: Vega-Lite's `#ddd` unless the spec sets a colour or `null`.
+fn view_stroke(config: Option<&Json>) -> Option<String> {
+    match config
+        .and_then(|c| c.get("view"))
+        .and_then(|v| v.get("stroke"))
+    {
+        None => Some(VIEW_STROKE.to_string()),
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(_) => None,
+    }
+}
+
+/// Vega-Lite's default outline of the plot (`config.view.stroke`).
+pub const VIEW_STROKE: &str = "#ddd";
+
 fn normalize_padding(padding: Option<&PaddingDef>) -> [f64; 4] {
     let clean = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
     match padding {
@@ -952,6 +968,21 @@ mod tests {
         assert_eq!(v.mark_props.fill, DEFAULT_MARK_COLOR);
         assert_eq!(v.width, Size::Step(20.0));
         assert_eq!(v.padding, [5.0; 4]);
+        assert_eq!(v.view_stroke.as_deref(), Some(VIEW_STROKE));
+    }
+
+    #[test]
+    fn config_view_stroke_sets_or_removes_the_plot_outline() {
+        let with = |config: &str| {
+            let spec = BAR.replacen('{', &format!("{{\"config\": {config}, "), 1);
+            view(&spec).unwrap().view_stroke
+        };
+        assert_eq!(with(r#"{"view": {"stroke": null}}"#), None);
+        assert_eq!(
+            with(r#"{"view": {"stroke": "red"}}"#).as_deref(),
+            Some("red")
+        );
+        assert_eq!(with(r#"{"view": {}}"#).as_deref(), Some(VIEW_STROKE));
     }
 
     #[test]

@@ -339,6 +339,9 @@ pub struct View {
     pub background: Option<String>,
     /// Padding: left, top, right, bottom.
     pub padding: [f64; 4],
+    /// The outline of the plot (`config.view.stroke`, Vega-Lite's default `#ddd`); `None` when
+    /// the spec sets it to `null`.
+    pub view_stroke: Option<String>,
     /// Accessible description.
     pub description: Option<String>,
     /// The explicit `transform` array, in order.
