@@ -209,12 +209,20 @@ impl Chart {
                 .map(|c| c.field.as_str())
                 .chain(unit.plan.detail.iter().map(String::as_str))
                 .collect();
+            let text_format = unit
+                .view
+                .text
+                .as_ref()
+                .filter(|d| d.ty == crate::spec::FieldType::Quantitative)
+                .and_then(|d| d.axis.format.as_deref())
+                .and_then(|f| crate::scale::NumberFormat::new(f).ok());
             let encoding = MarkEncoding {
                 x: channel(table, unit.plan.x.as_ref(), x_scale.as_ref())?,
                 y: channel(table, unit.plan.y.as_ref(), y_scale.as_ref())?,
                 value: unit.plan.value_channel,
                 fills: fills.as_deref(),
                 text: unit.plan.text.as_ref(),
+                text_format: text_format.as_ref(),
                 series,
                 x_offset: offset_channel(
                     table,

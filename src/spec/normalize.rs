@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
 pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
+/// Vega-Lite's default colour of the text mark.
+pub const DEFAULT_TEXT_COLOR: &str = "black";
 
 /// Top-level properties that change what a chart is and that storychart does not support yet.
 const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
@@ -292,7 +294,17 @@ fn normalize_mark_props(
     spec: &TopLevelSpec,
     params: &[super::params::Param],
 ) -> Result<MarkProps> {
-    let mut fill = DEFAULT_MARK_COLOR.to_string();
+    let kind = def.map(|d| d.kind.as_str()).or(match &spec.mark {
+        Some(AnyMark::Name(name)) => Some(name.as_str()),
+        _ => None,
+    });
+    // Vega-Lite draws text black, every other mark in the default blue.
+    let mut fill = if kind == Some("text") {
+        DEFAULT_TEXT_COLOR
+    } else {
+        DEFAULT_MARK_COLOR
+    }
+    .to_string();
     let mut props = MarkProps {
         fill: String::new(),
         stroke: None,
@@ -539,11 +551,37 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         time_unit,
         domain,
         render_error,
-        axis: AxisSpec {
-            time_format,
-            ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
-        },
+        axis: with_field_format(
+            &path,
+            def.format.as_ref(),
+            AxisSpec {
+                time_format,
+                ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
+            },
+            ty,
+        )?,
     })
+}
+
+/// A field definition's own `format` (how `text` and `tooltip` values are written): kept in
+/// the channel's label format unless `axis.format` set one. A number format is checked here.
+fn with_field_format(
+    path: &str,
+    format: Option<&Json>,
+    mut axis: AxisSpec,
+    ty: FieldType,
+) -> Result<AxisSpec> {
+    let Some(Json::String(f)) = format else {
+        return Ok(axis);
+    };
+    if axis.format.is_none() {
+        if ty == FieldType::Quantitative {
+            crate::scale::FormatSpec::parse(f)
+                .map_err(|e| Error::spec_shape(&format!("{path}.format"), &e))?;
+        }
+        axis.format = Some(f.clone());
+    }
+    Ok(axis)
 }
 
 /// Channels storychart computes but does not draw yet, with their spec names.
@@ -969,6 +1007,23 @@ mod tests {
         assert_eq!(v.width, Size::Step(20.0));
         assert_eq!(v.padding, [5.0; 4]);
         assert_eq!(v.view_stroke.as_deref(), Some(VIEW_STROKE));
+    }
+
+    #[test]
+    fn text_is_black_and_keeps_its_field_format() {
+        let v = view(
+            r#"{"data": {"values": [{"a": 0.5}]}, "mark": "text",
+                "encoding": {"text": {"field": "a", "type": "quantitative", "format": ".0%"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(v.mark_props.fill, DEFAULT_TEXT_COLOR);
+        assert_eq!(v.text.unwrap().axis.format.as_deref(), Some(".0%"));
+        let bad = view(
+            r#"{"data": {"values": [{"a": 0.5}]}, "mark": "text",
+                "encoding": {"text": {"field": "a", "type": "quantitative", "format": "not a format"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(bad.place(), "encoding.text.format");
     }
 
     #[test]
