@@ -41,6 +41,9 @@ pub struct SceneOptions {
 struct Resolved<'a> {
     def: &'a PositionDef,
     domain: Domain,
+    /// The axis: the first unit's, titled with every unit's field titles (see
+    /// [`Chart::axis_titles`]).
+    axis: crate::spec::AxisSpec,
 }
 
 /// The categorical colour scale shared by all units, with its legend entries.
@@ -111,8 +114,14 @@ impl Chart {
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
         let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
-        let x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
-        let y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        let mut x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
+        let mut y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        if let Some(x) = &mut x {
+            x.axis.title = self.axis_titles(|u| [&u.view.x, &u.view.x2]);
+        }
+        if let Some(y) = &mut y {
+            y.axis.title = self.axis_titles(|u| [&u.view.y, &u.view.y2]);
+        }
         let [pl, pt, pr, pb] = view.padding;
 
         // Height first: it does not depend on the margins.
@@ -121,6 +130,7 @@ impl Chart {
             y.as_ref().map(|c| &c.domain),
             options.container_height,
             bands,
+            x.is_some(),
         );
         // Values grow upward; categories run top to bottom (the first at the top), as in Vega-Lite.
         let y_scale = y.as_ref().map(|c| {
@@ -131,7 +141,7 @@ impl Chart {
             c.domain.clone().scale(range, bands)
         });
         let y_axis = match (&y, &y_scale) {
-            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            (Some(c), Some(s)) => Some(Axis::new(&c.axis, Orient::Left, s, height, measure)),
             _ => None,
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
@@ -152,6 +162,7 @@ impl Chart {
                 x.as_ref().map(|c| &c.domain),
                 None,
                 bands,
+                y.is_some(),
             ),
         };
         let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
@@ -291,14 +302,63 @@ impl Chart {
             };
             let domain = Domain::from_data(def, fields, unit.table()?, other.as_ref())?;
             out = Some(match out {
-                None => Resolved { def, domain },
+                None => Resolved {
+                    def,
+                    domain,
+                    axis: def.axis.clone(),
+                },
                 Some(r) => Resolved {
                     def: r.def,
                     domain: r.domain.union(domain),
+                    axis: r.axis,
                 },
             });
         }
         Ok(out)
+    }
+
+    /// An axis's title lines as Vega-Lite merges them: the titles of the channel's field and
+    /// of its second channel (`y` and `y2`) in every unit, each once, joined with ", "
+    /// ("Min of Horsepower, Max of Horsepower"). A single distinct title stays as it is
+    /// (and may have several lines).
+    fn axis_titles<'a>(
+        &'a self,
+        pick: impl Fn(&'a Unit) -> [&'a Option<PositionDef>; 2],
+    ) -> Vec<String> {
+        let defs: Vec<&PositionDef> = self
+            .units
+            .iter()
+            .flat_map(|u| {
+                let [main, second] = pick(u);
+                // A second channel (`y2`) adds its title only when it reads a field.
+                main.iter()
+                    .chain(second.iter().filter(|d| d.field.is_some()))
+            })
+            .filter(|d| d.axis.visible)
+            .collect();
+        // Explicit titles win over defaults, as in Vega-Lite.
+        let explicit = defs.iter().any(|d| d.axis.title_explicit);
+        let mut titles: Vec<&Vec<String>> = Vec::new();
+        for def in defs {
+            if def.axis.title_explicit == explicit && !titles.contains(&&def.axis.title) {
+                titles.push(&def.axis.title);
+            }
+        }
+        match titles.as_slice() {
+            [one] => (*one).clone(),
+            many => {
+                let joined: Vec<String> = many
+                    .iter()
+                    .map(|t| t.join(" "))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if joined.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![joined.join(", ")]
+                }
+            }
+        }
     }
 
     /// The categories of an offset channel (`xOffset`) over every unit that has one.
@@ -425,16 +485,25 @@ fn x_guides(
         return (None, None);
     };
     let scale = x.domain.clone().scale([0.0, width], bands);
-    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    let axis = Axis::new(&x.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }
 
-/// The plot size along one dimension.
-fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands: bool) -> f64 {
+/// The plot size along one dimension. A dimension without a channel, beside one that has
+/// a channel (a 1-D bar or strip), is one step thick, as Vega-Lite's `discreteWidth` and
+/// `discreteHeight` make it.
+fn plot_size(
+    size: Size,
+    domain: Option<&Domain>,
+    container: Option<f64>,
+    bands: bool,
+    other_axis: bool,
+) -> f64 {
     let band = domain.and_then(|d| d.band_space(bands));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,
+        (Size::Step(step), None) if domain.is_none() && other_axis => step,
         (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
         (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
     }
@@ -468,5 +537,59 @@ fn background(width: f64, height: f64, fill: Color) -> Rect {
         corner_radius: 0.0,
         role: Role::Background,
         row: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::layout::FixedMetrics;
+    use crate::scene::{Item, Role, Scene};
+    use crate::{Chart, SceneOptions};
+
+    fn scene(spec: &str) -> Scene {
+        Chart::from_spec(spec)
+            .unwrap()
+            .scene(&SceneOptions::default(), &FixedMetrics)
+            .unwrap()
+    }
+
+    fn axis_titles(s: &Scene) -> Vec<String> {
+        s.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) if t.role == Role::AxisTitle => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const DATA: &str = r#""data": {"values": [{"k": "a", "lo": 1, "hi": 4}]}"#;
+
+    #[test]
+    fn y_and_y2_titles_merge_unless_one_is_explicit() {
+        let merged = scene(&format!(
+            r#"{{{DATA}, "mark": "rule", "encoding": {{"x": {{"field": "k", "type": "nominal"}},
+               "y": {{"field": "lo", "type": "quantitative"}}, "y2": {{"field": "hi"}}}}}}"#
+        ));
+        assert_eq!(axis_titles(&merged), ["k", "lo, hi"]);
+        let explicit = scene(&format!(
+            r#"{{{DATA}, "mark": "rule", "encoding": {{"x": {{"field": "k", "type": "nominal"}},
+               "y": {{"field": "lo", "type": "quantitative", "title": "Range"}}, "y2": {{"field": "hi"}}}}}}"#
+        ));
+        assert_eq!(axis_titles(&explicit), ["k", "Range"]);
+    }
+
+    #[test]
+    fn a_missing_channel_beside_a_present_one_is_one_step_thick() {
+        let s = scene(&format!(
+            r#"{{{DATA}, "mark": "bar", "encoding": {{"x": {{"field": "hi", "type": "quantitative"}}}}}}"#
+        ));
+        let bar = s.mark_rects(0).next().unwrap();
+        assert!(bar.height > 10.0 && bar.height <= 20.0, "{bar:?}");
+        let outline = s.items.iter().find_map(|i| match i {
+            Item::Rect(r) if r.role == Role::View => Some(r.height),
+            _ => None,
+        });
+        assert_eq!(outline, Some(20.0));
     }
 }

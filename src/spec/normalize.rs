@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
 pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
-/// Vega-Lite's default colour of the text mark.
+/// Vega-Lite's default colour of the text and rule marks.
 pub const DEFAULT_TEXT_COLOR: &str = "black";
 
 /// Top-level properties that change what a chart is and that storychart does not support yet.
@@ -298,8 +298,9 @@ fn normalize_mark_props(
         Some(AnyMark::Name(name)) => Some(name.as_str()),
         _ => None,
     });
-    // Vega-Lite draws text black, every other mark in the default blue.
-    let mut fill = if kind == Some("text") {
+    // Vega-Lite draws text and rules black (`config.text.color`, `config.rule.color`), every
+    // other mark in the default blue.
+    let mut fill = if matches!(kind, Some("text" | "rule")) {
         DEFAULT_TEXT_COLOR
     } else {
         DEFAULT_MARK_COLOR
@@ -556,6 +557,8 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             def.format.as_ref(),
             AxisSpec {
                 time_format,
+                title_explicit: def.title.is_some()
+                    || matches!(&def.axis, Some(Some(a)) if a.title.is_some()),
                 ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
             },
             ty,
@@ -893,6 +896,7 @@ fn normalize_axis(
     let mut spec = AxisSpec {
         visible: true,
         title,
+        title_explicit: false,
         label_angle: None,
         format: None,
         grid: None,

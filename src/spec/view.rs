@@ -184,6 +184,10 @@ pub struct AxisSpec {
     pub visible: bool,
     /// The title lines (empty for none).
     pub title: Vec<String>,
+    /// Whether the spec set the title (the field's `title` or `axis.title`), rather than
+    /// Vega-Lite's default from the field name; explicit titles win when an axis merges the
+    /// titles of several fields.
+    pub title_explicit: bool,
     /// Label rotation in degrees, if set.
     pub label_angle: Option<f64>,
     /// d3-format specifier for labels.
