@@ -149,6 +149,19 @@ impl Error {
         Self::new(ErrorKind::Io, place.to_string(), detail.to_string())
     }
 
+    /// A PNG of `width` x `height` device pixels (at `scale`) cannot be drawn.
+    pub fn png_size(width: f64, height: f64, scale: f64, max_pixels: f64) -> Self {
+        Self::new(
+            ErrorKind::Io,
+            "png",
+            format!(
+                "cannot draw an image of {width} x {height} pixels at scale {scale} \
+                 (at most {max_pixels} pixels)"
+            ),
+        )
+        .hint("use a positive --scale, and a smaller --scale, --width or --height")
+    }
+
     /// A window op parameter (`ntile`'s count, `nth_value`'s position) is not greater than 0.
     pub fn window_param(op: &str, value: f64) -> Self {
         Self::new(

@@ -34,9 +34,28 @@ fn specs() -> Vec<std::path::PathBuf> {
 fn every_spec_matches_its_golden_scene_and_svg() {
     let specs = specs();
     assert!(
-        specs.len() >= 3,
-        "expected the golden specs, found {specs:?}"
+        specs.len() >= 24,
+        "expected at least 24 golden specs, found {specs:?}"
     );
+    // Every mark storychart draws has a golden chart.
+    let mut marks = std::collections::BTreeSet::new();
+    for path in &specs {
+        let spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let units = match spec["layer"].as_array() {
+            Some(layers) => layers.clone(),
+            None => vec![spec],
+        };
+        for unit in units {
+            let mark = unit["mark"]["type"].as_str().or(unit["mark"].as_str());
+            marks.extend(mark.map(str::to_string));
+        }
+    }
+    for mark in [
+        "bar", "rect", "point", "circle", "square", "tick", "rule", "line", "area", "text",
+    ] {
+        assert!(marks.contains(mark), "no golden spec draws a {mark} mark");
+    }
     for path in specs {
         let chart = Chart::from_spec(&std::fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -11,7 +11,10 @@
     clippy::indexing_slicing
 )]
 
+use storychart::scene::{Color, Item, Role, Scene, Shape};
+use storychart::web::canvas::CanvasMeasure;
 use storychart::web::StoryChart;
+use storychart::{Chart, SceneOptions};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -107,4 +110,179 @@ fn mark_data_matches_the_cli_format() {
 fn bad_specs_are_errors_not_panics() {
     assert!(StoryChart::new("{").is_err());
     assert!(StoryChart::new(r#"{"data": {"values": []}, "mark": "geoshape"}"#).is_err());
+}
+
+/// One small chart per mark type storychart draws (text aside: glyph anti-aliasing leaves no
+/// pixel of the exact colour to sample).
+const MARK_SPECS: &[(&str, &str)] = &[
+    (
+        "bar",
+        r##"{"data": {"values": [{"k": "a", "v": 3}, {"k": "b", "v": 5}]}, "mark": "bar",
+      "encoding": {"x": {"field": "k", "type": "nominal"}, "y": {"field": "v", "type": "quantitative"},
+                   "color": {"field": "k", "type": "nominal"}}}"##,
+    ),
+    (
+        "rect",
+        r##"{"data": {"values": [{"x": "a", "y": "p", "c": "u"}, {"x": "b", "y": "q", "c": "w"}]},
+      "mark": "rect", "encoding": {"x": {"field": "x", "type": "nominal"}, "y": {"field": "y", "type": "nominal"},
+                   "color": {"field": "c", "type": "nominal"}}}"##,
+    ),
+    (
+        "point",
+        r##"{"data": {"values": [{"a": 1, "b": 2}, {"a": 3, "b": 5}, {"a": 6, "b": 1}]},
+      "mark": {"type": "point", "size": 100}, "encoding": {"x": {"field": "a", "type": "quantitative"},
+                   "y": {"field": "b", "type": "quantitative"}}}"##,
+    ),
+    (
+        "circle",
+        r##"{"data": {"values": [{"a": 1, "b": 2, "g": "x"}, {"a": 3, "b": 5, "g": "y"}]},
+      "mark": {"type": "circle", "size": 120}, "encoding": {"x": {"field": "a", "type": "quantitative"},
+                   "y": {"field": "b", "type": "quantitative"}, "color": {"field": "g", "type": "nominal"}}}"##,
+    ),
+    (
+        "square",
+        r##"{"data": {"values": [{"a": 1, "b": 2}, {"a": 3, "b": 5}]},
+      "mark": {"type": "square", "size": 120, "color": "#e45756"}, "encoding": {"x": {"field": "a", "type": "quantitative"},
+                   "y": {"field": "b", "type": "quantitative"}}}"##,
+    ),
+    (
+        "tick",
+        r##"{"data": {"values": [{"k": "a", "v": 2}, {"k": "b", "v": 4}]}, "mark": "tick",
+      "encoding": {"x": {"field": "v", "type": "quantitative"}, "y": {"field": "k", "type": "nominal"}}}"##,
+    ),
+    (
+        "rule",
+        r##"{"data": {"values": [{"k": "a", "lo": 1, "hi": 4}, {"k": "b", "lo": 2, "hi": 6}]},
+      "mark": {"type": "rule", "strokeWidth": 3, "color": "#54a24b"}, "encoding": {"y": {"field": "k", "type": "nominal"},
+                   "x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}}}"##,
+    ),
+    (
+        "line",
+        r##"{"data": {"values": [{"t": 1, "v": 2, "s": "a"}, {"t": 2, "v": 5, "s": "a"}, {"t": 1, "v": 4, "s": "b"}, {"t": 2, "v": 1, "s": "b"}]},
+      "mark": {"type": "line", "strokeWidth": 3}, "encoding": {"x": {"field": "t", "type": "quantitative"},
+                   "y": {"field": "v", "type": "quantitative"}, "color": {"field": "s", "type": "nominal"}}}"##,
+    ),
+    (
+        "area",
+        r##"{"data": {"values": [{"t": 1, "v": 2}, {"t": 2, "v": 5}, {"t": 3, "v": 4}]},
+      "mark": {"type": "area", "color": "#b279a2"}, "encoding": {"x": {"field": "t", "type": "quantitative"},
+                   "y": {"field": "v", "type": "quantitative"}}}"##,
+    ),
+];
+
+/// Where each mark item of `scene` shows its colour (CSS pixels) and which colour. Items
+/// thinner than 2 device pixels at `dpr` are left out: a 1 px tick on a half pixel covers no
+/// whole pixel at dpr 1 (it is checked at dpr 2).
+fn mark_samples(scene: &Scene, dpr: f64) -> Vec<(f64, f64, Color)> {
+    let mut out = Vec::new();
+    for item in &scene.items {
+        if !matches!(item.role(), Role::Mark(_)) {
+            continue;
+        }
+        match item {
+            Item::Rect(r) if r.width.min(r.height) * dpr >= 2.0 => {
+                let (x, y) = r.center();
+                out.push((x, y, r.fill));
+            }
+            Item::Rule(r) if r.width * dpr >= 2.0 => {
+                out.push(((r.x1 + r.x2) / 2.0, (r.y1 + r.y2) / 2.0, r.stroke));
+            }
+            Item::Symbol(s) => match (s.fill, s.stroke, s.shape) {
+                (Some(f), _, _) => out.push((s.x, s.y, f)),
+                (None, Some((c, _)), Shape::Circle) => {
+                    // The left of the outline: the right may be past a chart edge.
+                    out.push((s.x - (s.size / std::f64::consts::PI).sqrt(), s.y, c));
+                }
+                _ => {}
+            },
+            Item::Path(p) => match (p.fill, p.stroke, p.points.as_slice()) {
+                (Some(f), _, pts) if p.closed && pts.len() >= 4 => {
+                    // An area: halfway between the top and the baseline under its 2nd vertex.
+                    let (x, top) = pts[1];
+                    let bottom = pts
+                        .iter()
+                        .filter(|q| (q.0 - x).abs() < 1e-6)
+                        .map(|q| q.1)
+                        .fold(top, f64::max);
+                    out.push((x, (top + bottom) / 2.0, f));
+                }
+                (None, Some((c, _)), [a, b, ..]) => {
+                    out.push(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0, c));
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a device pixel within one pixel of CSS (x, y) has colour `c`.
+fn has_colour_near(canvas: &HtmlCanvasElement, x: f64, y: f64, dpr: f64, c: Color) -> bool {
+    let want = [c.r, c.g, c.b, 255];
+    [-1.0, 0.0, 1.0].iter().any(|dx| {
+        [-1.0, 0.0, 1.0].iter().any(|dy| {
+            let p = pixel(canvas, x + dx / dpr, y + dy / dpr, dpr);
+            p.iter()
+                .zip(want)
+                .all(|(a, b)| (i32::from(*a) - i32::from(b)).abs() <= 3)
+        })
+    })
+}
+
+fn every_mark_type_carries_its_colour(dpr: f64) {
+    for (mark, spec) in MARK_SPECS {
+        let canvas = canvas();
+        let mut handle = StoryChart::new(spec).unwrap();
+        handle.render(&canvas, 0.0, dpr).unwrap();
+        assert_eq!(
+            canvas.width() as f64,
+            (handle.width() * dpr).round(),
+            "{mark}"
+        );
+        // The same scene the handle drew: same spec, options and canvas measurer.
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        let scene = Chart::from_spec(spec)
+            .unwrap()
+            .scene(&SceneOptions::default(), &CanvasMeasure::new(&ctx))
+            .unwrap();
+        assert_eq!(
+            (scene.width, scene.height),
+            (handle.width(), handle.height())
+        );
+        let samples = mark_samples(&scene, dpr);
+        if dpr >= 2.0 {
+            assert!(samples.len() >= 2 || *mark == "area", "{mark}: {samples:?}");
+            assert!(!samples.is_empty(), "{mark}: no mark item");
+        }
+        for (x, y, c) in samples {
+            assert!(
+                has_colour_near(&canvas, x, y, dpr, c),
+                "{mark} at dpr {dpr}: ({x}, {y}) is {:?}, not {}",
+                pixel(&canvas, x, y, dpr),
+                c.to_css()
+            );
+        }
+        // A colour no mark has is not found at the same places (the check can fail).
+        let green = Color::parse("#00ff00").unwrap();
+        assert!(mark_samples(&scene, dpr)
+            .iter()
+            .all(|(x, y, _)| !has_colour_near(&canvas, *x, *y, dpr, green)));
+        canvas.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_mark_type_is_drawn_in_its_colour_where_the_scene_puts_it() {
+    every_mark_type_carries_its_colour(1.0);
+}
+
+#[wasm_bindgen_test]
+fn every_mark_type_keeps_its_colour_at_twice_the_backing_resolution() {
+    every_mark_type_carries_its_colour(2.0);
 }

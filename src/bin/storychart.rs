@@ -1,8 +1,9 @@
-//! The `storychart` command line: mark data and static SVG from a Vega-Lite spec.
+//! The `storychart` command line: mark data, and static SVG or PNG, from a Vega-Lite spec.
 //!
 //! ```text
 //! storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
-//! storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--signal NAME=JSON]...
+//! storychart render SPEC -o OUT.svg|OUT.png [--data-dir DIR] [--width W] [--height H]
+//!     [--scale S] [--theme light|dark] [--signal NAME=JSON]...
 //! ```
 //!
 //! `--signal` sets a parameter before the data is computed, as `--signal` of
@@ -14,16 +15,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use storychart::render::to_svg_scaled;
 use storychart::scene::ThemeName;
-use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
+use storychart::{marks_json, Chart, Error, FixedMetrics, SceneOptions};
 
 const USAGE: &str = "usage:
   storychart data SPEC [--data-dir DIR] [--signal NAME=JSON]...
       print the data of every mark as JSON
   storychart alt SPEC [--data-dir DIR]
       print a text alternative generated from the data (for <img alt> and social cards)
-  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--theme light|dark] [--signal NAME=JSON]...
-      write the chart as SVG (W: container width for \"width\": \"container\")
+  storychart render SPEC -o OUT.svg|OUT.png [--data-dir DIR] [--width W] [--height H] [--scale S]
+                    [--theme light|dark] [--signal NAME=JSON]...
+      write the chart as SVG or PNG (by the extension of OUT; W, H: container size for
+      \"width\"/\"height\": \"container\"; S: device pixels per CSS pixel, default 1)
 
 --signal NAME=JSON (repeatable) sets the spec parameter NAME to the JSON value before the
 data is computed, e.g. --signal minYear=1980 or --signal 'org=[{\"Origin\": \"Japan\"}]'.
@@ -37,6 +41,8 @@ struct Args {
     data_dir: Option<PathBuf>,
     out: Option<PathBuf>,
     width: Option<f64>,
+    height: Option<f64>,
+    scale: f64,
     theme: ThemeName,
     signals: Vec<(String, serde_json::Value)>,
 }
@@ -53,6 +59,8 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut data_dir = None;
     let mut out = None;
     let mut width = None;
+    let mut height = None;
+    let mut scale = 1.0;
     let mut theme = ThemeName::Light;
     let mut signals = Vec::new();
     while let Some(arg) = argv.next() {
@@ -60,15 +68,9 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         match arg.as_str() {
             "--data-dir" => data_dir = Some(PathBuf::from(value("--data-dir")?)),
             "-o" | "--output" => out = Some(PathBuf::from(value("-o")?)),
-            "--width" => {
-                let w = value("--width")?;
-                width = Some(
-                    w.parse::<f64>()
-                        .ok()
-                        .filter(|w| w.is_finite() && *w > 0.0)
-                        .ok_or(format!("--width: \"{w}\" is not a positive number"))?,
-                );
-            }
+            "--width" => width = Some(positive("--width", &value("--width")?)?),
+            "--height" => height = Some(positive("--height", &value("--height")?)?),
+            "--scale" => scale = positive("--scale", &value("--scale")?)?,
             "--theme" => {
                 theme = match value("--theme")?.as_str() {
                     "light" => ThemeName::Light,
@@ -87,7 +89,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let spec = spec.ok_or("missing SPEC")?;
     if command == "render" && out.is_none() {
-        return Err("render needs -o OUT.svg".to_string());
+        return Err("render needs -o OUT.svg or -o OUT.png".to_string());
     }
     Ok(Args {
         command,
@@ -95,9 +97,19 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         data_dir,
         out,
         width,
+        height,
+        scale,
         theme,
         signals,
     })
+}
+
+/// A positive finite number given to `flag`.
+fn positive(flag: &str, text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or(format!("{flag}: \"{text}\" is not a positive number"))
 }
 
 /// `NAME=JSON`, split at the first `=`.
@@ -146,11 +158,15 @@ fn run(args: &Args) -> Result<(), Error> {
         ("render", Some(out)) => {
             let options = SceneOptions {
                 container_width: args.width,
-                container_height: None,
+                container_height: args.height,
                 theme: args.theme,
             };
-            let svg = to_svg(&chart.scene(&options, &FixedMetrics)?);
-            std::fs::write(out, svg)
+            let bytes = if is_png(out) {
+                png_bytes(&chart, &options, args.scale)?
+            } else {
+                to_svg_scaled(&chart.scene(&options, &FixedMetrics)?, args.scale).into_bytes()
+            };
+            std::fs::write(out, bytes)
                 .map_err(|e| Error::io(&out.display().to_string(), &e.to_string()))
         }
         ("alt", _) => write_stdout(&format!("{}\n", chart.alt_text()?)),
@@ -159,6 +175,28 @@ fn run(args: &Args) -> Result<(), Error> {
             write_stdout(&marks_json(name, &chart.mark_data()?))
         }
     }
+}
+
+fn is_png(out: &Path) -> bool {
+    out.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// The chart as PNG, laid out with the metrics of the font the PNG draws with.
+#[cfg(feature = "png")]
+fn png_bytes(chart: &Chart, options: &SceneOptions, scale: f64) -> Result<Vec<u8>, Error> {
+    use storychart::render::png::{to_png, DejaVuMeasure};
+    let measure = DejaVuMeasure::load()?;
+    to_png(&chart.scene(options, &measure)?, scale)
+}
+
+#[cfg(not(feature = "png"))]
+fn png_bytes(_: &Chart, _: &SceneOptions, _: f64) -> Result<Vec<u8>, Error> {
+    Err(Error::io(
+        "-o",
+        "this storychart was built without the \"png\" feature; write .svg instead",
+    ))
 }
 
 /// Writes `text` to stdout; a closed pipe (`storychart data ... | head`) ends it quietly.

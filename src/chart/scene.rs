@@ -21,8 +21,9 @@ use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
-/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
-pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
+/// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth` and
+/// `continuousHeight`: 300 in Vega-Lite 6, as the review page shows beside vega-embed).
+pub const DEFAULT_CONTINUOUS_SIZE: f64 = 300.0;
 
 /// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -40,6 +41,9 @@ pub struct SceneOptions {
 struct Resolved<'a> {
     def: &'a PositionDef,
     domain: Domain,
+    /// The axis: the first unit's, titled with every unit's field titles (see
+    /// [`Chart::axis_titles`]).
+    axis: crate::spec::AxisSpec,
 }
 
 /// The categorical colour scale shared by all units, with its legend entries.
@@ -110,8 +114,14 @@ impl Chart {
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
         let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
-        let x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
-        let y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        let mut x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
+        let mut y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        if let Some(x) = &mut x {
+            x.axis.title = self.axis_titles(|u| [&u.view.x, &u.view.x2]);
+        }
+        if let Some(y) = &mut y {
+            y.axis.title = self.axis_titles(|u| [&u.view.y, &u.view.y2]);
+        }
         let [pl, pt, pr, pb] = view.padding;
 
         // Height first: it does not depend on the margins.
@@ -120,6 +130,7 @@ impl Chart {
             y.as_ref().map(|c| &c.domain),
             options.container_height,
             bands,
+            x.is_some(),
         );
         // Values grow upward; categories run top to bottom (the first at the top), as in Vega-Lite.
         let y_scale = y.as_ref().map(|c| {
@@ -130,7 +141,7 @@ impl Chart {
             c.domain.clone().scale(range, bands)
         });
         let y_axis = match (&y, &y_scale) {
-            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            (Some(c), Some(s)) => Some(Axis::new(&c.axis, Orient::Left, s, height, measure)),
             _ => None,
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
@@ -151,6 +162,7 @@ impl Chart {
                 x.as_ref().map(|c| &c.domain),
                 None,
                 bands,
+                y.is_some(),
             ),
         };
         let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
@@ -165,7 +177,10 @@ impl Chart {
         let y_axis = y_axis.map(|a| a.with_cross(width));
         let bottom = x_axis.as_ref().map_or(0.0, Axis::extent);
         let title = view.title.as_ref().map(|t| ChartTitle::new(t, measure));
-        let top = title.as_ref().map_or(0.0, ChartTitle::extent);
+        let top = title
+            .as_ref()
+            .map_or(0.0, ChartTitle::extent)
+            .max(y_axis.as_ref().map_or(0.0, Axis::overhang_top));
 
         // Whole pixels, so 1px guide lines stay sharp.
         let origin = ((pl + left).ceil(), (pt + top).ceil());
@@ -187,6 +202,9 @@ impl Chart {
             items.push(Item::Rect(background(total_w, total_h, bg)));
         }
         let mut plot_items = Vec::new();
+        if let Some(stroke) = view.view_stroke.as_deref().and_then(Color::parse) {
+            plot_items.push(Item::Rect(view_outline(width, height, stroke)));
+        }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.grid_items());
         }
@@ -202,12 +220,20 @@ impl Chart {
                 .map(|c| c.field.as_str())
                 .chain(unit.plan.detail.iter().map(String::as_str))
                 .collect();
+            let text_format = unit
+                .view
+                .text
+                .as_ref()
+                .filter(|d| d.ty == crate::spec::FieldType::Quantitative)
+                .and_then(|d| d.axis.format.as_deref())
+                .and_then(|f| crate::scale::NumberFormat::new(f).ok());
             let encoding = MarkEncoding {
                 x: channel(table, unit.plan.x.as_ref(), x_scale.as_ref())?,
                 y: channel(table, unit.plan.y.as_ref(), y_scale.as_ref())?,
                 value: unit.plan.value_channel,
                 fills: fills.as_deref(),
                 text: unit.plan.text.as_ref(),
+                text_format: text_format.as_ref(),
                 series,
                 x_offset: offset_channel(
                     table,
@@ -276,14 +302,63 @@ impl Chart {
             };
             let domain = Domain::from_data(def, fields, unit.table()?, other.as_ref())?;
             out = Some(match out {
-                None => Resolved { def, domain },
+                None => Resolved {
+                    def,
+                    domain,
+                    axis: def.axis.clone(),
+                },
                 Some(r) => Resolved {
                     def: r.def,
                     domain: r.domain.union(domain),
+                    axis: r.axis,
                 },
             });
         }
         Ok(out)
+    }
+
+    /// An axis's title lines as Vega-Lite merges them: the titles of the channel's field and
+    /// of its second channel (`y` and `y2`) in every unit, each once, joined with ", "
+    /// ("Min of Horsepower, Max of Horsepower"). A single distinct title stays as it is
+    /// (and may have several lines).
+    fn axis_titles<'a>(
+        &'a self,
+        pick: impl Fn(&'a Unit) -> [&'a Option<PositionDef>; 2],
+    ) -> Vec<String> {
+        let defs: Vec<&PositionDef> = self
+            .units
+            .iter()
+            .flat_map(|u| {
+                let [main, second] = pick(u);
+                // A second channel (`y2`) adds its title only when it reads a field.
+                main.iter()
+                    .chain(second.iter().filter(|d| d.field.is_some()))
+            })
+            .filter(|d| d.axis.visible)
+            .collect();
+        // Explicit titles win over defaults, as in Vega-Lite.
+        let explicit = defs.iter().any(|d| d.axis.title_explicit);
+        let mut titles: Vec<&Vec<String>> = Vec::new();
+        for def in defs {
+            if def.axis.title_explicit == explicit && !titles.contains(&&def.axis.title) {
+                titles.push(&def.axis.title);
+            }
+        }
+        match titles.as_slice() {
+            [one] => (*one).clone(),
+            many => {
+                let joined: Vec<String> = many
+                    .iter()
+                    .map(|t| t.join(" "))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if joined.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![joined.join(", ")]
+                }
+            }
+        }
     }
 
     /// The categories of an offset channel (`xOffset`) over every unit that has one.
@@ -410,18 +485,44 @@ fn x_guides(
         return (None, None);
     };
     let scale = x.domain.clone().scale([0.0, width], bands);
-    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    let axis = Axis::new(&x.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }
 
-/// The plot size along one dimension.
-fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands: bool) -> f64 {
+/// The plot size along one dimension. A dimension without a channel, beside one that has
+/// a channel (a 1-D bar or strip), is one step thick, as Vega-Lite's `discreteWidth` and
+/// `discreteHeight` make it.
+fn plot_size(
+    size: Size,
+    domain: Option<&Domain>,
+    container: Option<f64>,
+    bands: bool,
+    other_axis: bool,
+) -> f64 {
     let band = domain.and_then(|d| d.band_space(bands));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,
+        (Size::Step(step), None) if domain.is_none() && other_axis => step,
         (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
         (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
+    }
+}
+
+/// The plot's 1 px outline, behind grid and marks (Vega-Lite's `config.view.stroke`). On the
+/// half pixels the axes use: the left edge under the y domain line, the bottom under the x
+/// domain line, the top and right where the outermost grid lines fall.
+fn view_outline(width: f64, height: f64, stroke: Color) -> Rect {
+    Rect {
+        x: -0.5,
+        y: 0.5,
+        width: width.round() + 1.0,
+        height: height.round(),
+        fill: Color::TRANSPARENT,
+        stroke: Some((stroke, 1.0)),
+        corner_radius: 0.0,
+        role: Role::View,
+        row: None,
     }
 }
 
@@ -436,5 +537,59 @@ fn background(width: f64, height: f64, fill: Color) -> Rect {
         corner_radius: 0.0,
         role: Role::Background,
         row: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::layout::FixedMetrics;
+    use crate::scene::{Item, Role, Scene};
+    use crate::{Chart, SceneOptions};
+
+    fn scene(spec: &str) -> Scene {
+        Chart::from_spec(spec)
+            .unwrap()
+            .scene(&SceneOptions::default(), &FixedMetrics)
+            .unwrap()
+    }
+
+    fn axis_titles(s: &Scene) -> Vec<String> {
+        s.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) if t.role == Role::AxisTitle => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const DATA: &str = r#""data": {"values": [{"k": "a", "lo": 1, "hi": 4}]}"#;
+
+    #[test]
+    fn y_and_y2_titles_merge_unless_one_is_explicit() {
+        let merged = scene(&format!(
+            r#"{{{DATA}, "mark": "rule", "encoding": {{"x": {{"field": "k", "type": "nominal"}},
+               "y": {{"field": "lo", "type": "quantitative"}}, "y2": {{"field": "hi"}}}}}}"#
+        ));
+        assert_eq!(axis_titles(&merged), ["k", "lo, hi"]);
+        let explicit = scene(&format!(
+            r#"{{{DATA}, "mark": "rule", "encoding": {{"x": {{"field": "k", "type": "nominal"}},
+               "y": {{"field": "lo", "type": "quantitative", "title": "Range"}}, "y2": {{"field": "hi"}}}}}}"#
+        ));
+        assert_eq!(axis_titles(&explicit), ["k", "Range"]);
+    }
+
+    #[test]
+    fn a_missing_channel_beside_a_present_one_is_one_step_thick() {
+        let s = scene(&format!(
+            r#"{{{DATA}, "mark": "bar", "encoding": {{"x": {{"field": "hi", "type": "quantitative"}}}}}}"#
+        ));
+        let bar = s.mark_rects(0).next().unwrap();
+        assert!(bar.height > 10.0 && bar.height <= 20.0, "{bar:?}");
+        let outline = s.items.iter().find_map(|i| match i {
+            Item::Rect(r) if r.role == Role::View => Some(r.height),
+            _ => None,
+        });
+        assert_eq!(outline, Some(20.0));
     }
 }

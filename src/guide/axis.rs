@@ -4,6 +4,8 @@
 //! the thickness outside the plot, measured with the [`TextMeasure`] given. A linear axis
 //! places `ceil(length / 40)` ticks (Vega-Lite's default tick count) with d3's tick algorithm
 //! and formats them with d3's `tickFormat`; a band axis labels every band at its centre.
+//! A continuous x axis flushes its end labels (Vega-Lite's default `labelFlush`): a label
+//! within a pixel of the start of the range is left-aligned, one at the end right-aligned.
 
 use crate::expr::time_format::format_time;
 use crate::layout::{PositionScale, TextMeasure};
@@ -47,6 +49,8 @@ pub struct Axis {
     /// The measured width of each label.
     widths: Vec<f64>,
     grid: bool,
+    /// Vega-Lite's `labelFlush`, on by default for a continuous x axis.
+    flush: bool,
     label_angle: f64,
     label_extent: f64,
     title: Vec<String>,
@@ -86,14 +90,36 @@ impl Axis {
             (Orient::Bottom, true) | (Orient::Left, false) => widest,
         };
         // Vega-Lite's default `labelOverlap` on continuous axes: the "parity" strategy.
+        let flush = orient == Orient::Bottom && !discrete && !rotated;
         let shown = if discrete || rotated {
             vec![true; ticks.len()]
         } else {
-            let halves: Vec<f64> = match orient {
-                Orient::Bottom => widths.iter().map(|w| w / 2.0).collect(),
-                Orient::Left => vec![LABEL_SIZE / 2.0; ticks.len()],
+            // Label extents along the axis: centred, or flush with a range end.
+            let (starts, ends): (Vec<f64>, Vec<f64>) = match orient {
+                Orient::Bottom => ticks
+                    .iter()
+                    .zip(&widths)
+                    .map(|((p, _), w)| match flush_side(flush, *p, length) {
+                        Align::Left => (*p, p + w),
+                        Align::Right => (p - w, *p),
+                        Align::Center => (p - w / 2.0, p + w / 2.0),
+                    })
+                    .unzip(),
+                Orient::Left => ticks
+                    .iter()
+                    .map(|(p, _)| (p - LABEL_SIZE / 2.0, p + LABEL_SIZE / 2.0))
+                    .unzip(),
             };
-            let positions: Vec<f64> = ticks.iter().map(|(p, _)| *p).collect();
+            let positions: Vec<f64> = starts
+                .iter()
+                .zip(&ends)
+                .map(|(a, b)| (a + b) / 2.0)
+                .collect();
+            let halves: Vec<f64> = starts
+                .iter()
+                .zip(&ends)
+                .map(|(a, b)| (b - a) / 2.0)
+                .collect();
             parity(&positions, &halves)
         };
         Axis {
@@ -102,6 +128,7 @@ impl Axis {
             shown,
             widths,
             grid: spec.grid.unwrap_or(!discrete),
+            flush,
             label_angle,
             label_extent: if spec.labels { label_extent } else { 0.0 },
             title: spec.title.clone(),
@@ -153,7 +180,29 @@ impl Axis {
         self.ticks
             .iter()
             .zip(&self.widths)
-            .map(|((p, _), w)| p + w / 2.0 - self.length)
+            .map(
+                |((p, _), w)| match flush_side(self.flush, *p, self.length) {
+                    Align::Left => p + w - self.length,
+                    Align::Right => p - self.length,
+                    Align::Center => p + w / 2.0 - self.length,
+                },
+            )
+            .fold(0.0, f64::max)
+    }
+
+    /// How far labels reach above the top of a left axis (a label centred on a tick at the
+    /// top reaches half its height above it), so layout can keep them inside the chart, as
+    /// Vega's `autosize: "pad"` does.
+    pub fn overhang_top(&self) -> f64 {
+        let rotated = self.label_angle.rem_euclid(180.0) != 0.0;
+        if !self.spec.visible || !self.spec.labels || rotated || self.orient != Orient::Left {
+            return 0.0;
+        }
+        self.ticks
+            .iter()
+            .zip(&self.shown)
+            .filter(|(_, shown)| **shown)
+            .map(|((p, _), _)| LABEL_SIZE / 2.0 - p)
             .fold(0.0, f64::max)
     }
 
@@ -193,8 +242,8 @@ impl Axis {
             };
             out.push(Item::Rule(rule(x1, y1, x2, y2, DOMAIN_COLOR, Role::Domain)));
         }
-        for (i, (p, label)) in self.ticks.iter().enumerate() {
-            let p = crisp(*p);
+        for (i, (at, label)) in self.ticks.iter().enumerate() {
+            let p = crisp(*at);
             if self.spec.ticks {
                 let (x1, y1, x2, y2) = if b {
                     (p, edge, p, edge + TICK_SIZE)
@@ -206,7 +255,14 @@ impl Axis {
             let shown = self.shown.get(i).copied().unwrap_or(true);
             if self.spec.labels && shown {
                 let off = sign * ((if self.spec.ticks { TICK_SIZE } else { 0.0 }) + LABEL_PADDING);
-                out.push(Item::Text(self.label(p, edge + off, label)));
+                let mut text = self.label(p, edge + off, label);
+                if b {
+                    text.align = flush_side(self.flush, *at, self.length);
+                    if text.align == Align::Center {
+                        text.align = self.label(p, 0.0, "").align;
+                    }
+                }
+                out.push(Item::Text(text));
             }
         }
         self.push_title(&mut out, edge, sign);
@@ -261,6 +317,20 @@ impl Axis {
                 role: Role::AxisTitle,
             }));
         }
+    }
+}
+
+/// Where a label at `p` on an axis of `length` is aligned: flush left within a pixel of the
+/// start, flush right within a pixel of the end, else centred (Vega's `labelFlush: true`).
+fn flush_side(flush: bool, p: f64, length: f64) -> Align {
+    if !flush {
+        Align::Center
+    } else if p <= 1.0 {
+        Align::Left
+    } else if p >= length - 1.0 {
+        Align::Right
+    } else {
+        Align::Center
     }
 }
 

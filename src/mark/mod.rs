@@ -65,6 +65,8 @@ pub struct MarkEncoding<'a> {
     pub fills: Option<&'a [Color]>,
     /// The text field (text marks).
     pub text: Option<&'a ChannelFields>,
+    /// The text field's number format (its `format`), for quantitative text.
+    pub text_format: Option<&'a crate::scale::NumberFormat>,
     /// Fields whose values split lines and areas into series (colour and detail).
     pub series: Vec<&'a str>,
     /// Offsets within x bands (grouped bars).

@@ -1,8 +1,8 @@
 //! The text mark: one label per row, centred on its position.
 //!
 //! Stage: marks. The text is the text field's value as JavaScript's `String(v)` writes it,
-//! 11px (Vega's default font size) unless `mark.size` says otherwise. Text is always data,
-//! never markup.
+//! 11px (Vega's default font size) unless `mark.size` says otherwise; a quantitative text
+//! field with a `format` is written with that d3-format. Text is always data, never markup.
 
 use super::point::mark_color;
 use super::position::center;
@@ -33,7 +33,13 @@ pub fn texts(input: &MarkInput<'_>) -> Result<Vec<Item>> {
             continue;
         };
         let text = match encoding.text {
-            Some(f) => table.require(&f.spec_path, &f.field)?.value(row).to_label(),
+            Some(f) => {
+                let value = table.require(&f.spec_path, &f.field)?.value(row);
+                match (encoding.text_format, value.as_f64()) {
+                    (Some(format), Some(v)) => format.format(v),
+                    _ => value.to_label(),
+                }
+            }
             None => String::new(),
         };
         out.push(Item::Text(Text {

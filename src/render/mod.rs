@@ -2,11 +2,14 @@
 //!
 //! [`paint`] walks a [`Scene`] in order and hands each item to a painter. The SVG back end
 //! ([`svg`]) is native and portable; the Canvas 2D back end lives in `src/web/canvas.rs`
-//! because it needs the browser.
+//! because it needs the browser. The PNG back end ([`png`]) is native only, behind the default
+//! `png` feature.
 
+#[cfg(all(feature = "png", not(target_arch = "wasm32")))]
+pub mod png;
 pub mod svg;
 
-pub use svg::to_svg;
+pub use svg::{to_svg, to_svg_scaled};
 
 use crate::scene::{Item, Path, Rect, Rule, Scene, Symbol, Text};
 

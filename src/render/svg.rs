@@ -12,10 +12,17 @@ use crate::scene::{
 
 /// Renders `scene` as an SVG document.
 pub fn to_svg(scene: &Scene) -> String {
+    to_svg_scaled(scene, 1.0)
+}
+
+/// Renders `scene` as an SVG document whose `width` and `height` are `scale` times the scene's
+/// (the `viewBox` keeps scene coordinates, so the drawing scales with it).
+pub fn to_svg_scaled(scene: &Scene, scale: f64) -> String {
     let (w, h) = (num(scene.width), num(scene.height));
+    let (sw, sh) = (num(scene.width * scale), num(scene.height * scale));
     let mut svg = SvgPainter {
         out: format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{sw}\" height=\"{sh}\" \
              viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\" \
              font-family=\"{FONT_FAMILY}\">\n",
             escape(&scene.description)

@@ -20,6 +20,8 @@ pub enum Role {
     Mark(u16),
     /// An axis grid line.
     Grid,
+    /// The outline of the plot (Vega-Lite's `config.view.stroke`).
+    View,
     /// An axis domain line.
     Domain,
     /// An axis tick.
@@ -47,6 +49,7 @@ impl Role {
             Role::Background => "background".into(),
             Role::Mark(i) => format!("mark{i}"),
             Role::Grid => "grid".into(),
+            Role::View => "view".into(),
             Role::Domain => "domain".into(),
             Role::Tick => "tick".into(),
             Role::Label => "label".into(),

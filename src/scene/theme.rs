@@ -55,6 +55,11 @@ impl Theme {
                 Item::Rect(r) if r.role == Role::Background && !spec_background => {
                     r.fill = self.background;
                 }
+                Item::Rect(r) if r.role == Role::View => {
+                    if let Some((c, _)) = &mut r.stroke {
+                        *c = self.grid;
+                    }
+                }
                 Item::Rule(r) => match r.role {
                     Role::Grid => r.stroke = self.grid,
                     Role::Domain | Role::Tick => r.stroke = self.domain,
@@ -99,6 +104,15 @@ mod tests {
             Some(Theme::of(ThemeName::Dark).background)
         );
         assert_eq!(fill(&dark, Role::Mark(0)), fill(&light, Role::Mark(0)));
+        // The plot outline (config.view.stroke) takes the grid colour of the theme.
+        let outline = |s: &Scene| {
+            s.items.iter().find_map(|i| match i {
+                Item::Rect(r) if r.role == Role::View => r.stroke.map(|(c, _)| c),
+                _ => None,
+            })
+        };
+        assert_eq!(outline(&light), Color::parse("#ddd"));
+        assert_eq!(outline(&dark), Some(Theme::of(ThemeName::Dark).grid));
         let label = dark.items.iter().find_map(|i| match i {
             Item::Text(t) if t.role == Role::Label => Some(t.fill),
             _ => None,

@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
 pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
+/// Vega-Lite's default colour of the text and rule marks.
+pub const DEFAULT_TEXT_COLOR: &str = "black";
 
 /// Top-level properties that change what a chart is and that storychart does not support yet.
 const UNSUPPORTED_TOP_LEVEL: &[&str] = &[
@@ -211,6 +213,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         height: normalize_size("height", spec.height.as_ref())?,
         background: spec.background.clone(),
         padding: normalize_padding(spec.padding.as_ref()),
+        view_stroke: view_stroke(spec.other.get("config")),
         description: spec.description.clone(),
         transforms,
         render_error: mark_render_error(mark_def.as_ref())
@@ -353,7 +356,18 @@ fn normalize_mark_props(
     spec: &TopLevelSpec,
     params: &[super::params::Param],
 ) -> Result<MarkProps> {
-    let mut fill = DEFAULT_MARK_COLOR.to_string();
+    let kind = def.map(|d| d.kind.as_str()).or(match &spec.mark {
+        Some(AnyMark::Name(name)) => Some(name.as_str()),
+        _ => None,
+    });
+    // Vega-Lite draws text and rules black (`config.text.color`, `config.rule.color`), every
+    // other mark in the default blue.
+    let mut fill = if matches!(kind, Some("text" | "rule")) {
+        DEFAULT_TEXT_COLOR
+    } else {
+        DEFAULT_MARK_COLOR
+    }
+    .to_string();
     let mut props = MarkProps {
         fill: String::new(),
         stroke: None,
@@ -583,11 +597,39 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         time_unit,
         domain,
         render_error,
-        axis: AxisSpec {
-            time_format,
-            ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
-        },
+        axis: with_field_format(
+            &path,
+            def.format.as_ref(),
+            AxisSpec {
+                time_format,
+                title_explicit: def.title.is_some()
+                    || matches!(&def.axis, Some(Some(a)) if a.title.is_some()),
+                ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
+            },
+            ty,
+        )?,
     })
+}
+
+/// A field definition's own `format` (how `text` and `tooltip` values are written): kept in
+/// the channel's label format unless `axis.format` set one. A number format is checked here.
+fn with_field_format(
+    path: &str,
+    format: Option<&Json>,
+    mut axis: AxisSpec,
+    ty: FieldType,
+) -> Result<AxisSpec> {
+    let Some(Json::String(f)) = format else {
+        return Ok(axis);
+    };
+    if axis.format.is_none() {
+        if ty == FieldType::Quantitative {
+            crate::scale::FormatSpec::parse(f)
+                .map_err(|e| Error::spec_shape(&format!("{path}.format"), &e))?;
+        }
+        axis.format = Some(f.clone());
+    }
+    Ok(axis)
 }
 
 /// Channels storychart computes but does not draw yet, with their spec names.
@@ -1185,6 +1227,7 @@ fn normalize_axis(
     let mut spec = AxisSpec {
         visible: true,
         title,
+        title_explicit: false,
         label_angle: None,
         format: None,
         grid: None,
@@ -1248,6 +1291,21 @@ fn normalize_size(name: &str, size: Option<&SizeDef>) -> Result<Size> {
     })
 }
 
+/// `config.view.stroke`: Vega-Lite's `#ddd` unless the spec sets a colour or `null`.
+fn view_stroke(config: Option<&Json>) -> Option<String> {
+    match config
+        .and_then(|c| c.get("view"))
+        .and_then(|v| v.get("stroke"))
+    {
+        None => Some(VIEW_STROKE.to_string()),
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(_) => None,
+    }
+}
+
+/// Vega-Lite's default outline of the plot (`config.view.stroke`).
+pub const VIEW_STROKE: &str = "#ddd";
+
 fn normalize_padding(padding: Option<&PaddingDef>) -> [f64; 4] {
     let clean = |v: f64| if v.is_finite() { v.max(0.0) } else { 0.0 };
     match padding {
@@ -1283,6 +1341,38 @@ mod tests {
         assert_eq!(v.mark_props.fill, DEFAULT_MARK_COLOR);
         assert_eq!(v.width, Size::Step(20.0));
         assert_eq!(v.padding, [5.0; 4]);
+        assert_eq!(v.view_stroke.as_deref(), Some(VIEW_STROKE));
+    }
+
+    #[test]
+    fn text_is_black_and_keeps_its_field_format() {
+        let v = view(
+            r#"{"data": {"values": [{"a": 0.5}]}, "mark": "text",
+                "encoding": {"text": {"field": "a", "type": "quantitative", "format": ".0%"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(v.mark_props.fill, DEFAULT_TEXT_COLOR);
+        assert_eq!(v.text.unwrap().axis.format.as_deref(), Some(".0%"));
+        let bad = view(
+            r#"{"data": {"values": [{"a": 0.5}]}, "mark": "text",
+                "encoding": {"text": {"field": "a", "type": "quantitative", "format": "not a format"}}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(bad.place(), "encoding.text.format");
+    }
+
+    #[test]
+    fn config_view_stroke_sets_or_removes_the_plot_outline() {
+        let with = |config: &str| {
+            let spec = BAR.replacen('{', &format!("{{\"config\": {config}, "), 1);
+            view(&spec).unwrap().view_stroke
+        };
+        assert_eq!(with(r#"{"view": {"stroke": null}}"#), None);
+        assert_eq!(
+            with(r#"{"view": {"stroke": "red"}}"#).as_deref(),
+            Some("red")
+        );
+        assert_eq!(with(r#"{"view": {}}"#).as_deref(), Some(VIEW_STROKE));
     }
 
     #[test]

@@ -194,6 +194,10 @@ pub struct AxisSpec {
     pub visible: bool,
     /// The title lines (empty for none).
     pub title: Vec<String>,
+    /// Whether the spec set the title (the field's `title` or `axis.title`), rather than
+    /// Vega-Lite's default from the field name; explicit titles win when an axis merges the
+    /// titles of several fields.
+    pub title_explicit: bool,
     /// Label rotation in degrees, if set.
     pub label_angle: Option<f64>,
     /// d3-format specifier for labels.
@@ -367,6 +371,9 @@ pub struct View {
     pub background: Option<String>,
     /// Padding: left, top, right, bottom.
     pub padding: [f64; 4],
+    /// The outline of the plot (`config.view.stroke`, Vega-Lite's default `#ddd`); `None` when
+    /// the spec sets it to `null`.
+    pub view_stroke: Option<String>,
     /// Accessible description.
     pub description: Option<String>,
     /// The explicit `transform` array, in order.

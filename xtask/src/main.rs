@@ -5,6 +5,8 @@
 //! - `cargo xtask serve [--port N]`: ensure tools, build the release package into `www/pkg`,
 //!   then serve `www/` on `http://127.0.0.1:N/` (default 8080) until killed.
 //! - `cargo xtask build`: ensure tools, then build the release package and print its size.
+//! - `cargo xtask review [--passing] [NAME...]`: build `www/pkg`, then screenshot each corpus
+//!   spec with storychart beside vega-embed into `target/review/` (tests/review/review.mjs).
 //! - `cargo xtask test`: the whole test suite (fmt, clippy, native tests, browser unit tests,
 //!   release build, end-to-end tests) with one summary line at the end; CI runs this.
 //!
@@ -31,6 +33,9 @@ commands:
   serve [--port N]  build the release package and serve www/ on http://127.0.0.1:N/ (default 8080)
   build             build the release package into www/pkg and print its size
   test              run fmt, clippy, native tests, browser tests, release build and e2e tests
+  review [--passing] [NAME...]
+                    build www/pkg, then save storychart-beside-Vega screenshots of the corpus
+                    specs (../shared/vega-lite/specs) into target/review/
   bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
   help              print this message
 
@@ -53,6 +58,7 @@ enum Cmd {
     Build,
     Test,
     Bench { which: String },
+    Review { args: Vec<String> },
     Help,
 }
 
@@ -62,6 +68,11 @@ fn parse_args(args: &[String]) -> Result<Cmd, String> {
         None | Some("help" | "-h" | "--help") => Cmd::Help,
         Some("build") => Cmd::Build,
         Some("test") => Cmd::Test,
+        Some("review") => {
+            return Ok(Cmd::Review {
+                args: it.cloned().collect(),
+            })
+        }
         Some("bench") => {
             let which = it.next().map_or_else(|| "size".to_owned(), String::clone);
             Cmd::Bench { which }
@@ -130,6 +141,16 @@ fn main() -> ExitCode {
         Cmd::Bench { which } => {
             tools::ensure(&ctx, false).and_then(|()| bench::bench(&ctx, &which))
         }
+        Cmd::Review { args } => tools::ensure(&ctx, false)
+            .and_then(|()| build::build(&ctx))
+            .and_then(|()| {
+                proc::run(
+                    std::process::Command::new("node")
+                        .arg("tests/review/review.mjs")
+                        .args(&args)
+                        .current_dir(&ctx.root),
+                )
+            }),
         Cmd::Help => Ok(()),
     };
     match result {
@@ -158,6 +179,12 @@ mod tests {
             parse_args(&args(&["bench"])),
             Ok(Cmd::Bench {
                 which: "size".into()
+            })
+        );
+        assert_eq!(
+            parse_args(&args(&["review", "--passing", "bar"])),
+            Ok(Cmd::Review {
+                args: args(&["--passing", "bar"])
             })
         );
         assert_eq!(
