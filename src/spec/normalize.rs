@@ -8,6 +8,7 @@
 
 use serde_json::Value as Json;
 
+use super::scale::ScaleKind;
 use super::types::{
     AnyMark, AxisDef, ChannelDef, DataDef, MarkDef, PaddingDef, SizeDef, TitleDef, TitleText,
     TopLevelSpec,
@@ -153,14 +154,6 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let color = color_def
         .map(|d| normalize_position(Channel::Color, d))
         .transpose()?;
-    if let Some(c) = &color {
-        if !c.ty.is_discrete() {
-            return Err(Error::unsupported(
-                "encoding.color.type",
-                "a quantitative or temporal colour scale",
-            ));
-        }
-    }
     let color_legend = !matches!(color_def.map(|d| &d.legend), Some(Some(None)));
     Ok(View {
         data,
@@ -185,8 +178,27 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         transforms,
         render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
         undrawn,
+        invalid_filtered_except: invalid_mode(spec, mark_def.as_ref()),
         params,
     })
+}
+
+/// Vega-Lite's handling of invalid values on continuous scales: `None` when the mark shows
+/// them (`mark.invalid` or `config.mark.invalid` null or `"show"`), else the channels that
+/// show them anyway (`config.scale.invalid.<channel>` gives them a value).
+fn invalid_mode(spec: &TopLevelSpec, def: Option<&MarkDef>) -> Option<Vec<String>> {
+    let config = spec.other.get("config");
+    let mode = def
+        .and_then(|d| d.other.get("invalid"))
+        .or_else(|| config?.get("mark")?.get("invalid"));
+    if matches!(mode, Some(Json::Null)) || mode.and_then(Json::as_str) == Some("show") {
+        return None;
+    }
+    let shown = config
+        .and_then(|c| c.get("scale")?.get("invalid")?.as_object())
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    Some(shown)
 }
 
 fn normalize_data(data: Option<&DataDef>) -> Result<DataSource> {
@@ -374,9 +386,6 @@ fn normalize_mark_props(
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
-    if channel == Channel::Color && (def.bin.is_some() || def.time_unit.is_some()) {
-        return Err(Error::unsupported(&path, "binning or time units on colour"));
-    }
     let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
     let time_unit = match &def.time_unit {
         None | Some(Json::Null) => None,
@@ -450,59 +459,42 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         }
     };
     let scale = def.scale.clone().flatten().unwrap_or_default();
-    if let Some(kind) = scale
-        .kind
-        .as_deref()
-        .filter(|k| *k != "linear" && *k != "band")
-    {
-        return Err(Error::unsupported(
-            &format!("{path}.scale.type"),
-            &format!("the \"{kind}\" scale"),
-        ));
-    }
     let scale_path = format!("{path}.scale");
+    let scale_spec = super::scale::normalize_scale(&scale_path, &scale)?;
     // Scale properties storychart cannot draw yet: the data is still right (`storychart data`
     // works), but drawing fails with this error rather than showing a wrong chart.
-    let mut render_error = None;
-    let domain = match &scale.domain {
-        None => None,
-        Some(Json::Array(ends)) if ty == FieldType::Quantitative => match ends.as_slice() {
-            [Json::Number(a), Json::Number(b)] => a
-                .as_f64()
-                .zip(b.as_f64())
-                .filter(|(a, b)| a.is_finite() && b.is_finite())
-                .map(|(a, b)| [a, b]),
-            _ => None,
-        },
-        Some(_) => None,
+    let position = matches!(channel, Channel::X | Channel::Y);
+    let mut render_error = match channel {
+        Channel::X | Channel::Y | Channel::Color => {
+            scale_spec.drawing_error(&scale_path, position, ty.is_discrete())
+        }
+        _ => None,
     };
-    if scale.domain.is_some() && domain.is_none() {
-        render_error = Some(Error::unsupported(
+    let domain = match &scale_spec.domain {
+        Some(super::scale::DomainSpec::Numbers(ends))
+            if ty == FieldType::Quantitative || ty == FieldType::Temporal =>
+        {
+            match ends.as_slice() {
+                [a, b] if a.is_finite() && b.is_finite() => Some([*a, *b]),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if position && scale_spec.domain.is_some() && domain.is_none() && !ty.is_discrete() {
+        render_error = render_error.or(Some(Error::unsupported(
             &format!("{scale_path}.domain"),
-            "a scale domain other than [min, max] on a quantitative field",
-        ));
+            "a scale domain other than [min, max] on a continuous field",
+        )));
     }
-    let ignored = [
-        ("reverse", scale.reverse.is_some_and(|r| r)),
-        (
-            "nice",
-            scale.nice.as_ref().is_some_and(|n| *n != Json::Bool(true)),
-        ),
-        ("paddingInner", scale.padding_inner.is_some()),
-        ("paddingOuter", scale.padding_outer.is_some()),
-    ];
-    let other = scale.other.keys().next().map(String::as_str);
-    if let Some(key) = ignored
-        .iter()
-        .find(|(_, set)| *set)
-        .map(|(k, _)| *k)
-        .or(other)
-    {
-        render_error = Some(Error::unsupported(
-            &format!("{scale_path}.{key}"),
-            &format!("the \"{key}\" scale property"),
-        ));
-    }
+    // Vega-Lite's `zero` default: quantitative, unbinned x, y and size on a scale that can
+    // hold zero.
+    let zero_channel = matches!(channel, Channel::X | Channel::Y | Channel::Undrawn("size"));
+    let zero_scale = matches!(
+        scale_spec.kind,
+        None | Some(ScaleKind::Linear | ScaleKind::Pow | ScaleKind::Sqrt | ScaleKind::Symlog)
+    );
+    let default_zero = ty == FieldType::Quantitative && bin.is_none() && zero_channel && zero_scale;
     let default_title = match (&bin, &time_unit, field.as_deref(), aggregate) {
         // Vega-Lite's verbal titles: "date (year-month)", "IMDB Rating (binned)".
         (Some(_), _, Some(f), None) => format!("{f} (binned)"),
@@ -531,13 +523,12 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         aggregate,
         stack,
         sort,
-        zero: scale
-            .zero
-            .unwrap_or(ty == FieldType::Quantitative && bin.is_none()),
+        zero: scale.zero.unwrap_or(default_zero),
         bin,
         time_unit,
         domain,
         render_error,
+        scale: scale_spec,
         axis: AxisSpec {
             time_format,
             ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
