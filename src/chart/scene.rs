@@ -117,7 +117,7 @@ impl Chart {
         // Height first: it does not depend on the margins.
         let height = plot_size(
             per_offset(view.height, y_offset.as_ref()),
-            y.as_ref().map(|c| &c.domain),
+            y.as_ref(),
             options.container_height,
             bands,
         );
@@ -127,7 +127,9 @@ impl Chart {
                 Domain::Discrete(_) => [0.0, height],
                 Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
-            c.domain.clone().scale(range, bands)
+            c.domain
+                .clone()
+                .scale_for(range, bands, &c.def.scale, nice_default(c.def))
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
@@ -148,7 +150,7 @@ impl Chart {
             }
             other => plot_size(
                 per_offset(other, x_offset.as_ref()),
-                x.as_ref().map(|c| &c.domain),
+                x.as_ref(),
                 None,
                 bands,
             ),
@@ -409,14 +411,28 @@ fn x_guides(
     let Some(x) = x else {
         return (None, None);
     };
-    let scale = x.domain.clone().scale([0.0, width], bands);
+    let scale = x
+        .domain
+        .clone()
+        .scale_for([0.0, width], bands, &x.def.scale, nice_default(x.def));
     let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }
 
+/// Vega-Lite's default `nice` of a position scale: on, unless the field is binned or the
+/// domain is explicit.
+fn nice_default(def: &PositionDef) -> bool {
+    def.bin.is_none() && def.scale.domain.is_none()
+}
+
 /// The plot size along one dimension.
-fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands: bool) -> f64 {
-    let band = domain.and_then(|d| d.band_space(bands));
+fn plot_size(
+    size: Size,
+    channel: Option<&Resolved<'_>>,
+    container: Option<f64>,
+    bands: bool,
+) -> f64 {
+    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.def.scale));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,

@@ -93,8 +93,25 @@ impl Axis {
                 Orient::Bottom => widths.iter().map(|w| w / 2.0).collect(),
                 Orient::Left => vec![LABEL_SIZE / 2.0; ticks.len()],
             };
-            let positions: Vec<f64> = ticks.iter().map(|(p, _)| *p).collect();
-            parity(&positions, &halves)
+            // Empty labels (the log ticks Vega leaves unlabelled) take no part.
+            let labelled: Vec<usize> = (0..ticks.len())
+                .filter(|i| ticks.get(*i).is_some_and(|(_, t)| !t.is_empty()))
+                .collect();
+            let positions: Vec<f64> = labelled
+                .iter()
+                .filter_map(|i| ticks.get(*i).map(|(p, _)| *p))
+                .collect();
+            let halves: Vec<f64> = labelled
+                .iter()
+                .filter_map(|i| halves.get(*i).copied())
+                .collect();
+            let mut shown = vec![false; ticks.len()];
+            for (i, keep) in labelled.iter().zip(parity(&positions, &halves)) {
+                if let Some(s) = shown.get_mut(*i) {
+                    *s = keep;
+                }
+            }
+            shown
         };
         Axis {
             orient,
@@ -326,13 +343,17 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
             (ticks, false)
         }
         PositionScale::Linear(linear) => {
-            let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
+            // Vega-Lite leaves log axes at Vega's default count of 10.
+            let default = match linear.transform() {
+                crate::scale::transform::Transform::Log { .. } => 10.0,
+                _ => (length / 40.0).ceil(),
+            };
+            let count = spec.tick_count.unwrap_or(default).max(0.0);
             // normalize() has checked the specifier, so it parses here.
-            let format = linear.tick_format(count, spec.format.as_deref());
             let ticks = linear
-                .ticks(count)
+                .tick_labels(count, spec.format.as_deref())
                 .into_iter()
-                .map(|v| (linear.map(v), format.format(v)))
+                .map(|(v, label)| (linear.map(v), label))
                 .collect();
             (ticks, false)
         }

@@ -427,9 +427,22 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     if field.is_none() && aggregate != Some(AggregateOp::Count) {
         return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
     }
+    let scale = def.scale.clone().flatten().unwrap_or_default();
+    let scale_path = format!("{path}.scale");
+    let scale_spec = super::scale::normalize_scale(&scale_path, &scale)?;
+    // Vega-Lite's `defaultType`: a scale type implies the field type.
+    let implied = scale_spec.kind.and_then(|k| match k {
+        ScaleKind::Time | ScaleKind::Utc => Some(FieldType::Temporal),
+        k if k.is_continuous() => Some(FieldType::Quantitative),
+        ScaleKind::Quantize | ScaleKind::Quantile | ScaleKind::Threshold => {
+            Some(FieldType::Quantitative)
+        }
+        _ => None,
+    });
     let ty = match def.kind.as_deref() {
         None if time_unit.is_some() => FieldType::Temporal,
         None if aggregate.is_some() || bin.is_some() => FieldType::Quantitative,
+        None if implied.is_some() => implied.unwrap_or(FieldType::Nominal),
         None => FieldType::Nominal,
         Some("quantitative") => FieldType::Quantitative,
         Some("ordinal") => FieldType::Ordinal,
@@ -458,9 +471,6 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             ))
         }
     };
-    let scale = def.scale.clone().flatten().unwrap_or_default();
-    let scale_path = format!("{path}.scale");
-    let scale_spec = super::scale::normalize_scale(&scale_path, &scale)?;
     // Scale properties storychart cannot draw yet: the data is still right (`storychart data`
     // works), but drawing fails with this error rather than showing a wrong chart.
     let position = matches!(channel, Channel::X | Channel::Y);

@@ -234,30 +234,41 @@ impl ScaleSpec {
         }
         let kind_ok = match self.kind {
             None => position || discrete,
-            Some(k) => {
-                if position {
-                    matches!(k, ScaleKind::Linear | ScaleKind::Band)
-                } else {
-                    k == ScaleKind::Ordinal && discrete
-                }
-            }
+            Some(k) if position => !matches!(
+                k,
+                ScaleKind::Ordinal
+                    | ScaleKind::Quantize
+                    | ScaleKind::Quantile
+                    | ScaleKind::Threshold
+                    | ScaleKind::BinOrdinal
+            ),
+            Some(k) => k == ScaleKind::Ordinal && discrete,
         };
-        let nice_ok = self.nice.as_ref().is_none_or(|n| *n == Json::Bool(true));
+        let banded = match self.kind {
+            Some(k) => k.is_discrete(),
+            None => discrete,
+        };
         let checks = [
             ("type", !kind_ok),
             ("domain", !position && self.domain.is_some()),
             ("domainMid", self.domain_mid.is_some()),
             ("range", self.range.is_some()),
             ("scheme", self.scheme.is_some()),
-            ("reverse", self.reverse),
-            ("nice", !nice_ok),
-            ("clamp", self.clamp),
-            ("padding", self.padding.is_some()),
-            ("paddingInner", self.padding_inner.is_some()),
-            ("paddingOuter", self.padding_outer.is_some()),
-            ("exponent", self.exponent.is_some()),
-            ("constant", self.constant.is_some()),
-            ("base", self.base.is_some()),
+            ("reverse", !position && self.reverse),
+            ("nice", !position && self.nice.is_some()),
+            ("clamp", !position && self.clamp),
+            ("padding", self.padding.is_some() && !(position && banded)),
+            (
+                "paddingInner",
+                self.padding_inner.is_some() && !(position && banded),
+            ),
+            (
+                "paddingOuter",
+                self.padding_outer.is_some() && !(position && banded),
+            ),
+            ("exponent", !position && self.exponent.is_some()),
+            ("constant", !position && self.constant.is_some()),
+            ("base", !position && self.base.is_some()),
         ];
         let (key, _) = checks.iter().find(|(_, bad)| *bad)?;
         Some(Error::unsupported(
