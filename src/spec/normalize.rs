@@ -357,8 +357,8 @@ fn normalize_mark_props(
             // Not drawn yet: `undrawn_channels` records the error for drawing time.
             continue;
         }
-        if channel.field.is_some() && matches!(name, "color" | "fill") {
-            continue; // a colour scale: see normalize_color
+        if channel.field.is_some() && matches!(name, "color" | "fill" | "opacity") {
+            continue; // a colour or opacity scale: see `normalize` and `undrawn_channels`
         }
         if channel.field.is_some() || channel.datum.is_some() {
             return Err(Error::unsupported(&path, "a field on this channel"));
@@ -475,10 +475,10 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     // works), but drawing fails with this error rather than showing a wrong chart.
     let position = matches!(channel, Channel::X | Channel::Y);
     let mut render_error = match channel {
-        Channel::X | Channel::Y | Channel::Color => {
+        Channel::X | Channel::Y => {
             scale_spec.drawing_error(&scale_path, position, ty.is_discrete())
         }
-        _ => None,
+        _ => scale_spec.render_error.clone(),
     };
     let domain = match &scale_spec.domain {
         Some(super::scale::DomainSpec::Numbers(ends))
@@ -577,8 +577,11 @@ fn undrawn_channels(
         let Some(json) = enc.other.get(*key) else {
             continue;
         };
-        // Bars and rects draw their x/y offsets (grouped bars); other marks do not yet.
-        let drawn = mark.uses_bands() && matches!(*key, "xOffset" | "yOffset");
+        // Bars and rects draw their x/y offsets (grouped bars); symbols their sizes and
+        // shapes; other marks do not yet.
+        let symbols = matches!(mark, MarkKind::Point | MarkKind::Circle | MarkKind::Square);
+        let drawn = (mark.uses_bands() && matches!(*key, "xOffset" | "yOffset"))
+            || (symbols && matches!(*key, "size" | "shape"));
         if !drawn {
             note(
                 format!("encoding.{key}"),
@@ -587,6 +590,12 @@ fn undrawn_channels(
         }
         if json.get("field").is_some() || json.get("aggregate").is_some() {
             defs.push(channel_json(Channel::Undrawn(name), json)?);
+        }
+    }
+    // A field on opacity: an opacity scale, drawn on every mark.
+    if let Some(def) = enc.opacity.as_ref().filter(|d| d.field.is_some()) {
+        if !def.other.contains_key("condition") {
+            defs.push(normalize_position(Channel::Undrawn("opacity"), def)?);
         }
     }
     let conditional = [

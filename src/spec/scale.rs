@@ -107,6 +107,9 @@ pub enum RangeSpec {
     Numbers(Vec<f64>),
     /// Strings (colours, shapes).
     Strings(Vec<String>),
+    /// One of Vega's named ranges (`category`, `ordinal`, `ramp`, `heatmap`, `diverging`,
+    /// `symbol`).
+    Named(String),
 }
 
 /// A colour scheme (`scale.scheme`): a name, with an optional extent and count.
@@ -200,6 +203,14 @@ pub fn normalize_scale(path: &str, scale: &ScaleDef) -> Result<ScaleSpec> {
             "clamp" => out.clamp = value.as_bool().unwrap_or(false),
             "range" => match value {
                 Json::Array(items) => out.range = range_values(items),
+                Json::String(name)
+                    if matches!(
+                        name.as_str(),
+                        "category" | "ordinal" | "ramp" | "heatmap" | "diverging" | "symbol"
+                    ) =>
+                {
+                    out.range = Some(RangeSpec::Named(name.clone()))
+                }
                 _ => note(&mut out.render_error, &p, "this form of scale range"),
             },
             "scheme" => match scheme(value) {
