@@ -7,6 +7,7 @@
 //! and a [`TextMeasure`](crate::TextMeasure); [`Chart::mark_data`] reads back the rows every
 //! mark draws. Nothing here touches a platform.
 
+mod channels;
 mod scene;
 
 use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};

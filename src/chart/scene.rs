@@ -11,13 +11,12 @@ use super::{Chart, Unit};
 use crate::data::kernels::positions_in;
 use crate::data::Table;
 use crate::error::Result;
-use crate::guide::legend::LEGEND_OFFSET;
-use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
+use crate::guide::legend::{AnyLegend, LEGEND_OFFSET, LEGEND_SPACING};
+use crate::guide::{translate, Axis, ChartTitle, Orient};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
-use crate::scale::color::{ordinal, TABLEAU10};
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
@@ -46,44 +45,6 @@ struct Resolved<'a> {
     axis: crate::spec::AxisSpec,
 }
 
-/// The categorical colour scale shared by all units, with its legend entries.
-struct Colors {
-    domain: Vec<crate::data::Value>,
-    title: Vec<String>,
-    legend: bool,
-}
-
-impl Colors {
-    fn entries(&self) -> Vec<(String, Color)> {
-        self.domain
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.to_label(), ordinal(&TABLEAU10, i)))
-            .collect()
-    }
-
-    /// The fill of every row of `unit`'s table.
-    fn fills(&self, unit: &Unit, table: &Table) -> Result<Option<Vec<Color>>> {
-        let Some(fields) = &unit.plan.color else {
-            return Ok(None);
-        };
-        let column = table.require(&fields.spec_path, &fields.field)?;
-        let opacity = unit.view.mark_props.opacity;
-        Ok(Some(
-            positions_in(column, &self.domain)
-                .into_iter()
-                .map(|i| {
-                    let c = ordinal(&TABLEAU10, i.unwrap_or(0) as usize);
-                    Color {
-                        a: c.a * opacity,
-                        ..c
-                    }
-                })
-                .collect(),
-        ))
-    }
-}
-
 impl Chart {
     /// Lays the chart out and returns its scene.
     pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
@@ -100,6 +61,7 @@ impl Chart {
             if let Some(e) = defs
                 .into_iter()
                 .flatten()
+                .chain(&v.undrawn)
                 .find_map(|d| d.render_error.clone())
             {
                 return Err(e);
@@ -127,7 +89,7 @@ impl Chart {
         // Height first: it does not depend on the margins.
         let height = plot_size(
             per_offset(view.height, y_offset.as_ref()),
-            y.as_ref().map(|c| &c.domain),
+            y.as_ref(),
             options.container_height,
             bands,
             x.is_some(),
@@ -138,7 +100,9 @@ impl Chart {
                 Domain::Discrete(_) => [0.0, height],
                 Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
-            c.domain.clone().scale(range, bands)
+            c.domain
+                .clone()
+                .scale_for(range, bands, &c.def.scale, nice_default(c.def))
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(&c.axis, Orient::Left, s, height, measure)),
@@ -146,12 +110,10 @@ impl Chart {
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
 
-        let colors = self.colors()?;
-        let legend = colors
-            .as_ref()
-            .filter(|c| c.legend)
-            .map(|c| Legend::new(&c.title, c.entries(), measure));
-        let legend_w = legend.as_ref().map_or(0.0, Legend::extent);
+        let channels = self.channels()?;
+        let base = Color::parse(&view.mark_props.fill).unwrap_or(Color::BLACK);
+        let legends = channels.legends(view.mark, base, height, measure);
+        let legend_w = legends.iter().map(AnyLegend::extent).fold(0.0, f64::max);
         let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
@@ -159,7 +121,7 @@ impl Chart {
             }
             other => plot_size(
                 per_offset(other, x_offset.as_ref()),
-                x.as_ref().map(|c| &c.domain),
+                x.as_ref(),
                 None,
                 bands,
                 y.is_some(),
@@ -195,7 +157,9 @@ impl Chart {
                 (pl + left + width + right + pr).max(pl + title_w + pr)
             }
         };
-        let legend_h = legend.as_ref().map_or(0.0, Legend::height);
+        #[allow(clippy::cast_precision_loss)]
+        let legend_h = legends.iter().map(AnyLegend::height).sum::<f64>()
+            + LEGEND_SPACING * legends.len().saturating_sub(1) as f64;
         let total_h = pt + top + (height + bottom).max(legend_h) + pb;
         let bg = view.background.as_deref().unwrap_or("white");
         if let Some(bg) = Color::parse(bg) {
@@ -210,10 +174,9 @@ impl Chart {
         }
         for (index, unit) in self.units.iter().enumerate() {
             let table = unit.table()?;
-            let fills = match &colors {
-                Some(c) => c.fills(unit, table)?,
-                None => None,
-            };
+            let styles = channels.styles(unit, table)?;
+            let unit_base = Color::parse(&unit.view.mark_props.fill).unwrap_or(Color::BLACK);
+            let fills = channels.fills(unit, table, unit_base, &styles)?;
             let series: Vec<&str> = [&unit.plan.color]
                 .into_iter()
                 .flatten()
@@ -247,6 +210,7 @@ impl Chart {
                     y_offset.as_ref(),
                     y_scale.as_ref(),
                 )?,
+                styles: Some(&styles),
             };
             plot_items.extend(mark::encode(&mark::MarkInput {
                 kind: unit.view.mark,
@@ -260,8 +224,10 @@ impl Chart {
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
         }
-        if let Some(legend) = &legend {
-            plot_items.extend(legend.items(width + LEGEND_OFFSET, 0.0));
+        let mut legend_y = 0.0;
+        for legend in &legends {
+            plot_items.extend(legend.items(width + LEGEND_OFFSET, legend_y));
+            legend_y += legend.height() + LEGEND_SPACING;
         }
         translate(&mut plot_items, origin.0, origin.1);
         items.extend(plot_items);
@@ -389,37 +355,6 @@ impl Chart {
         }
         Ok(out)
     }
-
-    /// The shared categorical colour scale, if any unit has a colour field.
-    fn colors(&self) -> Result<Option<Colors>> {
-        let mut out: Option<Colors> = None;
-        for unit in &self.units {
-            let (Some(def), Some(fields)) = (&unit.view.color, &unit.plan.color) else {
-                continue;
-            };
-            let Domain::Discrete(domain) = Domain::from_data(def, fields, unit.table()?, None)?
-            else {
-                continue;
-            };
-            match &mut out {
-                None => {
-                    out = Some(Colors {
-                        domain,
-                        title: def.axis.title.clone(),
-                        legend: unit.view.color_legend,
-                    })
-                }
-                Some(c) => {
-                    for v in domain {
-                        if !c.domain.contains(&v) {
-                            c.domain.push(v);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
 }
 
 fn channel<'a>(
@@ -484,9 +419,18 @@ fn x_guides(
     let Some(x) = x else {
         return (None, None);
     };
-    let scale = x.domain.clone().scale([0.0, width], bands);
+    let scale = x
+        .domain
+        .clone()
+        .scale_for([0.0, width], bands, &x.def.scale, nice_default(x.def));
     let axis = Axis::new(&x.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
+}
+
+/// Vega-Lite's default `nice` of a position scale: on, unless the field is binned or the
+/// domain is explicit.
+fn nice_default(def: &PositionDef) -> bool {
+    def.bin.is_none() && def.scale.domain.is_none()
 }
 
 /// The plot size along one dimension. A dimension without a channel, beside one that has
@@ -494,16 +438,16 @@ fn x_guides(
 /// `discreteHeight` make it.
 fn plot_size(
     size: Size,
-    domain: Option<&Domain>,
+    channel: Option<&Resolved<'_>>,
     container: Option<f64>,
     bands: bool,
     other_axis: bool,
 ) -> f64 {
-    let band = domain.and_then(|d| d.band_space(bands));
+    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.def.scale));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,
-        (Size::Step(step), None) if domain.is_none() && other_axis => step,
+        (Size::Step(step), None) if channel.is_none() && other_axis => step,
         (Size::Step(_), None) => DEFAULT_CONTINUOUS_SIZE,
         (Size::Container, _) => container.unwrap_or(DEFAULT_CONTINUOUS_SIZE),
     }

@@ -110,17 +110,25 @@ impl Axis {
                     .map(|(p, _)| (p - LABEL_SIZE / 2.0, p + LABEL_SIZE / 2.0))
                     .unzip(),
             };
-            let positions: Vec<f64> = starts
-                .iter()
-                .zip(&ends)
-                .map(|(a, b)| (a + b) / 2.0)
+            // Empty labels (the log ticks Vega leaves unlabelled) take no part.
+            let labelled: Vec<usize> = (0..ticks.len())
+                .filter(|i| ticks.get(*i).is_some_and(|(_, t)| !t.is_empty()))
                 .collect();
-            let halves: Vec<f64> = starts
+            let positions: Vec<f64> = labelled
                 .iter()
-                .zip(&ends)
-                .map(|(a, b)| (b - a) / 2.0)
+                .filter_map(|i| Some((starts.get(*i)? + ends.get(*i)?) / 2.0))
                 .collect();
-            parity(&positions, &halves)
+            let halves: Vec<f64> = labelled
+                .iter()
+                .filter_map(|i| Some((ends.get(*i)? - starts.get(*i)?) / 2.0))
+                .collect();
+            let mut shown = vec![false; ticks.len()];
+            for (i, keep) in labelled.iter().zip(parity(&positions, &halves)) {
+                if let Some(s) = shown.get_mut(*i) {
+                    *s = keep;
+                }
+            }
+            shown
         };
         Axis {
             orient,
@@ -396,13 +404,17 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
             (ticks, false)
         }
         PositionScale::Linear(linear) => {
-            let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
+            // Vega-Lite leaves log axes at Vega's default count of 10.
+            let default = match linear.transform() {
+                crate::scale::transform::Transform::Log { .. } => 10.0,
+                _ => (length / 40.0).ceil(),
+            };
+            let count = spec.tick_count.unwrap_or(default).max(0.0);
             // normalize() has checked the specifier, so it parses here.
-            let format = linear.tick_format(count, spec.format.as_deref());
             let ticks = linear
-                .ticks(count)
+                .tick_labels(count, spec.format.as_deref())
                 .into_iter()
-                .map(|v| (linear.map(v), format.format(v)))
+                .map(|(v, label)| (linear.map(v), label))
                 .collect();
             (ticks, false)
         }

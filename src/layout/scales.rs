@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use crate::data::{Column, Table, Value};
 use crate::error::{Error, Result};
 use crate::plan::ChannelFields;
+use crate::scale::transform::Transform;
 use crate::scale::{BandScale, LinearScale};
+use crate::spec::scale::{ScaleKind, ScaleSpec};
 use crate::spec::{FieldType, PositionDef, SortOrder};
 
 /// Vega-Lite's default inner band padding for bars.
@@ -41,9 +43,15 @@ impl Domain {
     ) -> Result<Domain> {
         let column = table.require(&fields.spec_path, &fields.field)?;
         let rows = table.num_rows();
-        if def.ty.is_discrete() {
+        let discrete_kind = def.scale.kind.is_some_and(ScaleKind::is_discrete);
+        if def.ty.is_discrete() || discrete_kind {
+            // A range's other end (`x2`) adds its values, as Vega-Lite unions both fields.
+            let second = match (&fields.field2, &def.bin, &def.time_unit) {
+                (Some(f), None, None) => Some(table.require(&fields.spec_path, f)?),
+                _ => None,
+            };
             return Ok(Domain::Discrete(sorted_categories(
-                def, column, table, other,
+                def, column, second, table, other,
             )?));
         }
         let mut lo = f64::INFINITY;
@@ -110,33 +118,129 @@ impl Domain {
     /// How many steps the domain spans (`bandspace` in Vega), for step-based sizes: with
     /// `bands`, a band scale's; otherwise a point scale's (padding 0.5 at each end).
     pub fn band_space(&self, bands: bool) -> Option<f64> {
-        match self {
-            #[allow(clippy::cast_precision_loss)]
-            Domain::Discrete(v) if bands => {
-                Some((v.len() as f64 - BAND_PADDING_INNER + 2.0 * BAND_PADDING_OUTER).max(0.0))
-            }
-            #[allow(clippy::cast_precision_loss)]
-            Domain::Discrete(v) => Some(v.len() as f64),
-            Domain::Continuous(_) | Domain::Temporal(_) => None,
-        }
+        self.band_space_for(bands, &ScaleSpec::default())
+    }
+
+    /// [`Domain::band_space`] with the channel's scale type and padding.
+    pub fn band_space_for(&self, bands: bool, spec: &ScaleSpec) -> Option<f64> {
+        let Domain::Discrete(v) = self else {
+            return None;
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let n = v.len() as f64;
+        let bands = match spec.kind {
+            Some(ScaleKind::Band) => true,
+            Some(ScaleKind::Point) => false,
+            _ => bands,
+        };
+        let (inner, outer) = if bands {
+            let inner = spec
+                .padding_inner
+                .or(spec.padding)
+                .unwrap_or(BAND_PADDING_INNER);
+            let outer = spec.padding_outer.or(spec.padding).unwrap_or(
+                if spec.padding_inner.is_some() || spec.padding.is_some() {
+                    inner / 2.0
+                } else {
+                    BAND_PADDING_OUTER
+                },
+            );
+            (inner, outer)
+        } else {
+            (
+                1.0,
+                spec.padding_outer.or(spec.padding).unwrap_or(POINT_PADDING),
+            )
+        };
+        // Vega's bandspace(count, paddingInner, paddingOuter).
+        let space = n - inner + 2.0 * outer;
+        Some(if n == 0.0 {
+            0.0
+        } else if space > 0.0 {
+            space
+        } else {
+            1.0
+        })
     }
 
     /// The scale for this domain over `range` (pixels): discrete domains get a band scale
     /// when `bands` (bars, rects), else a point scale with Vega-Lite's padding of 0.5.
     pub fn scale(self, range: [f64; 2], bands: bool) -> PositionScale {
+        self.scale_for(range, bands, &ScaleSpec::default(), true)
+    }
+
+    /// The scale for this domain over `range` (pixels) with the channel's scale properties:
+    /// the type (band or point on discrete domains; linear, log, pow, sqrt, symlog on
+    /// continuous ones), padding, `reverse`, `clamp` and `nice` (`nice_default` is Vega-Lite's
+    /// default: on for unbinned x and y without an explicit domain).
+    pub fn scale_for(
+        self,
+        range: [f64; 2],
+        bands: bool,
+        spec: &ScaleSpec,
+        nice_default: bool,
+    ) -> PositionScale {
+        let range = if spec.reverse {
+            [range[1], range[0]]
+        } else {
+            range
+        };
+        let bands = match spec.kind {
+            Some(ScaleKind::Band) => true,
+            Some(ScaleKind::Point) => false,
+            _ => bands,
+        };
         match self {
-            Domain::Discrete(domain) if bands => PositionScale::Band {
-                scale: BandScale::new(domain.len(), range)
-                    .padding_inner(BAND_PADDING_INNER)
-                    .padding_outer(BAND_PADDING_OUTER),
-                domain,
-            },
-            Domain::Discrete(domain) => PositionScale::Band {
-                scale: BandScale::point(domain.len(), range).padding_outer(POINT_PADDING),
-                domain,
-            },
-            Domain::Continuous(d) => PositionScale::Linear(LinearScale::new(d, range).nice(10.0)),
-            Domain::Temporal(d) => PositionScale::Time(LinearScale::new(d, range)),
+            Domain::Discrete(domain) if bands => {
+                let inner = spec
+                    .padding_inner
+                    .or(spec.padding)
+                    .unwrap_or(BAND_PADDING_INNER);
+                let outer = spec.padding_outer.or(spec.padding).unwrap_or(
+                    if spec.padding_inner.is_some() || spec.padding.is_some() {
+                        inner / 2.0
+                    } else {
+                        BAND_PADDING_OUTER
+                    },
+                );
+                PositionScale::Band {
+                    scale: BandScale::new(domain.len(), range)
+                        .padding_inner(inner)
+                        .padding_outer(outer),
+                    domain,
+                }
+            }
+            Domain::Discrete(domain) => {
+                let outer = spec.padding_outer.or(spec.padding).unwrap_or(POINT_PADDING);
+                PositionScale::Band {
+                    scale: BandScale::point(domain.len(), range).padding_outer(outer),
+                    domain,
+                }
+            }
+            Domain::Continuous(d) => {
+                let transform = match spec.kind {
+                    Some(ScaleKind::Log) => Transform::log(spec.base.unwrap_or(10.0), d),
+                    Some(ScaleKind::Pow) => Transform::Pow(spec.exponent.unwrap_or(1.0)),
+                    Some(ScaleKind::Sqrt) => Transform::Pow(0.5),
+                    Some(ScaleKind::Symlog) => Transform::Symlog(spec.constant.unwrap_or(1.0)),
+                    _ => Transform::Identity,
+                };
+                let scale = LinearScale::new(d, range)
+                    .with_transform(transform)
+                    .clamp(spec.clamp);
+                let nice = match &spec.nice {
+                    None => nice_default.then_some(10.0),
+                    Some(serde_json::Value::Bool(b)) => b.then_some(10.0),
+                    Some(n) => n.as_f64().filter(|c| c.is_finite() && *c > 0.0),
+                };
+                PositionScale::Linear(match nice {
+                    Some(count) => scale.nice(count),
+                    None => scale,
+                })
+            }
+            Domain::Temporal(d) => {
+                PositionScale::Time(LinearScale::new(d, range).clamp(spec.clamp))
+            }
         }
     }
 }
@@ -145,6 +249,7 @@ impl Domain {
 fn sorted_categories(
     def: &PositionDef,
     column: &Column,
+    second: Option<&Column>,
     table: &Table,
     other: Option<&ChannelFields>,
 ) -> Result<Vec<Value>> {
@@ -165,10 +270,20 @@ fn sorted_categories(
     }
     let mut seen: Vec<(Value, f64)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for row in 0..table.num_rows() {
-        let v = column.value(row);
+    let rows = table.num_rows();
+    let cells = (0..rows).map(|row| (column, row)).chain(
+        second
+            .into_iter()
+            .flat_map(|c| (0..rows).map(move |row| (c, row))),
+    );
+    for (col, row) in cells {
+        let v = col.value(row);
         let key = format!("{v:?}");
-        let weight = sort_column.and_then(|c| c.number(row)).unwrap_or(0.0);
+        let weight = if std::ptr::eq(col, column) {
+            sort_column.and_then(|c| c.number(row)).unwrap_or(0.0)
+        } else {
+            0.0
+        };
         match index.get(&key) {
             Some(i) => {
                 if let Some(slot) = seen.get_mut(*i) {

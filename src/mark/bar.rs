@@ -107,6 +107,15 @@ fn span(
     match ch.scale {
         PositionScale::Band { scale, .. } => {
             let start = ch.band(row).and_then(|i| scale.position(i));
+            // On a point scale, a bar with a second field spans from its point to the other's.
+            if let (Some(f2), true) = (&ch.fields.field2, scale.bandwidth() == 0.0) {
+                let c2 = table.require(&ch.fields.spec_path, f2)?;
+                let end = ch
+                    .scale
+                    .band_index(&c2.value(row))
+                    .and_then(|i| scale.position(i));
+                return Ok(start.zip(end).map(|(a, b)| (a.min(b), a.max(b))));
+            }
             Ok(start.map(|s| (s, s + scale.bandwidth())))
         }
         PositionScale::Linear(linear) | PositionScale::Time(linear) => {

@@ -10,6 +10,7 @@ pub mod line;
 pub mod point;
 pub mod position;
 pub mod rule;
+pub mod style;
 pub mod text;
 
 pub use bar::bars;
@@ -73,6 +74,8 @@ pub struct MarkEncoding<'a> {
     pub x_offset: Option<OffsetChannel<'a>>,
     /// Offsets within y bands.
     pub y_offset: Option<OffsetChannel<'a>>,
+    /// Sizes, shapes and opacities of the rows, from their scales.
+    pub styles: Option<&'a style::RowStyles>,
 }
 
 impl MarkEncoding<'_> {

@@ -6,6 +6,7 @@
 use super::position::center;
 use super::MarkInput;
 use crate::error::{Error, Result};
+use crate::scene::shape::symbol_item;
 use crate::scene::{Color, Item, Role, Shape, Symbol};
 use crate::spec::{MarkKind, MarkProps};
 
@@ -43,16 +44,33 @@ pub fn symbols(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         } else {
             (None, Some((color, props.stroke_width.unwrap_or(2.0))))
         };
-        out.push(Item::Symbol(Symbol {
-            x,
-            y,
-            size: props.size.unwrap_or(DEFAULT_SIZE),
-            shape,
-            fill,
-            stroke,
-            role: Role::Mark(mark),
-            row: u32::try_from(row).ok(),
-        }));
+        let styles = encoding.styles;
+        let size = styles
+            .and_then(|s| s.size(row))
+            .unwrap_or(props.size.unwrap_or(DEFAULT_SIZE));
+        match styles.and_then(|s| s.shape(row)) {
+            // A shape channel: Vega's symbol of that name.
+            Some(name) => out.push(symbol_item(
+                name,
+                x,
+                y,
+                size,
+                fill,
+                stroke,
+                Role::Mark(mark),
+                u32::try_from(row).ok(),
+            )),
+            None => out.push(Item::Symbol(Symbol {
+                x,
+                y,
+                size,
+                shape,
+                fill,
+                stroke,
+                role: Role::Mark(mark),
+                row: u32::try_from(row).ok(),
+            })),
+        }
     }
     Ok(out)
 }

@@ -430,27 +430,13 @@ pub fn plan(view: &View) -> Plan {
             });
         }
     }
+    // Vega-Lite filters invalid values of every channel with a continuous scale domain
+    // (counts are always valid), unless the mark or `config.scale.invalid` shows them.
+    let shown = view.invalid_filtered_except.as_deref();
     let invalid: Vec<String> = dedup(
         defs.iter()
-            .filter(|d| {
-                // Channels with continuous scales (Vega-Lite's invalid filter); a binned colour
-                // has a discrete (bin-ordinal) scale, and a count is never invalid.
-                let continuous_channel = match d.channel {
-                    Channel::X | Channel::Y => true,
-                    Channel::Color => d.bin.is_none(),
-                    Channel::Undrawn(name) => matches!(
-                        name,
-                        "size"
-                            | "opacity"
-                            | "fillOpacity"
-                            | "strokeOpacity"
-                            | "strokeWidth"
-                            | "angle"
-                    ),
-                    _ => false,
-                };
-                continuous_channel && !d.ty.is_discrete() && d.aggregate != Some(AggregateOp::Count)
-            })
+            .filter(|d| continuous_scale_channel(d))
+            .filter(|d| shown.is_some_and(|s| !s.iter().any(|c| c == d.channel.name())))
             .map(|d| field_name(d)),
     );
     // Lines and areas keep invalid rows by default (Vega-Lite breaks the path there), any
@@ -479,7 +465,12 @@ pub fn plan(view: &View) -> Plan {
             _ => {}
         }
     }
-    let color = view.color.as_ref().map(channel_fields);
+    // Non-position channels read a bin's or time unit's start only (their legends label it).
+    let start_only = |def: &PositionDef| ChannelFields {
+        field2: None,
+        ..channel_fields(def)
+    };
+    let color = view.color.as_ref().map(start_only);
     let text = view.text.as_ref().map(channel_fields);
     let mut undrawn: Vec<ChannelFields> = view.undrawn.iter().map(channel_fields).collect();
     undrawn.extend(band_fields);
@@ -517,6 +508,28 @@ pub fn plan(view: &View) -> Plan {
         value_channel,
         implicit_parse,
     }
+}
+
+/// Whether `def` is on a scale channel whose scale has a continuous domain (Vega-Lite's
+/// `hasContinuousDomain`): quantitative or temporal, not a count, and not a binned colour
+/// (bin-ordinal) or a discrete scale type.
+fn continuous_scale_channel(def: &PositionDef) -> bool {
+    use crate::spec::scale::ScaleKind;
+    let scale_channel = match def.channel {
+        Channel::X | Channel::Y | Channel::Color => true,
+        Channel::Undrawn(name) => matches!(
+            name,
+            "size" | "opacity" | "fillOpacity" | "strokeOpacity" | "strokeWidth" | "angle"
+        ),
+        _ => false,
+    };
+    let discrete_kind = def.scale.kind.is_some_and(ScaleKind::is_discrete);
+    let bin_ordinal = def.channel == Channel::Color && def.bin.is_some();
+    scale_channel
+        && !def.ty.is_discrete()
+        && !discrete_kind
+        && !bin_ordinal
+        && def.aggregate != Some(AggregateOp::Count)
 }
 
 /// The channel along which bars extend, as Vega-Lite orients them: the one quantitative

@@ -10,6 +10,7 @@
 use super::digits::{precision_fixed_opt, precision_prefix_opt, precision_round_opt};
 use super::format::{FormatSpec, Locale, NumberFormat};
 use super::ticks;
+use super::transform::{log_nice, log_ticks, LogTickFormat, Transform};
 use crate::js::num::{js_max, js_min};
 
 /// A continuous linear scale from `domain` to `range`, optionally clamped.
@@ -18,6 +19,7 @@ pub struct LinearScale {
     domain: [f64; 2],
     range: [f64; 2],
     clamp: bool,
+    transform: Transform,
 }
 
 /// d3's `normalize(a, b)`: the parameter of `x` along `[a, b]`, or 0.5 for a zero-width span.
@@ -69,7 +71,31 @@ impl LinearScale {
             domain,
             range,
             clamp: false,
+            transform: Transform::Identity,
         }
+    }
+
+    /// The same scale through a d3 transform (log, pow, sqrt, symlog): values are transformed,
+    /// then mapped linearly; ticks and `nice` follow d3's scale of that type.
+    ///
+    /// ```
+    /// use storychart::scale::LinearScale;
+    /// use storychart::scale::transform::Transform;
+    /// let x = LinearScale::new([1.0, 100.0], [0.0, 200.0]).with_transform(Transform::log(10.0, [1.0, 100.0]));
+    /// assert_eq!(x.map(10.0), 100.0);
+    /// ```
+    pub fn with_transform(self, transform: Transform) -> Self {
+        LinearScale { transform, ..self }
+    }
+
+    /// The transform.
+    pub fn transform(&self) -> Transform {
+        self.transform
+    }
+
+    /// The transformed domain, which the range is linear over.
+    fn transformed(&self) -> [f64; 2] {
+        self.domain.map(|d| self.transform.apply(d))
     }
 
     /// d3's `linear.nice(count)`: extends the domain to round tick values (see [`ticks::nice`]).
@@ -80,6 +106,12 @@ impl LinearScale {
     /// assert_eq!(y.domain(), [0.0, 100.0]);
     /// ```
     pub fn nice(self, count: f64) -> Self {
+        if let Transform::Log { base, .. } = self.transform {
+            return LinearScale {
+                domain: log_nice(base, self.domain),
+                ..self
+            };
+        }
         let [d0, d1] = self.domain;
         let (a, b) = ticks::nice(d0, d1, count);
         LinearScale {
@@ -121,13 +153,15 @@ impl LinearScale {
         } else {
             v
         };
-        bimap(self.domain, self.range, v)
+        bimap(self.transformed(), self.range, self.transform.apply(v))
     }
 
     /// Maps a range value back to the domain (d3's `scale.invert(px)`), clamped to the domain
     /// when the scale is clamped.
     pub fn invert(&self, px: f64) -> f64 {
-        let v = bimap(self.range, self.domain, px);
+        let v = self
+            .transform
+            .invert(bimap(self.range, self.transformed(), px));
         if self.clamp {
             clamp_to(self.domain, v)
         } else {
@@ -143,8 +177,30 @@ impl LinearScale {
     /// assert_eq!(y.ticks(5.0), vec![0.0, 20.0, 40.0, 60.0, 80.0]);
     /// ```
     pub fn ticks(&self, count: f64) -> Vec<f64> {
+        if let Transform::Log { base, .. } = self.transform {
+            return log_ticks(base, self.domain, count);
+        }
         let [d0, d1] = self.domain;
         ticks::ticks(d0, d1, count)
+    }
+
+    /// The axis ticks for about `count` ticks with their labels, as Vega labels them: d3's
+    /// tick format, or on log scales Vega's trimmed format that leaves the ticks d3 would
+    /// skip unlabelled (empty strings).
+    ///
+    /// ```
+    /// use storychart::scale::LinearScale;
+    /// let y = LinearScale::new([0.0, 1.0], [300.0, 0.0]);
+    /// assert_eq!(y.tick_labels(2.0, None), vec![(0.0, "0.0".to_string()), (0.5, "0.5".to_string()), (1.0, "1.0".to_string())]);
+    /// ```
+    pub fn tick_labels(&self, count: f64, specifier: Option<&str>) -> Vec<(f64, String)> {
+        let ticks = self.ticks(count);
+        if let Transform::Log { base, .. } = self.transform {
+            let format = LogTickFormat::new(base, self.domain, count, specifier);
+            return ticks.into_iter().map(|t| (t, format.format(t))).collect();
+        }
+        let format = self.tick_format(count, specifier);
+        ticks.into_iter().map(|t| (t, format.format(t))).collect()
     }
 
     /// d3's `linear.tickFormat(count, specifier)` in the en-US locale: a number format whose

@@ -20,6 +20,7 @@ pub mod format;
 pub mod linear;
 pub mod ticks;
 pub mod time;
+pub mod transform;
 
 pub use band::BandScale;
 pub use format::{FormatSpec, Locale, NumberFormat};

@@ -6,6 +6,7 @@
 
 pub mod color;
 pub mod dump;
+pub mod shape;
 pub mod theme;
 
 pub use color::Color;

@@ -9,6 +9,7 @@ pub mod layer;
 mod locate;
 pub mod normalize;
 pub mod params;
+pub mod scale;
 pub mod transform;
 pub mod types;
 pub mod view;

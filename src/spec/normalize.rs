@@ -8,6 +8,7 @@
 
 use serde_json::Value as Json;
 
+use super::scale::ScaleKind;
 use super::types::{
     AnyMark, AxisDef, ChannelDef, DataDef, MarkDef, PaddingDef, SizeDef, TitleDef, TitleText,
     TopLevelSpec,
@@ -164,18 +165,9 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         .into_iter()
         .flatten()
         .find(|c| c.field.is_some() || c.aggregate.is_some());
-    let mut color = color_def
+    let color = color_def
         .map(|d| normalize_position(Channel::Color, d))
         .transpose()?;
-    if let Some(c) = color.as_mut() {
-        // The data is right (`storychart data`); drawing such a colour scale is an error.
-        if !c.ty.is_discrete() && c.render_error.is_none() {
-            c.render_error = Some(Error::unsupported(
-                "encoding.color.type",
-                "a quantitative or temporal colour scale",
-            ));
-        }
-    }
     let color_legend = !matches!(color_def.map(|d| &d.legend), Some(Some(None)));
     // An explicit domain of a nominal colour field orders stacks (Vega-Lite's
     // `alignStackOrderWithColorDomain`); not with an offset channel (grouped bars).
@@ -220,8 +212,27 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             .or(undrawn_error)
             .or(invalid_error),
         undrawn,
+        invalid_filtered_except: invalid_mode(spec, mark_def.as_ref()),
         params,
     })
+}
+
+/// Vega-Lite's handling of invalid values on continuous scales: `None` when the mark shows
+/// them (`mark.invalid` or `config.mark.invalid` null or `"show"`), else the channels that
+/// show them anyway (`config.scale.invalid.<channel>` gives them a value).
+fn invalid_mode(spec: &TopLevelSpec, def: Option<&MarkDef>) -> Option<Vec<String>> {
+    let config = spec.other.get("config");
+    let mode = def
+        .and_then(|d| d.other.get("invalid"))
+        .or_else(|| config?.get("mark")?.get("invalid"));
+    if matches!(mode, Some(Json::Null)) || mode.and_then(Json::as_str) == Some("show") {
+        return None;
+    }
+    let shown = config
+        .and_then(|c| c.get("scale")?.get("invalid")?.as_object())
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    Some(shown)
 }
 
 fn normalize_data(data: Option<&DataDef>, datasets: Option<&Json>) -> Result<DataSource> {
@@ -422,9 +433,9 @@ fn normalize_mark_props(
             continue;
         }
         if (channel.field.is_some() || channel.aggregate.is_some())
-            && matches!(name, "color" | "fill")
+            && matches!(name, "color" | "fill" | "opacity")
         {
-            continue; // a colour scale: see normalize_color
+            continue; // a colour or opacity scale: see `normalize` and `undrawn_channels`
         }
         if channel.field.is_some() || channel.datum.is_some() {
             return Err(Error::unsupported(&path, "a field on this channel"));
@@ -452,8 +463,6 @@ fn normalize_mark_props(
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
     let path = format!("encoding.{}", channel.name());
-    let color_error = (channel == Channel::Color && (def.bin.is_some() || def.time_unit.is_some()))
-        .then(|| Error::unsupported(&path, "binning or time units on colour"));
     let bin = normalize_bin(&format!("{path}.bin"), channel, def.bin.as_ref())?;
     let time_unit = time_unit_spec(&format!("{path}.timeUnit"), def.time_unit.as_ref())?;
     if def.value.is_some() || def.datum.is_some() {
@@ -476,9 +485,22 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     if field.is_none() && aggregate != Some(AggregateOp::Count) {
         return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
     }
+    let scale = def.scale.clone().flatten().unwrap_or_default();
+    let scale_path = format!("{path}.scale");
+    let scale_spec = super::scale::normalize_scale(&scale_path, &scale)?;
+    // Vega-Lite's `defaultType`: a scale type implies the field type.
+    let implied = scale_spec.kind.and_then(|k| match k {
+        ScaleKind::Time | ScaleKind::Utc => Some(FieldType::Temporal),
+        k if k.is_continuous() => Some(FieldType::Quantitative),
+        ScaleKind::Quantize | ScaleKind::Quantile | ScaleKind::Threshold => {
+            Some(FieldType::Quantitative)
+        }
+        _ => None,
+    });
     let ty = match def.kind.as_deref() {
         None if time_unit.is_some() => FieldType::Temporal,
         None if aggregate.is_some() || bin.is_some() => FieldType::Quantitative,
+        None if implied.is_some() => implied.unwrap_or(FieldType::Nominal),
         None => FieldType::Nominal,
         Some("quantitative") => FieldType::Quantitative,
         Some("ordinal") => FieldType::Ordinal,
@@ -507,60 +529,40 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
             ))
         }
     };
-    let scale = def.scale.clone().flatten().unwrap_or_default();
-    if let Some(kind) = scale
-        .kind
-        .as_deref()
-        .filter(|k| *k != "linear" && *k != "band")
-    {
-        return Err(Error::unsupported(
-            &format!("{path}.scale.type"),
-            &format!("the \"{kind}\" scale"),
-        ));
-    }
-    let scale_path = format!("{path}.scale");
     // Scale properties storychart cannot draw yet: the data is still right (`storychart data`
     // works), but drawing fails with this error rather than showing a wrong chart.
-    let mut render_error = color_error;
-    let domain = match &scale.domain {
-        None => None,
-        Some(Json::Array(ends)) if ty == FieldType::Quantitative => match ends.as_slice() {
-            [Json::Number(a), Json::Number(b)] => a
-                .as_f64()
-                .zip(b.as_f64())
-                .filter(|(a, b)| a.is_finite() && b.is_finite())
-                .map(|(a, b)| [a, b]),
-            _ => None,
-        },
-        Some(_) => None,
+    let position = matches!(channel, Channel::X | Channel::Y);
+    let mut render_error = match channel {
+        Channel::X | Channel::Y => {
+            scale_spec.drawing_error(&scale_path, position, ty.is_discrete())
+        }
+        _ => scale_spec.render_error.clone(),
     };
-    if scale.domain.is_some() && domain.is_none() {
-        render_error = Some(Error::unsupported(
+    let domain = match &scale_spec.domain {
+        Some(super::scale::DomainSpec::Numbers(ends))
+            if ty == FieldType::Quantitative || ty == FieldType::Temporal =>
+        {
+            match ends.as_slice() {
+                [a, b] if a.is_finite() && b.is_finite() => Some([*a, *b]),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if position && scale_spec.domain.is_some() && domain.is_none() && !ty.is_discrete() {
+        render_error = render_error.or(Some(Error::unsupported(
             &format!("{scale_path}.domain"),
-            "a scale domain other than [min, max] on a quantitative field",
-        ));
+            "a scale domain other than [min, max] on a continuous field",
+        )));
     }
-    let ignored = [
-        ("reverse", scale.reverse.is_some_and(|r| r)),
-        (
-            "nice",
-            scale.nice.as_ref().is_some_and(|n| *n != Json::Bool(true)),
-        ),
-        ("paddingInner", scale.padding_inner.is_some()),
-        ("paddingOuter", scale.padding_outer.is_some()),
-    ];
-    let other = scale.other.keys().next().map(String::as_str);
-    if let Some(key) = ignored
-        .iter()
-        .find(|(_, set)| *set)
-        .map(|(k, _)| *k)
-        .or(other)
-    {
-        render_error = Some(Error::unsupported(
-            &format!("{scale_path}.{key}"),
-            &format!("the \"{key}\" scale property"),
-        ));
-    }
+    // Vega-Lite's `zero` default: quantitative, unbinned x, y and size on a scale that can
+    // hold zero.
+    let zero_channel = matches!(channel, Channel::X | Channel::Y | Channel::Undrawn("size"));
+    let zero_scale = matches!(
+        scale_spec.kind,
+        None | Some(ScaleKind::Linear | ScaleKind::Pow | ScaleKind::Sqrt | ScaleKind::Symlog)
+    );
+    let default_zero = ty == FieldType::Quantitative && bin.is_none() && zero_channel && zero_scale;
     let default_title = match (&bin, &time_unit, field.as_deref(), aggregate) {
         // Vega-Lite's verbal titles: "date (year-month)", "IMDB Rating (binned)".
         (Some(_), _, Some(f), None) => format!("{f} (binned)"),
@@ -590,13 +592,12 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         aggregate,
         stack,
         sort,
-        zero: scale
-            .zero
-            .unwrap_or(ty == FieldType::Quantitative && bin.is_none()),
+        zero: scale.zero.unwrap_or(default_zero),
         bin,
         time_unit,
         domain,
         render_error,
+        scale: scale_spec,
         axis: with_field_format(
             &path,
             def.format.as_ref(),
@@ -663,8 +664,11 @@ fn undrawn_channels(
         let Some(json) = enc.other.get(*key) else {
             continue;
         };
-        // Bars and rects draw their x/y offsets (grouped bars); other marks do not yet.
-        let drawn = mark.uses_bands() && matches!(*key, "xOffset" | "yOffset");
+        // Bars and rects draw their x/y offsets (grouped bars); symbols their sizes and
+        // shapes; other marks do not yet.
+        let symbols = matches!(mark, MarkKind::Point | MarkKind::Circle | MarkKind::Square);
+        let drawn = (mark.uses_bands() && matches!(*key, "xOffset" | "yOffset"))
+            || (symbols && matches!(*key, "size" | "shape"));
         if !drawn {
             note(
                 format!("encoding.{key}"),
@@ -673,6 +677,12 @@ fn undrawn_channels(
         }
         if json.get("field").is_some() || json.get("aggregate").is_some() {
             defs.push(channel_json(Channel::Undrawn(name), json)?);
+        }
+    }
+    // A field on opacity: an opacity scale, drawn on every mark.
+    if let Some(def) = enc.opacity.as_ref().filter(|d| d.field.is_some()) {
+        if !def.other.contains_key("condition") {
+            defs.push(normalize_position(Channel::Undrawn("opacity"), def)?);
         }
     }
     let conditional = [

@@ -261,6 +261,8 @@ pub struct PositionDef {
     /// Why this channel cannot be drawn yet (a scale property storychart does not apply);
     /// the data is unaffected, drawing returns this error.
     pub render_error: Option<crate::error::Error>,
+    /// The channel's scale properties as written (`encoding.*.scale`).
+    pub scale: super::scale::ScaleSpec,
     /// Explicit `stack`: `Some(None)` means `stack: null/false`.
     pub stack: Option<Option<StackOffset>>,
     /// Category order, for discrete fields.
@@ -381,6 +383,10 @@ pub struct View {
     /// Why this view cannot be drawn yet (a mark property storychart does not apply); its
     /// data is unaffected, drawing returns this error.
     pub render_error: Option<crate::error::Error>,
+    /// Scale channels whose invalid values (null, NaN) stay in the data instead of being
+    /// filtered (`mark.invalid: null | "show"` shows all; `config.scale.invalid.<channel>`
+    /// one). `None` means every channel shows them.
+    pub invalid_filtered_except: Option<Vec<String>>,
     /// The top-level `params`, in order.
     pub params: Vec<super::params::Param>,
 }
