@@ -24,6 +24,8 @@ pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
 struct Unit {
     view: View,
     plan: Plan,
+    /// The Vega name of the unit's mark (`marks`, `layer_1_marks`, ...).
+    name: String,
     /// The loaded data, typed, before the plan runs: parameter changes re-run from here.
     source: Option<Table>,
     data: Option<Table>,
@@ -83,20 +85,28 @@ fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> Str
 pub struct Chart {
     units: Vec<Unit>,
     params: ParamState,
-    /// Whether the spec was a `layer` spec (its marks are named `layer_i_marks`).
-    layered: bool,
 }
 
 impl Chart {
     /// Parses and plans `spec`; computes inline data right away.
     pub fn from_spec(spec: &str) -> Result<Chart> {
-        let mut units = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         let parsed = unit_specs(spec)?;
-        let layered = parsed.layered;
         for (i, unit) in parsed.specs.iter().enumerate() {
-            let prefix = format!("layer[{i}]");
-            let place = |e: Error| if layered { e.within(&prefix) } else { e };
+            let prefix = parsed.places.get(i).cloned().unwrap_or_default();
+            let place = |e: Error| {
+                if prefix.is_empty() {
+                    e
+                } else {
+                    e.within(&prefix)
+                }
+            };
             let mut view = normalize(unit).map_err(place)?;
+            // An overlay's line and points stack as the mark they overlay does.
+            let base = parsed.overlay_of.get(i).copied().flatten();
+            if let Some(base) = base.and_then(|b| units.get(b)) {
+                crate::plan::share_stack(&base.view, &mut view);
+            }
             // Errors kept for drawing time name the layer too.
             view.render_error = view.render_error.take().map(place);
             for def in [
@@ -115,6 +125,7 @@ impl Chart {
             units.push(Unit {
                 view,
                 plan,
+                name: parsed.names.get(i).cloned().unwrap_or_default(),
                 source: None,
                 data: None,
             });
@@ -123,11 +134,7 @@ impl Chart {
             .first()
             .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
         let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
-        let mut chart = Chart {
-            units,
-            params,
-            layered,
-        };
+        let mut chart = Chart { units, params };
         for unit in &mut chart.units {
             if let DataSource::Inline(values) = &unit.view.data {
                 let table = from_json_rows(values, "data.values")?;
@@ -346,19 +353,12 @@ impl Chart {
     /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
     /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.
     pub fn mark_data(&self) -> Result<Vec<MarkData>> {
-        let layered = self.layered;
         self.units
             .iter()
-            .enumerate()
-            .map(|(i, unit)| {
-                let name = if layered {
-                    format!("layer_{i}_marks")
-                } else {
-                    "marks".to_string()
-                };
+            .map(|unit| {
                 Ok(MarkData::from_table(
                     unit.table()?,
-                    &name,
+                    &unit.name,
                     unit.view.mark.vega_type(),
                     unit.plan.mark_fields(),
                 ))

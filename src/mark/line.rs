@@ -5,6 +5,7 @@
 //! path, as Vega-Lite's default `invalid: "break-paths"` does for lines. An area closes each
 //! run down to its baseline: the stack start, or zero.
 
+use super::curve::curve;
 use super::point::mark_color;
 use super::position::{baseline, center, second};
 use super::MarkInput;
@@ -57,10 +58,16 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         let color = points.first().map_or(base, |p| encoding.color(p.3, base));
         for run in points.split(|p| p.1.is_none()).filter(|r| !r.is_empty()) {
             let top: Vec<(f64, f64)> = run.iter().filter_map(|p| Some((p.0, p.1?))).collect();
+            let top = curve(props.interpolate, &top);
             let item = if kind == MarkKind::Area {
                 let floor = baseline(encoding.y.as_ref(), plot.1);
                 let mut poly = top;
-                poly.extend(run.iter().rev().map(|p| (p.0, p.2.unwrap_or(floor))));
+                let bottom: Vec<(f64, f64)> = run
+                    .iter()
+                    .rev()
+                    .map(|p| (p.0, p.2.unwrap_or(floor)))
+                    .collect();
+                poly.extend(curve(props.interpolate, &bottom));
                 Path {
                     points: poly,
                     closed: true,

@@ -5,6 +5,7 @@
 //! export can go back from pixels to data. [`encode`] dispatches on the mark type.
 
 pub mod bar;
+pub mod curve;
 pub mod data;
 pub mod line;
 pub mod point;

@@ -17,7 +17,7 @@ pub use params::ParamState;
 
 use crate::data::kernels::{AggregateOp, Order};
 use crate::spec::transform::Transform;
-use crate::spec::{Channel, PositionDef, StackOffset, View};
+use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
 
 /// One kernel call.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,6 +122,9 @@ pub struct Plan {
     /// Field types Vega-Lite infers from the spec (`format.parse` it adds implicitly), applied
     /// at load unless `format.parse` names the field.
     pub implicit_parse: Vec<(String, &'static str)>,
+    /// For stacked lines and areas: the stacked field, which the mark reads to break its path
+    /// at invalid values.
+    pub defined: Option<String>,
 }
 
 impl Plan {
@@ -132,6 +135,7 @@ impl Plan {
             .flatten()
             .chain(&self.undrawn)
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
+            .chain(self.defined.clone())
             .collect();
         fields.sort();
         fields.dedup();
@@ -235,6 +239,7 @@ pub fn plan(view: &View) -> Plan {
         }
     }
     let value_channel = value_channel(view);
+    let mut defined = None;
     if let Some((stacked, offset)) = stacked_channel(view, value_channel) {
         let (target, other) = match stacked {
             Channel::X => (&mut x, &view.y),
@@ -257,7 +262,15 @@ pub fn plan(view: &View) -> Plan {
             let as_start = format!("{field}_start");
             let as_end = format!("{field}_end");
             target.field = as_end.clone();
-            target.field2 = Some(as_start.clone());
+            // Only bars and areas read a stack's start; lines and areas test the stacked
+            // field itself for a break in the path (Vega-Lite's `defined`).
+            let kind = view.mark;
+            if matches!(kind, MarkKind::Bar | MarkKind::Rect | MarkKind::Area) {
+                target.field2 = Some(as_start.clone());
+            }
+            if matches!(kind, MarkKind::Line | MarkKind::Area) {
+                defined = Some(field.clone());
+            }
             // Vega-Lite orders each stack by the stack-by field: descending when stacking
             // upward (y), ascending when stacking rightward (x).
             let order = if stacked == Channel::X {
@@ -328,6 +341,22 @@ pub fn plan(view: &View) -> Plan {
         detail,
         value_channel,
         implicit_parse,
+        defined,
+    }
+}
+
+/// Makes an overlay (the line or points Vega-Lite adds for `mark.line`/`mark.point`) stack
+/// as the mark it overlays does: its stacked channel gets that stack offset explicitly.
+pub fn share_stack(base: &View, overlay: &mut View) {
+    let Some((channel, offset)) = stacked_channel(base, value_channel(base)) else {
+        return;
+    };
+    let def = match channel {
+        Channel::X => overlay.x.as_mut(),
+        _ => overlay.y.as_mut(),
+    };
+    if let Some(def) = def {
+        def.stack = Some(Some(offset));
     }
 }
 

@@ -20,6 +20,7 @@ use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
 use crate::data::value::js_number_string;
 use crate::error::{Error, Result};
+use crate::mark::curve::Interpolate;
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
 pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
@@ -268,11 +269,13 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
         return Err(Error::unsupported("mark", &format!("the \"{name}\" mark")));
     };
     if let Some(def) = &def {
-        if let Some(i) = def.interpolate.as_deref().filter(|i| *i != "linear") {
-            return Err(Error::unsupported(
-                "mark.interpolate",
-                &format!("the \"{i}\" interpolation"),
-            ));
+        if let Some(i) = def.interpolate.as_deref() {
+            if Interpolate::from_name(i, 0.0).is_none() {
+                return Err(Error::unsupported(
+                    "mark.interpolate",
+                    &format!("the \"{i}\" interpolation"),
+                ));
+            }
         }
         for (key, overlay) in [("point", &def.point), ("line", &def.line)] {
             if overlay
@@ -301,6 +304,7 @@ fn normalize_mark_props(
         filled: true,
         size: None,
         stroke_width: None,
+        interpolate: Interpolate::Linear,
     };
     if let Some(def) = def {
         props.orient = match def.orient.as_deref() {
@@ -329,6 +333,16 @@ fn normalize_mark_props(
         props.filled = def.filled.unwrap_or(def.kind != "point");
         props.size = def.size.filter(|s| s.is_finite() && *s >= 0.0);
         props.stroke_width = def.stroke_width.filter(|s| s.is_finite() && *s >= 0.0);
+        let tension = def
+            .other
+            .get("tension")
+            .and_then(Json::as_f64)
+            .unwrap_or(0.0);
+        props.interpolate = def
+            .interpolate
+            .as_deref()
+            .and_then(|i| Interpolate::from_name(i, tension))
+            .unwrap_or_default();
     } else if let Some(AnyMark::Name(name)) = &spec.mark {
         props.filled = name != "point";
     }
@@ -638,6 +652,7 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "invalid",
         "style",
         "cursor",
+        "tension",
     ];
     let key = def?
         .other

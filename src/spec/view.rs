@@ -111,6 +111,8 @@ pub struct MarkProps {
     pub size: Option<f64>,
     /// Line width.
     pub stroke_width: Option<f64>,
+    /// How lines and areas join their points (`mark.interpolate`).
+    pub interpolate: crate::mark::curve::Interpolate,
 }
 
 pub use crate::data::kernels::StackOffset;
