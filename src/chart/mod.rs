@@ -7,6 +7,7 @@
 //! and a [`TextMeasure`](crate::TextMeasure); [`Chart::mark_data`] reads back the rows every
 //! mark draws. Nothing here touches a platform.
 
+mod polar;
 mod scene;
 
 use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
@@ -294,6 +295,7 @@ impl Chart {
             crate::spec::MarkKind::Tick => ("Strip plot", "ticks"),
             crate::spec::MarkKind::Rule => ("Rule chart", "rules"),
             crate::spec::MarkKind::Text => ("Table of labels", "labels"),
+            crate::spec::MarkKind::Arc => ("Pie chart", "slices"),
         };
         let (value, dimension) = match plan.value_channel {
             crate::spec::Channel::X => ((&view.x, &plan.x), (&view.y, &plan.y)),

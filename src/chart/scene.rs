@@ -43,14 +43,14 @@ struct Resolved<'a> {
 }
 
 /// The categorical colour scale shared by all units, with its legend entries.
-struct Colors {
+pub(super) struct Colors {
     domain: Vec<crate::data::Value>,
-    title: Vec<String>,
-    legend: bool,
+    pub(super) title: Vec<String>,
+    pub(super) legend: bool,
 }
 
 impl Colors {
-    fn entries(&self) -> Vec<(String, Color)> {
+    pub(super) fn entries(&self) -> Vec<(String, Color)> {
         self.domain
             .iter()
             .enumerate()
@@ -59,7 +59,7 @@ impl Colors {
     }
 
     /// The fill of every row of `unit`'s table.
-    fn fills(&self, unit: &Unit, table: &Table) -> Result<Option<Vec<Color>>> {
+    pub(super) fn fills(&self, unit: &Unit, table: &Table) -> Result<Option<Vec<Color>>> {
         let Some(fields) = &unit.plan.color else {
             return Ok(None);
         };
@@ -107,6 +107,9 @@ impl Chart {
             container_height: usable(options.container_height),
             theme: options.theme,
         };
+        if self.is_polar() {
+            return self.polar_scene(options, measure, self.colors()?);
+        }
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
         let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
@@ -425,7 +428,7 @@ fn plot_size(size: Size, domain: Option<&Domain>, container: Option<f64>, bands:
     }
 }
 
-fn background(width: f64, height: f64, fill: Color) -> Rect {
+pub(super) fn background(width: f64, height: f64, fill: Color) -> Rect {
     Rect {
         x: 0.0,
         y: 0.0,

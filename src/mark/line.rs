@@ -74,6 +74,7 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
                     fill: Some(color),
                     stroke: None,
                     role: Role::Mark(mark),
+                    row: None,
                 }
             } else {
                 Path {
@@ -82,6 +83,7 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
                     fill: None,
                     stroke: Some((color, props.stroke_width.unwrap_or(LINE_WIDTH))),
                     role: Role::Mark(mark),
+                    row: None,
                 }
             };
             out.push(Item::Path(item));

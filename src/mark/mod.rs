@@ -4,6 +4,7 @@
 //! the index of the row it was drawn from where it has one, so hit testing and the mark-data
 //! export can go back from pixels to data. [`encode`] dispatches on the mark type.
 
+pub mod arc;
 pub mod bar;
 pub mod curve;
 pub mod data;
@@ -112,5 +113,12 @@ pub fn encode(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         MarkKind::Line | MarkKind::Area => line::paths(input)?,
         MarkKind::Rule | MarkKind::Tick => rule::rules(input)?,
         MarkKind::Text => text::texts(input)?,
+        // Arcs need the polar scales: the chart lays them out (`chart/polar.rs`).
+        MarkKind::Arc => {
+            return Err(crate::error::Error::unsupported(
+                "mark",
+                "an arc mark outside a polar layout",
+            ))
+        }
     })
 }

@@ -265,7 +265,12 @@ pub fn plan(view: &View) -> Plan {
             // Only bars and areas read a stack's start; lines and areas test the stacked
             // field itself for a break in the path (Vega-Lite's `defined`).
             let kind = view.mark;
-            if matches!(kind, MarkKind::Bar | MarkKind::Rect | MarkKind::Area) {
+            let reads_start = matches!(
+                kind,
+                MarkKind::Bar | MarkKind::Rect | MarkKind::Area | MarkKind::Arc
+            );
+            // Text on arcs sits at the middle of its wedge.
+            if reads_start || view.polar.is_some() {
                 target.field2 = Some(as_start.clone());
             }
             if matches!(kind, MarkKind::Line | MarkKind::Area) {

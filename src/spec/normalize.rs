@@ -13,8 +13,8 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
-    PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
+    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind,
+    MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
 };
 use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
@@ -100,6 +100,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         match other_channels.next() {
             Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
             Some((key, _)) if UNDRAWN.iter().any(|(k, _)| k == key) => {}
+            Some((key, _)) if POLAR.contains(&key.as_str()) => {}
             next => break next.map(|(key, _)| key),
         }
     };
@@ -109,18 +110,30 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             &format!("the \"{key}\" channel"),
         ));
     }
-    let x = enc
-        .x
-        .as_ref()
-        .map(|d| normalize_position(Channel::X, d))
-        .transpose()?;
-    let y = enc
-        .y
-        .as_ref()
-        .map(|d| normalize_position(Channel::Y, d))
-        .transpose()?;
-    let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
-    let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+    let polar = normalize_polar(spec)?;
+    let (x, y, x2, y2) = match &polar {
+        Some((_, defs)) => defs.clone(),
+        None => {
+            let x = enc
+                .x
+                .as_ref()
+                .map(|d| normalize_position(Channel::X, d))
+                .transpose()?;
+            let y = enc
+                .y
+                .as_ref()
+                .map(|d| normalize_position(Channel::Y, d))
+                .transpose()?;
+            let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
+            let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+            (x, y, x2, y2)
+        }
+    };
+    let mut mark_props = mark_props;
+    if polar.is_some() && mark_props.orient.is_none() {
+        // Arcs stack along theta when it is quantitative (Vega-Lite's stack channel order).
+        mark_props.orient = Some(Channel::X);
+    }
     let text = enc
         .text
         .as_ref()
@@ -187,7 +200,112 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
         undrawn,
         params,
+        polar: polar.map(|(p, _)| p),
     })
+}
+
+/// Polar channels, read as Vega-Lite's arc marks read them.
+const POLAR: &[&str] = &["theta", "theta2", "radius", "radius2"];
+
+type Positions = (
+    Option<PositionDef>,
+    Option<PositionDef>,
+    Option<PositionDef>,
+    Option<PositionDef>,
+);
+
+/// `theta`/`radius` (and their second ends) as the view's x/y/x2/y2, with the radius scale's
+/// properties; `None` when the view has no polar channel.
+fn normalize_polar(spec: &TopLevelSpec) -> Result<Option<(Polar, Positions)>> {
+    let other = &spec.encoding.other;
+    if !POLAR.iter().any(|k| other.contains_key(*k)) {
+        return Ok(None);
+    }
+    if let Some(key) = [("x", &spec.encoding.x), ("y", &spec.encoding.y)]
+        .iter()
+        .find(|(_, d)| d.is_some())
+        .map(|(k, _)| k)
+    {
+        return Err(Error::unsupported(
+            &format!("encoding.{key}"),
+            "x/y positions together with theta/radius",
+        ));
+    }
+    let read = |key: &str| -> Result<Option<ChannelDef>> {
+        other
+            .get(key)
+            .map(|j| {
+                <ChannelDef as serde::Deserialize>::deserialize(j)
+                    .map_err(|e| Error::spec_shape(&format!("encoding.{key}"), &shape_detail(&e)))
+            })
+            .transpose()
+    };
+    let mut polar = Polar {
+        radius_sqrt: false,
+        radius_zero: true,
+        radius_min: 0.0,
+    };
+    let mut radius = read("radius")?;
+    if let Some(scale) = radius
+        .as_mut()
+        .and_then(|r| r.scale.as_mut())
+        .and_then(Option::take)
+    {
+        // The radius scale is drawn here (linear or sqrt, zero, rangeMin).
+        match scale.kind.as_deref() {
+            None | Some("linear") => {}
+            Some("sqrt") => polar.radius_sqrt = true,
+            Some(other) => {
+                return Err(Error::unsupported(
+                    "encoding.radius.scale.type",
+                    &format!("the \"{other}\" scale on radius"),
+                ))
+            }
+        }
+        polar.radius_zero = scale.zero.unwrap_or(true);
+        // A field with a continuous scale type is quantitative (Vega-Lite's default type).
+        if let Some(r) = radius
+            .as_mut()
+            .filter(|r| r.kind.is_none() && scale.kind.is_some())
+        {
+            r.kind = Some("quantitative".to_string());
+        }
+        for (key, value) in &scale.other {
+            match (key.as_str(), value.as_f64()) {
+                ("rangeMin", Some(v)) => polar.radius_min = v.max(0.0),
+                _ => {
+                    return Err(Error::unsupported(
+                        &format!("encoding.radius.scale.{key}"),
+                        &format!("the \"{key}\" scale property on radius"),
+                    ))
+                }
+            }
+        }
+    }
+    let field = |d: &Option<ChannelDef>| {
+        d.as_ref()
+            .filter(|d| d.field.is_some() || d.aggregate.is_some())
+            .cloned()
+    };
+    let theta = field(&read("theta")?);
+    let radius = field(&radius);
+    let position = |channel: Channel, name: &str, def: Option<ChannelDef>| {
+        def.map(|d| normalize_position(channel, &d))
+            .transpose()
+            .map_err(|e| {
+                e.renamed(
+                    &format!("encoding.{}", channel.name()),
+                    &format!("encoding.{name}"),
+                )
+            })
+    };
+    let x = position(Channel::X, "theta", theta)?;
+    let y = position(Channel::Y, "radius", radius)?;
+    let x2 = secondary(Channel::X2, read("theta2")?.as_ref(), x.as_ref())
+        .map_err(|e| e.renamed("encoding.x2", "encoding.theta2"))?;
+    let y2 = secondary(Channel::Y2, read("radius2")?.as_ref(), y.as_ref())
+        .map_err(|e| e.renamed("encoding.y2", "encoding.radius2"))?;
+    Ok(Some((polar, (x, y, x2, y2))))
 }
 
 fn normalize_data(data: Option<&DataDef>) -> Result<DataSource> {
@@ -305,6 +423,7 @@ fn normalize_mark_props(
         size: None,
         stroke_width: None,
         interpolate: Interpolate::Linear,
+        arc: ArcProps::default(),
     };
     if let Some(def) = def {
         props.orient = match def.orient.as_deref() {
@@ -343,6 +462,16 @@ fn normalize_mark_props(
             .as_deref()
             .and_then(|i| Interpolate::from_name(i, tension))
             .unwrap_or_default();
+        let number = |key: &str| -> Result<Option<f64>> {
+            super::params::number_or_expr(&format!("mark.{key}"), def.other.get(key), params)
+        };
+        props.arc = ArcProps {
+            inner_radius: number("innerRadius")?.unwrap_or(0.0).max(0.0),
+            outer_radius: number("outerRadius")?.or(number("radius")?),
+            pad_angle: number("padAngle")?.unwrap_or(0.0),
+            radius_offset: number("radiusOffset")?.unwrap_or(0.0),
+            theta_offset: number("thetaOffset")?.unwrap_or(0.0),
+        };
     } else if let Some(AnyMark::Name(name)) = &spec.mark {
         props.filled = name != "point";
     }
@@ -653,6 +782,12 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "style",
         "cursor",
         "tension",
+        "innerRadius",
+        "outerRadius",
+        "radius",
+        "padAngle",
+        "radiusOffset",
+        "thetaOffset",
     ];
     let key = def?
         .other

@@ -48,6 +48,8 @@ pub enum MarkKind {
     Area,
     /// A text label per row.
     Text,
+    /// Wedges of a circle (pies, donuts, radial charts), from `theta` and `radius`.
+    Arc,
 }
 
 impl MarkKind {
@@ -64,6 +66,7 @@ impl MarkKind {
             "line" => MarkKind::Line,
             "area" => MarkKind::Area,
             "text" => MarkKind::Text,
+            "arc" => MarkKind::Arc,
             _ => return None,
         })
     }
@@ -77,12 +80,13 @@ impl MarkKind {
             MarkKind::Line => "line",
             MarkKind::Area => "area",
             MarkKind::Text => "text",
+            MarkKind::Arc => "arc",
         }
     }
 
     /// Whether Vega-Lite stacks this mark by default (`bar`, `area`).
     pub fn stacks_by_default(self) -> bool {
-        matches!(self, MarkKind::Bar | MarkKind::Area)
+        matches!(self, MarkKind::Bar | MarkKind::Area | MarkKind::Arc)
     }
 
     /// Whether the mark fills bands of a discrete position scale (band scale) rather than
@@ -113,6 +117,36 @@ pub struct MarkProps {
     pub stroke_width: Option<f64>,
     /// How lines and areas join their points (`mark.interpolate`).
     pub interpolate: crate::mark::curve::Interpolate,
+    /// Arc and polar text properties.
+    pub arc: ArcProps,
+}
+
+/// Mark properties of arcs, and of text placed on them (pixels and radians).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArcProps {
+    /// `innerRadius` (a donut's hole).
+    pub inner_radius: f64,
+    /// `outerRadius`, or `radius` (text: its distance from the centre), if set.
+    pub outer_radius: Option<f64>,
+    /// `padAngle`: the gap between wedges.
+    pub pad_angle: f64,
+    /// `radiusOffset`: added to the radius (text on arcs).
+    pub radius_offset: f64,
+    /// `thetaOffset`: added to the angle.
+    pub theta_offset: f64,
+}
+
+/// The `theta` and `radius` encodings of a polar view (arcs, text on arcs). Their fields are
+/// read into the view's `x` (theta) and `y` (radius), which is how the plan stacks and groups
+/// them; these are the scale properties of the radius.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Polar {
+    /// `radius.scale.type: "sqrt"` (otherwise linear).
+    pub radius_sqrt: bool,
+    /// Whether the radius domain starts at zero (default true).
+    pub radius_zero: bool,
+    /// `radius.scale.rangeMin`: the radius of the smallest value.
+    pub radius_min: f64,
 }
 
 pub use crate::data::kernels::StackOffset;
@@ -350,4 +384,6 @@ pub struct View {
     pub render_error: Option<crate::error::Error>,
     /// The top-level `params`, in order.
     pub params: Vec<super::params::Param>,
+    /// For arcs and text on arcs: the polar encodings (theta is `x`, radius is `y`).
+    pub polar: Option<Polar>,
 }
