@@ -102,6 +102,7 @@ impl Chart {
                 series: Vec::new(),
                 x_offset: None,
                 y_offset: None,
+                order: None,
             };
             let input = mark::MarkInput {
                 kind: unit.view.mark,

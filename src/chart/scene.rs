@@ -224,6 +224,11 @@ impl Chart {
                     y_offset.as_ref(),
                     y_scale.as_ref(),
                 )?,
+                order: unit
+                    .plan
+                    .order
+                    .as_ref()
+                    .map(|(f, o)| (f.as_str(), *o == crate::data::kernels::Order::Descending)),
             };
             plot_items.extend(mark::encode(&mark::MarkInput {
                 kind: unit.view.mark,

@@ -9,7 +9,7 @@ use super::curve::curve;
 use super::point::mark_color;
 use super::position::{baseline, center, second};
 use super::MarkInput;
-use crate::data::kernels::group_by;
+use crate::data::kernels::{group_by, Order, RowComparator};
 use crate::error::Result;
 use crate::scene::{Item, Path, Role};
 use crate::spec::MarkKind;
@@ -46,6 +46,20 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
     let mut out = Vec::new();
     for rows in ordered {
         let mut points: Vec<(f64, Option<f64>, Option<f64>, usize)> = Vec::new();
+        let order = match encoding.order {
+            Some((field, descending)) => {
+                let order = if descending {
+                    Order::Descending
+                } else {
+                    Order::Ascending
+                };
+                Some(RowComparator::new(&[(
+                    table.require("encoding.order", field)?,
+                    order,
+                )]))
+            }
+            None => None,
+        };
         for row in rows {
             let Some(x) = center(table, encoding.x.as_ref(), row, plot.0)? else {
                 continue;
@@ -54,7 +68,14 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
             let y0 = second(table, encoding.y.as_ref(), row)?;
             points.push((x, y, y0, row));
         }
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        match &order {
+            // The `order` field, compared as Vega compares values; ties keep data order.
+            Some(cmp) => points.sort_by(|a, b| {
+                let (a, b) = (a.3 as u32, b.3 as u32);
+                cmp.compare_stable(a, b)
+            }),
+            None => points.sort_by(|a, b| a.0.total_cmp(&b.0)),
+        }
         let color = points.first().map_or(base, |p| encoding.color(p.3, base));
         for run in points.split(|p| p.1.is_none()).filter(|r| !r.is_empty()) {
             let top: Vec<(f64, f64)> = run.iter().filter_map(|p| Some((p.0, p.1?))).collect();

@@ -73,6 +73,9 @@ pub struct MarkEncoding<'a> {
     pub x_offset: Option<OffsetChannel<'a>>,
     /// Offsets within y bands.
     pub y_offset: Option<OffsetChannel<'a>>,
+    /// The `order` field and whether it runs descending: lines join their points in this
+    /// order instead of by x.
+    pub order: Option<(&'a str, bool)>,
 }
 
 impl MarkEncoding<'_> {
@@ -83,6 +86,24 @@ impl MarkEncoding<'_> {
             .copied()
             .unwrap_or(default)
     }
+}
+
+/// The rows of `table` in drawing order: sorted by the `order` field when there is one
+/// (ties keep data order, as Vega's stable sort), else as they are.
+pub fn draw_order(table: &Table, encoding: &MarkEncoding<'_>) -> Result<Vec<usize>> {
+    let rows = 0..table.num_rows();
+    let Some((field, descending)) = encoding.order else {
+        return Ok(rows.collect());
+    };
+    let order = if descending {
+        crate::data::kernels::Order::Descending
+    } else {
+        crate::data::kernels::Order::Ascending
+    };
+    let column = table.require("encoding.order.field", field)?;
+    let cmp = crate::data::kernels::RowComparator::new(&[(column, order)]);
+    let rows: Vec<u32> = rows.filter_map(|r| u32::try_from(r).ok()).collect();
+    Ok(cmp.sort(&rows).into_iter().map(|r| r as usize).collect())
 }
 
 /// Everything one mark encoder reads: the mark type, the planned table, the encoding, the

@@ -125,6 +125,9 @@ pub struct Plan {
     /// For stacked lines and areas: the stacked field, which the mark reads to break its path
     /// at invalid values.
     pub defined: Option<String>,
+    /// The `order` channel's output field and direction: lines join their points in this
+    /// order instead of by x.
+    pub order: Option<(String, Order)>,
 }
 
 impl Plan {
@@ -180,6 +183,7 @@ pub fn plan(view: &View) -> Plan {
     .chain(&view.detail)
     .chain(&view.tooltip)
     .chain(&view.undrawn)
+    .chain(&view.order)
     .collect();
     let mut steps: Vec<Step> = view
         .transforms
@@ -283,7 +287,11 @@ pub fn plan(view: &View) -> Plan {
             } else {
                 Order::Descending
             };
-            let sort = stack_by(view).map(|f| (f, order)).into_iter().collect();
+            // The `order` channel, when given, orders the pieces instead.
+            let sort = match &view.order {
+                Some(o) => vec![(field_name(o), order_of(o))],
+                None => stack_by(view).map(|f| (f, order)).into_iter().collect(),
+            };
             steps.push(Step::Stack {
                 field,
                 groupby,
@@ -347,6 +355,16 @@ pub fn plan(view: &View) -> Plan {
         value_channel,
         implicit_parse,
         defined,
+        order: view.order.as_ref().map(|o| (field_name(o), order_of(o))),
+    }
+}
+
+/// The direction of the `order` channel (`sort: "descending"`).
+fn order_of(def: &PositionDef) -> Order {
+    if def.sort == crate::spec::SortOrder::Descending {
+        Order::Descending
+    } else {
+        Order::Ascending
     }
 }
 
@@ -394,10 +412,14 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         Channel::X => view.x.as_ref()?,
         _ => view.y.as_ref()?,
     };
+    let second = match value {
+        Channel::X => Channel::X2,
+        _ => Channel::Y2,
+    };
     let ranged = match value {
         Channel::X => view.x2.is_some(),
         _ => view.y2.is_some(),
-    };
+    } || view.constants.iter().any(|(c, _)| *c == second);
     if ranged {
         return None;
     }

@@ -13,8 +13,9 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind,
-    MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
+    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, Constant, DataParse, DataSource, FieldType,
+    MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec,
+    View,
 };
 use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
@@ -101,6 +102,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
             Some((key, _)) if UNDRAWN.iter().any(|(k, _)| k == key) => {}
             Some((key, _)) if POLAR.contains(&key.as_str()) => {}
+            Some((key, _)) if key == "order" => {}
             next => break next.map(|(key, _)| key),
         }
     };
@@ -111,24 +113,52 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         ));
     }
     let polar = normalize_polar(spec)?;
+    let mut constants = Vec::new();
     let (x, y, x2, y2) = match &polar {
         Some((_, defs)) => defs.clone(),
         None => {
-            let x = enc
-                .x
+            let mut keep = |channel: Channel, def: Option<&'_ ChannelDef>| {
+                let def = def?;
+                if def.field.is_some() || def.aggregate.is_some() {
+                    return Some(def.clone());
+                }
+                // A datum or value places the mark at a constant; a definition with neither
+                // (only a type or scale, for layers to fill in) is dropped, as Vega-Lite does.
+                match (&def.datum, &def.value) {
+                    (Some(d), _) => constants.push((channel, Constant::Datum(d.clone()))),
+                    (None, Some(v)) => constants.push((channel, Constant::Value(v.clone()))),
+                    (None, None) => {}
+                }
+                None
+            };
+            let (dx, dy) = (
+                keep(Channel::X, enc.x.as_ref()),
+                keep(Channel::Y, enc.y.as_ref()),
+            );
+            let (dx2, dy2) = (
+                keep(Channel::X2, enc.x2.as_ref()),
+                keep(Channel::Y2, enc.y2.as_ref()),
+            );
+            let x = dx
                 .as_ref()
                 .map(|d| normalize_position(Channel::X, d))
                 .transpose()?;
-            let y = enc
-                .y
+            let y = dy
                 .as_ref()
                 .map(|d| normalize_position(Channel::Y, d))
                 .transpose()?;
-            let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
-            let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+            let x2 = secondary(Channel::X2, dx2.as_ref(), x.as_ref())?;
+            let y2 = secondary(Channel::Y2, dy2.as_ref(), y.as_ref())?;
             (x, y, x2, y2)
         }
     };
+    let constant_error = constants.first().map(|(c, _)| {
+        Error::unsupported(
+            &format!("encoding.{}", c.name()),
+            "drawing a constant position (datum or value)",
+        )
+    });
+    let order = normalize_order(enc.other.get("order"), mark)?;
     let mut mark_props = mark_props;
     if polar.is_some() && mark_props.orient.is_none() {
         // Arcs stack along theta when it is quantitative (Vega-Lite's stack channel order).
@@ -197,11 +227,52 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
-        render_error: mark_render_error(mark_def.as_ref()).or(undrawn_error),
+        render_error: mark_render_error(mark_def.as_ref())
+            .or(undrawn_error)
+            .or(constant_error),
         undrawn,
         params,
         polar: polar.map(|(p, _)| p),
+        order,
+        constants,
     })
+}
+
+/// `order`: a field orders lines' points and stacks' pieces. A constant or conditional order
+/// (drawing order) only changes which item is on top.
+fn normalize_order(json: Option<&Json>, mark: MarkKind) -> Result<Option<PositionDef>> {
+    let Some(json) = json else { return Ok(None) };
+    let items: Vec<&Json> = match json {
+        Json::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let fields: Vec<&Json> = items
+        .into_iter()
+        .filter(|j| j.get("field").is_some() || j.get("aggregate").is_some())
+        .collect();
+    match fields.as_slice() {
+        [] => Ok(None),
+        [one]
+            if matches!(
+                mark,
+                MarkKind::Line
+                    | MarkKind::Area
+                    | MarkKind::Point
+                    | MarkKind::Circle
+                    | MarkKind::Square
+            ) || mark.stacks_by_default() =>
+        {
+            channel_json(Channel::Undrawn("order"), one).map(Some)
+        }
+        [_] => Err(Error::unsupported(
+            "encoding.order",
+            "ordering this mark's items by a field",
+        )),
+        _ => Err(Error::unsupported(
+            "encoding.order",
+            "more than one order field",
+        )),
+    }
 }
 
 /// Polar channels, read as Vega-Lite's arc marks read them.

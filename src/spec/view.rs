@@ -314,6 +314,16 @@ pub enum DataParse {
     Fields(Vec<(String, crate::data::parse::ParseKind)>),
 }
 
+/// A constant position (`x: {"datum": 5}`, `y: {"value": 0}`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constant {
+    /// A data value placed by the channel's scale: a number, a string, a date-time object,
+    /// or `{"expr": ...}`.
+    Datum(serde_json::Value),
+    /// A position in pixels, or `"width"`/`"height"`.
+    Value(serde_json::Value),
+}
+
 /// A width or height.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Size {
@@ -386,4 +396,10 @@ pub struct View {
     pub params: Vec<super::params::Param>,
     /// For arcs and text on arcs: the polar encodings (theta is `x`, radius is `y`).
     pub polar: Option<Polar>,
+    /// Position channels given as a constant (`{"datum": ...}` on the channel's scale, or a
+    /// pixel `{"value": ...}`), with no field: they add no field to the data.
+    pub constants: Vec<(Channel, Constant)>,
+    /// The `order` channel's field: the order of a line's points (otherwise by x) and of a
+    /// stack's pieces (otherwise by colour); it takes part in grouping.
+    pub order: Option<PositionDef>,
 }
