@@ -93,9 +93,22 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let data = normalize_data(spec.data.as_ref())?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
-    let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
+    let (mark_props, gradient) = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
+    let gradient_error =
+        gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour"));
     let enc = &spec.encoding;
-    let (undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
+    let (mut undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
+    // A mark property given as an expression over `datum` reads those fields per item.
+    for (key, value) in mark_def.iter().flat_map(|d| &d.other) {
+        let Some(Json::String(text)) = value.get("expr") else {
+            continue;
+        };
+        let place = format!("mark.{key}.expr");
+        for field in crate::expr::parse_at(&place, text)?.fields() {
+            let def = serde_json::json!({"field": field, "type": "nominal"});
+            undrawn.push(channel_json(Channel::Undrawn("mark"), &def)?);
+        }
+    }
     let mut other_channels = enc.other.iter();
     let unsupported = loop {
         match other_channels.next() {
@@ -228,6 +241,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         description: spec.description.clone(),
         transforms,
         render_error: mark_render_error(mark_def.as_ref())
+            .or(gradient_error)
             .or(undrawn_error)
             .or(constant_error),
         undrawn,
@@ -482,8 +496,9 @@ fn normalize_mark_props(
     def: Option<&MarkDef>,
     spec: &TopLevelSpec,
     params: &[super::params::Param],
-) -> Result<MarkProps> {
+) -> Result<(MarkProps, bool)> {
     let mut fill = DEFAULT_MARK_COLOR.to_string();
+    let mut gradient = false;
     let mut props = MarkProps {
         fill: String::new(),
         stroke: None,
@@ -508,8 +523,17 @@ fn normalize_mark_props(
                 ))
             }
         };
-        if let Some(c) = def.color.as_ref().or(def.fill.as_ref()) {
-            fill = c.clone();
+        match &def.color {
+            None => {}
+            Some(Json::String(c)) => fill = c.clone(),
+            // A gradient object: its data is unaffected, drawing it is not supported yet.
+            Some(Json::Object(_)) => gradient = true,
+            Some(_) => {
+                return Err(Error::spec_shape(
+                    "mark.color",
+                    "expected a CSS colour or a gradient object",
+                ))
+            }
         }
         if let Some(c) = &def.fill {
             fill = c.clone();
@@ -521,8 +545,12 @@ fn normalize_mark_props(
             .unwrap_or(0.0)
             .max(0.0);
         props.filled = def.filled.unwrap_or(def.kind != "point");
-        props.size = def.size.filter(|s| s.is_finite() && *s >= 0.0);
-        props.stroke_width = def.stroke_width.filter(|s| s.is_finite() && *s >= 0.0);
+        let number = |key: &str, json: Option<&Json>| {
+            super::params::number_or_expr(&format!("mark.{key}"), json, params)
+        };
+        props.size = number("size", def.size.as_ref())?.filter(|s| s.is_finite() && *s >= 0.0);
+        props.stroke_width = number("strokeWidth", def.stroke_width.as_ref())?
+            .filter(|s| s.is_finite() && *s >= 0.0);
         let tension = def
             .other
             .get("tension")
@@ -583,7 +611,7 @@ fn normalize_mark_props(
         }
     }
     props.fill = fill;
-    Ok(props)
+    Ok((props, gradient))
 }
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
@@ -738,6 +766,9 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => SortOrder::Data,
         Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
     };
+    let (axis, axis_error) =
+        normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?;
+    let render_error = render_error.or(axis_error);
     Ok(PositionDef {
         channel,
         field,
@@ -754,7 +785,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         render_error,
         axis: AxisSpec {
             time_format,
-            ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
+            ..axis
         },
     })
 }
@@ -1071,7 +1102,8 @@ fn normalize_axis(
     axis: Option<&Option<AxisDef>>,
     title: Vec<String>,
     temporal: bool,
-) -> Result<AxisSpec> {
+) -> Result<(AxisSpec, Option<Error>)> {
+    let mut error = None;
     let mut spec = AxisSpec {
         visible: true,
         title,
@@ -1093,13 +1125,43 @@ fn normalize_axis(
                 Some(None) => spec.title = Vec::new(),
                 Some(Some(t)) => spec.title = title_lines(t),
             }
-            spec.label_angle = def.label_angle;
+            // Signals and per-unit formats leave the data as it is; drawing them is an error.
+            let signal = |key: &str, what: &str| {
+                Some(Error::unsupported(&format!("{path}.axis.{key}"), what))
+            };
+            match &def.label_angle {
+                None | Some(Json::Null) => {}
+                Some(Json::Number(n)) => spec.label_angle = n.as_f64(),
+                Some(Json::Object(o)) if o.contains_key("expr") => {
+                    error = error.or(signal("labelAngle", "an {\"expr\"} label angle"))
+                }
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.axis.labelAngle"),
+                        "expected a number of degrees or {\"expr\": ...}",
+                    ))
+                }
+            }
+            let format = match &def.format {
+                None | Some(Json::Null) => None,
+                Some(Json::String(f)) => Some(f.clone()),
+                Some(Json::Object(_)) if temporal => {
+                    error = error.or(signal("format", "a per-unit time format object"));
+                    None
+                }
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.axis.format"),
+                        "expected a format specifier string",
+                    ))
+                }
+            };
             // Temporal axes take d3-time-format specifiers, which accept any text.
-            if let Some(f) = def.format.as_ref().filter(|_| !temporal) {
+            if let Some(f) = format.as_ref().filter(|_| !temporal) {
                 crate::scale::FormatSpec::parse(f)
                     .map_err(|e| Error::spec_shape(&format!("{path}.axis.format"), &e))?;
             }
-            spec.format = def.format.clone();
+            spec.format = format;
             spec.grid = def.grid;
             spec.tick_count = def.tick_count;
             spec.labels = def.labels.unwrap_or(true);
@@ -1107,7 +1169,7 @@ fn normalize_axis(
             spec.domain = def.domain.unwrap_or(true);
         }
     }
-    Ok(spec)
+    Ok((spec, error))
 }
 
 fn normalize_title(title: &TitleDef) -> TitleSpec {
