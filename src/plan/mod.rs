@@ -139,6 +139,7 @@ impl Plan {
             .chain(&self.undrawn)
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
             .chain(self.defined.clone())
+            .filter(|f| !f.starts_with(crate::spec::normalize::DATUM_FIELD))
             .collect();
         fields.sort();
         fields.dedup();

@@ -14,8 +14,8 @@ use super::types::{
 };
 use super::view::{
     AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, Constant, DataParse, DataSource, FieldType,
-    MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec,
-    View,
+    MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TextProps, TimeUnitSpec,
+    TitleSpec, View,
 };
 use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
@@ -93,9 +93,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let data = normalize_data(spec.data.as_ref())?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
-    let (mark_props, gradient) = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
-    let gradient_error =
-        gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour"));
+    let (mark_props, props_error) = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
     let (mut undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
     // A mark property given as an expression over `datum` reads those fields per item.
@@ -127,6 +125,8 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     }
     let polar = normalize_polar(spec)?;
     let mut constants = Vec::new();
+    let mut datum_transforms = Vec::new();
+    let mut datum_error = None;
     let (x, y, x2, y2) = match &polar {
         Some((_, defs)) => defs.clone(),
         None => {
@@ -138,7 +138,18 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
                 // A datum or value places the mark at a constant; a definition with neither
                 // (only a type or scale, for layers to fill in) is dropped, as Vega-Lite does.
                 match (&def.datum, &def.value) {
-                    (Some(d), _) => constants.push((channel, Constant::Datum(d.clone()))),
+                    (Some(d), _) => {
+                        // A datum is a data value on the channel's scale: computed into a
+                        // field of its own (re-evaluated when a parameter in it changes),
+                        // which the mark data leaves out.
+                        match datum_def(channel, def, d) {
+                            Ok((def, transform)) => {
+                                datum_transforms.push(transform);
+                                return Some(def);
+                            }
+                            Err(e) => datum_error = datum_error.take().or(Some(e)),
+                        }
+                    }
                     (None, Some(v)) => constants.push((channel, Constant::Value(v.clone()))),
                     (None, None) => {}
                 }
@@ -165,6 +176,11 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             (x, y, x2, y2)
         }
     };
+    if let Some(e) = datum_error {
+        return Err(e);
+    }
+    let mut transforms = transforms;
+    transforms.extend(datum_transforms);
     let constant_error = constants.first().map(|(c, _)| {
         Error::unsupported(
             &format!("encoding.{}", c.name()),
@@ -241,7 +257,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         description: spec.description.clone(),
         transforms,
         render_error: mark_render_error(mark_def.as_ref())
-            .or(gradient_error)
+            .or(props_error)
             .or(undrawn_error)
             .or(constant_error),
         undrawn,
@@ -250,6 +266,181 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         order,
         constants,
     })
+}
+
+/// The text mark's own properties.
+fn text_props(
+    def: &MarkDef,
+    params: &[super::params::Param],
+) -> Result<(TextProps, Option<Error>)> {
+    use crate::scene::{Align, Baseline};
+    let mut t = TextProps::default();
+    let string = |key: &str| def.other.get(key).and_then(Json::as_str);
+    t.align = match string("align") {
+        None | Some("center") => Align::Center,
+        Some("left") => Align::Left,
+        Some("right") => Align::Right,
+        Some(other) => {
+            return Err(Error::spec_shape(
+                "mark.align",
+                &format!("unknown align \"{other}\" (use left, center or right)"),
+            ))
+        }
+    };
+    t.baseline = match string("baseline") {
+        None | Some("middle") => Baseline::Middle,
+        Some("top" | "line-top") => Baseline::Top,
+        Some("bottom" | "line-bottom") => Baseline::Bottom,
+        Some("alphabetic") => Baseline::Alphabetic,
+        Some(other) => {
+            return Err(Error::spec_shape(
+                "mark.baseline",
+                &format!("unknown baseline \"{other}\" (use top, middle, bottom or alphabetic)"),
+            ))
+        }
+    };
+    let number = |key: &str| -> Result<f64> {
+        let path = format!("mark.{key}");
+        Ok(super::params::number_or_expr(&path, def.other.get(key), params)?.unwrap_or(0.0))
+    };
+    // An expression over `datum` varies per item: not drawn yet (its fields are in the data).
+    let mut error = None;
+    let mut per_item = |key: &str| -> Result<bool> {
+        if let Some(Json::String(e)) = def.other.get(key).and_then(|o| o.get("expr")) {
+            if !crate::expr::parse_at(&format!("mark.{key}.expr"), e)?
+                .fields()
+                .is_empty()
+            {
+                let what = "a per-item expression on this property";
+                error = error
+                    .take()
+                    .or(Some(Error::unsupported(&format!("mark.{key}"), what)));
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    for (key, slot) in [
+        ("dx", &mut t.dx),
+        ("dy", &mut t.dy),
+        ("angle", &mut t.angle),
+    ] {
+        if !per_item(key)? {
+            *slot = number(key)?;
+        }
+    }
+    t.bold = match def.other.get("fontWeight") {
+        Some(Json::String(w)) => w == "bold" || w == "bolder",
+        Some(Json::Number(n)) => n.as_f64().is_some_and(|w| w >= 600.0),
+        _ => false,
+    };
+    t.constant = match def.other.get("text") {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Array(lines)) => Some(
+            lines
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    };
+    Ok((t, error))
+}
+
+/// The prefix of the fields that hold a channel's `datum` (left out of the mark data).
+pub const DATUM_FIELD: &str = "__datum_";
+
+/// A `datum` position as a field definition and the `calculate` transform that computes it:
+/// numbers, strings and booleans as literals, date-time objects as `utc(...)`, and
+/// `{"expr": ...}` as that expression.
+fn datum_def(
+    channel: Channel,
+    def: &ChannelDef,
+    datum: &Json,
+) -> Result<(ChannelDef, super::transform::Transform)> {
+    let path = format!("encoding.{}.datum", channel.name());
+    let (expr, ty) = match datum {
+        Json::Number(n) => (
+            js_number_string(n.as_f64().unwrap_or(f64::NAN)),
+            "quantitative",
+        ),
+        Json::String(_) | Json::Bool(_) => (datum.to_string(), "nominal"),
+        Json::Object(o) if o.contains_key("expr") => match o.get("expr") {
+            Some(Json::String(e)) => (format!("({e})"), "quantitative"),
+            _ => return Err(Error::spec_shape(&path, "expected {\"expr\": \"...\"}")),
+        },
+        Json::Object(o) => (date_time_expr(&path, o)?, "temporal"),
+        _ => {
+            return Err(Error::spec_shape(
+                &path,
+                "expected a number, a string, a boolean, a date-time object or {\"expr\": ...}",
+            ))
+        }
+    };
+    crate::expr::parse_at(&path, &expr)?;
+    let field = format!("{DATUM_FIELD}{}", channel.name());
+    let mut out = def.clone();
+    out.field = Some(field.clone());
+    out.datum = None;
+    out.kind = out.kind.or(Some(ty.to_string()));
+    out.title = out.title.or(Some(None));
+    out.stack = Some(None);
+    Ok((
+        out,
+        super::transform::Transform::Calculate {
+            expr,
+            as_name: field,
+        },
+    ))
+}
+
+/// A Vega-Lite date-time object (`{"year": 2006, "month": "jan", "date": 1}`) as a `utc()`
+/// expression (local time is UTC here). Months are 1-12 or names.
+fn date_time_expr(path: &str, o: &serde_json::Map<String, Json>) -> Result<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut parts = [2012.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    for (key, value) in o {
+        let slot = match key.as_str() {
+            "year" => 0,
+            "month" => 1,
+            "date" => 2,
+            "hours" => 3,
+            "minutes" => 4,
+            "seconds" => 5,
+            "milliseconds" => 6,
+            "utc" => continue,
+            "quarter" => {
+                let q = value.as_f64().unwrap_or(1.0);
+                parts[1] = (q - 1.0) * 3.0;
+                continue;
+            }
+            other => {
+                return Err(Error::unsupported(
+                    &format!("{path}.{other}"),
+                    &format!("the date-time property \"{other}\""),
+                ))
+            }
+        };
+        let v = match (slot, value) {
+            (1, Json::String(m)) => {
+                let m = m.to_ascii_lowercase();
+                MONTHS
+                    .iter()
+                    .position(|n| m.starts_with(n))
+                    .map(|i| i as f64 + 1.0)
+            }
+            (_, v) => v.as_f64(),
+        }
+        .ok_or_else(|| Error::spec_shape(&format!("{path}.{key}"), "expected a number"))?;
+        if let Some(p) = parts.get_mut(slot) {
+            *p = if slot == 1 { v - 1.0 } else { v };
+        }
+    }
+    let args: Vec<String> = parts.iter().map(|v| js_number_string(*v)).collect();
+    Ok(format!("utc({})", args.join(", ")))
 }
 
 /// `order`: a field orders lines' points and stacks' pieces. A constant or conditional order
@@ -496,9 +687,10 @@ fn normalize_mark_props(
     def: Option<&MarkDef>,
     spec: &TopLevelSpec,
     params: &[super::params::Param],
-) -> Result<(MarkProps, bool)> {
+) -> Result<(MarkProps, Option<Error>)> {
     let mut fill = DEFAULT_MARK_COLOR.to_string();
     let mut gradient = false;
+    let mut text_error = None;
     let mut props = MarkProps {
         fill: String::new(),
         stroke: None,
@@ -510,6 +702,7 @@ fn normalize_mark_props(
         stroke_width: None,
         interpolate: Interpolate::Linear,
         arc: ArcProps::default(),
+        text: TextProps::default(),
     };
     if let Some(def) = def {
         props.orient = match def.orient.as_deref() {
@@ -564,6 +757,15 @@ fn normalize_mark_props(
         let number = |key: &str| -> Result<Option<f64>> {
             super::params::number_or_expr(&format!("mark.{key}"), def.other.get(key), params)
         };
+        if def.kind == "text" {
+            let (text, error) = text_props(def, params)?;
+            props.text = text;
+            text_error = error;
+            // `fontSize` sets the text's size.
+            if let Some(size) = number("fontSize")? {
+                props.size = Some(size);
+            }
+        }
         props.arc = ArcProps {
             inner_radius: number("innerRadius")?.unwrap_or(0.0).max(0.0),
             outer_radius: number("outerRadius")?.or(number("radius")?),
@@ -611,7 +813,9 @@ fn normalize_mark_props(
         }
     }
     props.fill = fill;
-    Ok((props, gradient))
+    let error = text_error
+        .or(gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour")));
+    Ok((props, error))
 }
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
@@ -891,10 +1095,23 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "radiusOffset",
         "thetaOffset",
     ];
-    let key = def?
+    // Text properties applied by the text mark.
+    const TEXT: &[&str] = &[
+        "align",
+        "baseline",
+        "dx",
+        "dy",
+        "angle",
+        "fontSize",
+        "fontWeight",
+        "text",
+    ];
+    let def = def?;
+    let text = def.kind == "text";
+    let key = def
         .other
         .keys()
-        .find(|k| !HARMLESS.contains(&k.as_str()))?;
+        .find(|k| !(HARMLESS.contains(&k.as_str()) || text && TEXT.contains(&k.as_str())))?;
     Some(Error::unsupported(
         &format!("mark.{key}"),
         &format!("the \"{key}\" mark property"),

@@ -119,6 +119,42 @@ pub struct MarkProps {
     pub interpolate: crate::mark::curve::Interpolate,
     /// Arc and polar text properties.
     pub arc: ArcProps,
+    /// Text mark properties.
+    pub text: TextProps,
+}
+
+/// Text mark properties (`align`, `baseline`, `dx`, `dy`, `angle`, `fontSize`,
+/// `fontWeight`, a constant `text`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextProps {
+    /// Horizontal alignment on the anchor.
+    pub align: crate::scene::Align,
+    /// Vertical alignment on the anchor.
+    pub baseline: crate::scene::Baseline,
+    /// Offsets in pixels, in the text's rotated frame (as Vega applies them).
+    pub dx: f64,
+    /// See `dx`.
+    pub dy: f64,
+    /// Rotation in degrees, clockwise.
+    pub angle: f64,
+    /// Bold text (`fontWeight` "bold" or 600 and more).
+    pub bold: bool,
+    /// The text when no `text` field is encoded (`mark.text`).
+    pub constant: Option<String>,
+}
+
+impl Default for TextProps {
+    fn default() -> Self {
+        TextProps {
+            align: crate::scene::Align::Center,
+            baseline: crate::scene::Baseline::Middle,
+            dx: 0.0,
+            dy: 0.0,
+            angle: 0.0,
+            bold: false,
+            constant: None,
+        }
+    }
 }
 
 /// Mark properties of arcs, and of text placed on them (pixels and radians).
