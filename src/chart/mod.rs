@@ -7,6 +7,7 @@
 //! and a [`TextMeasure`](crate::TextMeasure); [`Chart::mark_data`] reads back the rows every
 //! mark draws. Nothing here touches a platform.
 
+mod condition;
 mod polar;
 mod scene;
 
@@ -134,7 +135,16 @@ impl Chart {
         let first = units
             .first()
             .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
-        let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
+        // Parameters defined in any layer are the chart's (Vega-Lite's are global).
+        let mut all = first.view.params.clone();
+        for unit in &units {
+            for p in &unit.view.params {
+                if !all.iter().any(|q| q.name == p.name) {
+                    all.push(p.clone());
+                }
+            }
+        }
+        let params = ParamState::new(&all, &view_channels(&first.view))?;
         let mut chart = Chart { units, params };
         for unit in &mut chart.units {
             if let DataSource::Inline(values) = &unit.view.data {

@@ -82,6 +82,7 @@ impl Chart {
                 Some(c) => c.fills(unit, table)?,
                 None => None,
             };
+            let fills = self.conditional_fills(unit, table, fills)?;
             let (x, y) = (unit.plan.x.as_ref(), unit.plan.y.as_ref());
             // Arcs read their fields through the polar scales, not this one.
             let unused = PositionScale::Linear(LinearScale::new([0.0, 1.0], [0.0, 1.0]));

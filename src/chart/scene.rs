@@ -199,6 +199,7 @@ impl Chart {
                 Some(c) => c.fills(unit, table)?,
                 None => None,
             };
+            let fills = self.conditional_fills(unit, table, fills)?;
             let series: Vec<&str> = [&unit.plan.color]
                 .into_iter()
                 .flatten()

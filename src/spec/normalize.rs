@@ -13,9 +13,9 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, Constant, DataParse, DataSource, FieldType,
-    MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset, TextProps, TimeUnitSpec,
-    TitleSpec, View,
+    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, CondTest, Conditional, Constant, DataParse,
+    DataSource, FieldType, MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset,
+    TextProps, TimeUnitSpec, TitleSpec, View,
 };
 use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
@@ -95,7 +95,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
     let (mark_props, props_error) = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
-    let (mut undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
+    let (mut undrawn, undrawn_error, conditions) = undrawn_channels(spec, mark)?;
     // A mark property given as an expression over `datum` reads those fields per item.
     for (key, value) in mark_def.iter().flat_map(|d| &d.other) {
         let Some(Json::String(text)) = value.get("expr") else {
@@ -219,10 +219,23 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         }
         Some(_) => Vec::new(),
     };
+    // A colour field in a condition (`{"condition": {"param", "field"}, "value"}`) is the
+    // view's colour scale, as Vega-Lite resolves it.
+    let condition_color = [&enc.color, &enc.fill]
+        .into_iter()
+        .flatten()
+        .filter(|c| c.field.is_none())
+        .find_map(|c| match c.other.get("condition") {
+            Some(one @ Json::Object(o)) if o.contains_key("field") => {
+                <ChannelDef as serde::Deserialize>::deserialize(one).ok()
+            }
+            _ => None,
+        });
     let color_def = [&enc.color, &enc.fill]
         .into_iter()
         .flatten()
-        .find(|c| c.field.is_some());
+        .find(|c| c.field.is_some())
+        .or(condition_color.as_ref());
     let color = color_def
         .map(|d| normalize_position(Channel::Color, d))
         .transpose()?;
@@ -265,6 +278,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         polar: polar.map(|(p, _)| p),
         order,
         constants,
+        conditions,
     })
 }
 
@@ -1012,9 +1026,10 @@ const UNDRAWN: &[(&str, &str)] = &[
 fn undrawn_channels(
     spec: &TopLevelSpec,
     mark: MarkKind,
-) -> Result<(Vec<PositionDef>, Option<Error>)> {
+) -> Result<(Vec<PositionDef>, Option<Error>, Vec<Conditional>)> {
     let enc = &spec.encoding;
     let mut defs = Vec::new();
+    let mut drawn = Vec::new();
     let mut error = None;
     let mut note = |path: String, what: String| {
         if error.is_none() {
@@ -1047,12 +1062,15 @@ fn undrawn_channels(
         let Some(condition) = channel.as_ref().and_then(|c| c.other.get("condition")) else {
             continue;
         };
-        // Drawing the value alone would show the wrong colour (an empty selection picks the
-        // condition's branch), so drawing is an error until conditions are evaluated.
-        note(
-            format!("encoding.{key}.condition"),
-            "a conditional encoding".to_string(),
-        );
+        match channel.as_ref().map(|c| drawn_condition(key, c, condition)) {
+            Some(Some(c)) => drawn.push(c),
+            // Drawing the value alone would show the wrong colour (an empty selection picks
+            // the condition's branch), so drawing such a condition is an error.
+            _ => note(
+                format!("encoding.{key}.condition"),
+                "this conditional encoding (a field in the condition, or on stroke)".to_string(),
+            ),
+        }
         let conditions = match condition {
             Json::Array(items) => items.iter().collect(),
             one => vec![one],
@@ -1071,7 +1089,49 @@ fn undrawn_channels(
             }
         }
     }
-    Ok((defs, error))
+    Ok((defs, error, drawn))
+}
+
+/// A condition storychart draws: on colour, fill or opacity, each test a `param` or a
+/// `test` with a `value`; the default is the channel's `value` or its field's scale.
+fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Conditional> {
+    let channel = match key {
+        "color" | "fill" => "color",
+        "opacity" => "opacity",
+        _ => return None,
+    };
+    let items: Vec<&Json> = match condition {
+        Json::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let tests = items
+        .into_iter()
+        .map(|c| {
+            // A field in the condition draws its colour scale (the view's colour field).
+            let value = match (c.get("value"), c.get("field")) {
+                (Some(v), None) => Some(v.clone()),
+                (None, Some(_)) if channel == "color" && def.field.is_none() => None,
+                _ => return None,
+            };
+            let test = match (c.get("param"), c.get("test")) {
+                (Some(Json::String(name)), None) => CondTest::Param {
+                    name: name.clone(),
+                    empty: c.get("empty").and_then(Json::as_bool).unwrap_or(true),
+                },
+                (None, Some(Json::String(text))) => CondTest::Expr(text.clone()),
+                _ => return None,
+            };
+            Some((test, value))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if channel == "opacity" && (def.field.is_some() || def.aggregate.is_some()) {
+        return None;
+    }
+    Some(Conditional {
+        channel,
+        tests,
+        default: def.value.clone(),
+    })
 }
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:

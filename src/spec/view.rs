@@ -350,6 +350,33 @@ pub enum DataParse {
     Fields(Vec<(String, crate::data::parse::ParseKind)>),
 }
 
+/// A conditional colour or opacity (`{"condition": {"param"|"test", "value"}, "value"}`),
+/// evaluated per row with the current parameters when the chart is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conditional {
+    /// `color` (also for `fill`) or `opacity`.
+    pub channel: &'static str,
+    /// The tests in order, each with the value its rows take (`None`: the colour of the
+    /// condition's field, which is the view's colour field).
+    pub tests: Vec<(CondTest, Option<serde_json::Value>)>,
+    /// The value of rows no test selects; `None`: the field's scale, or the mark's own.
+    pub default: Option<serde_json::Value>,
+}
+
+/// A condition's test.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CondTest {
+    /// `{"param": name, "empty": empty}`: the selection (or a variable's truthiness).
+    Param {
+        /// The parameter.
+        name: String,
+        /// Whether an empty selection selects every row.
+        empty: bool,
+    },
+    /// `{"test": "..."}`: an expression over `datum` and the parameters.
+    Expr(String),
+}
+
 /// A constant position (`x: {"datum": 5}`, `y: {"value": 0}`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Constant {
@@ -432,6 +459,8 @@ pub struct View {
     pub params: Vec<super::params::Param>,
     /// For arcs and text on arcs: the polar encodings (theta is `x`, radius is `y`).
     pub polar: Option<Polar>,
+    /// Conditional colours and opacities, drawn per row.
+    pub conditions: Vec<Conditional>,
     /// Position channels given as a constant (`{"datum": ...}` on the channel's scale, or a
     /// pixel `{"value": ...}`), with no field: they add no field to the data.
     pub constants: Vec<(Channel, Constant)>,
