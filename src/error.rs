@@ -60,6 +60,15 @@ impl Error {
         self
     }
 
+    /// The same error with the `from` prefix of its place replaced by `to` (a channel read
+    /// under another name: `encoding.x` -> `encoding.theta`).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        if let Some(rest) = self.place.strip_prefix(from) {
+            self.place = format!("{to}{rest}");
+        }
+        self
+    }
+
     /// The kind of problem.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -8,6 +8,8 @@
 //! mark draws. Nothing here touches a platform.
 
 mod channels;
+mod condition;
+mod polar;
 mod scene;
 
 use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
@@ -25,6 +27,8 @@ pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
 struct Unit {
     view: View,
     plan: Plan,
+    /// The Vega name of the unit's mark (`marks`, `layer_1_marks`, ...).
+    name: String,
     /// The loaded data, typed, before the plan runs: parameter changes re-run from here.
     source: Option<Table>,
     data: Option<Table>,
@@ -86,20 +90,28 @@ fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> Str
 pub struct Chart {
     units: Vec<Unit>,
     params: ParamState,
-    /// Whether the spec was a `layer` spec (its marks are named `layer_i_marks`).
-    layered: bool,
 }
 
 impl Chart {
     /// Parses and plans `spec`; computes inline data right away.
     pub fn from_spec(spec: &str) -> Result<Chart> {
-        let mut units = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         let parsed = unit_specs(spec)?;
-        let layered = parsed.layered;
         for (i, unit) in parsed.specs.iter().enumerate() {
-            let prefix = format!("layer[{i}]");
-            let place = |e: Error| if layered { e.within(&prefix) } else { e };
+            let prefix = parsed.places.get(i).cloned().unwrap_or_default();
+            let place = |e: Error| {
+                if prefix.is_empty() {
+                    e
+                } else {
+                    e.within(&prefix)
+                }
+            };
             let mut view = normalize(unit).map_err(place)?;
+            // An overlay's line and points stack as the mark they overlay does.
+            let base = parsed.overlay_of.get(i).copied().flatten();
+            if let Some(base) = base.and_then(|b| units.get(b)) {
+                crate::plan::share_stack(&base.view, &mut view);
+            }
             // Errors kept for drawing time name the layer too.
             view.render_error = view.render_error.take().map(place);
             for def in [
@@ -118,6 +130,7 @@ impl Chart {
             units.push(Unit {
                 view,
                 plan,
+                name: parsed.names.get(i).cloned().unwrap_or_default(),
                 source: None,
                 data: None,
             });
@@ -125,12 +138,17 @@ impl Chart {
         let first = units
             .first()
             .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
-        let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
-        let mut chart = Chart {
-            units,
-            params,
-            layered,
-        };
+        // Parameters defined in any layer are the chart's (Vega-Lite's are global).
+        let mut all = first.view.params.clone();
+        for unit in &units {
+            for p in &unit.view.params {
+                if !all.iter().any(|q| q.name == p.name) {
+                    all.push(p.clone());
+                }
+            }
+        }
+        let params = ParamState::new(&all, &view_channels(&first.view))?;
+        let mut chart = Chart { units, params };
         for unit in &mut chart.units {
             let table = match &unit.view.data {
                 DataSource::Inline(values) => from_json_rows(values, "data.values")?,
@@ -292,6 +310,7 @@ impl Chart {
             crate::spec::MarkKind::Tick => ("Strip plot", "ticks"),
             crate::spec::MarkKind::Rule => ("Rule chart", "rules"),
             crate::spec::MarkKind::Text => ("Table of labels", "labels"),
+            crate::spec::MarkKind::Arc => ("Pie chart", "slices"),
         };
         let (value, dimension) = match plan.value_channel {
             crate::spec::Channel::X => ((&view.x, &plan.x), (&view.y, &plan.y)),
@@ -351,19 +370,12 @@ impl Chart {
     /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
     /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.
     pub fn mark_data(&self) -> Result<Vec<MarkData>> {
-        let layered = self.layered;
         self.units
             .iter()
-            .enumerate()
-            .map(|(i, unit)| {
-                let name = if layered {
-                    format!("layer_{i}_marks")
-                } else {
-                    "marks".to_string()
-                };
+            .map(|unit| {
                 Ok(MarkData::from_table(
                     unit.table()?,
-                    &name,
+                    &unit.name,
                     unit.view.mark.vega_type(),
                     unit.plan.mark_fields(),
                 ))

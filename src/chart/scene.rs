@@ -73,6 +73,9 @@ impl Chart {
             container_height: usable(options.container_height),
             theme: options.theme,
         };
+        if self.is_polar() {
+            return self.polar_scene(options, measure, self.channels()?);
+        }
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
         let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
@@ -177,6 +180,7 @@ impl Chart {
             let styles = channels.styles(unit, table)?;
             let unit_base = Color::parse(&unit.view.mark_props.fill).unwrap_or(Color::BLACK);
             let fills = channels.fills(unit, table, unit_base, &styles)?;
+            let fills = self.conditional_fills(unit, table, fills)?;
             let series: Vec<&str> = [&unit.plan.color]
                 .into_iter()
                 .flatten()
@@ -211,6 +215,11 @@ impl Chart {
                     y_scale.as_ref(),
                 )?,
                 styles: Some(&styles),
+                order: unit
+                    .plan
+                    .order
+                    .as_ref()
+                    .map(|(f, o)| (f.as_str(), *o == crate::data::kernels::Order::Descending)),
             };
             plot_items.extend(mark::encode(&mark::MarkInput {
                 kind: unit.view.mark,
@@ -470,7 +479,7 @@ fn view_outline(width: f64, height: f64, stroke: Color) -> Rect {
     }
 }
 
-fn background(width: f64, height: f64, fill: Color) -> Rect {
+pub(super) fn background(width: f64, height: f64, fill: Color) -> Rect {
     Rect {
         x: 0.0,
         y: 0.0,

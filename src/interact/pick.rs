@@ -62,8 +62,31 @@ pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
             };
             inside.then_some(Hit { mark, row })
         }
-        Item::Rule(_) | Item::Text(_) | Item::Path(_) => None,
+        Item::Path(p) => {
+            let (Role::Mark(mark), Some(row), true) = (p.role, p.row, p.closed) else {
+                return None;
+            };
+            inside_polygon(&p.points, x, y).then_some(Hit { mark, row })
+        }
+        Item::Rule(_) | Item::Text(_) => None,
     })
+}
+
+/// Whether `(x, y)` is inside the closed polygon `points` (even-odd rule, as canvas fills).
+fn inside_polygon(points: &[(f64, f64)], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    let mut prev = match points.last() {
+        Some(p) => *p,
+        None => return false,
+    };
+    for &(px, py) in points {
+        let (qx, qy) = prev;
+        if (py > y) != (qy > y) && x < (qx - px) * (y - py) / (qy - py) + px {
+            inside = !inside;
+        }
+        prev = (px, py);
+    }
+    inside
 }
 
 #[cfg(test)]
@@ -111,5 +134,24 @@ mod tests {
         assert_eq!(pick(&scene, 102.0, 6.0), Some(Hit { mark: 1, row: 7 }));
         assert_eq!(pick(&scene, 40.0, 5.0), None);
         assert_eq!(pick(&scene, f64::NAN, 5.0), None);
+    }
+
+    #[test]
+    fn closed_mark_paths_are_picked_inside_their_outline() {
+        let wedge = crate::mark::arc::wedge((50.0, 50.0), 0.0, 40.0, 0.0, 1.5, 0.0);
+        let scene = Scene {
+            items: vec![Item::Path(crate::scene::Path {
+                points: wedge,
+                closed: true,
+                fill: Some(Color::BLACK),
+                stroke: None,
+                role: Role::Mark(0),
+                row: Some(3),
+            })],
+            ..Scene::default()
+        };
+        assert_eq!(pick(&scene, 70.0, 40.0), Some(Hit { mark: 0, row: 3 }));
+        assert_eq!(pick(&scene, 30.0, 40.0), None);
+        assert_eq!(pick(&scene, 50.0, 5.0), None);
     }
 }

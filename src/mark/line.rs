@@ -5,10 +5,11 @@
 //! path, as Vega-Lite's default `invalid: "break-paths"` does for lines. An area closes each
 //! run down to its baseline: the stack start, or zero.
 
+use super::curve::curve;
 use super::point::mark_color;
 use super::position::{baseline, center, second};
 use super::MarkInput;
-use crate::data::kernels::group_by;
+use crate::data::kernels::{group_by, Order, RowComparator};
 use crate::error::Result;
 use crate::scene::{Item, Path, Role};
 use crate::spec::MarkKind;
@@ -45,6 +46,20 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
     let mut out = Vec::new();
     for rows in ordered {
         let mut points: Vec<(f64, Option<f64>, Option<f64>, usize)> = Vec::new();
+        let order = match encoding.order {
+            Some((field, descending)) => {
+                let order = if descending {
+                    Order::Descending
+                } else {
+                    Order::Ascending
+                };
+                Some(RowComparator::new(&[(
+                    table.require("encoding.order", field)?,
+                    order,
+                )]))
+            }
+            None => None,
+        };
         for row in rows {
             let Some(x) = center(table, encoding.x.as_ref(), row, plot.0)? else {
                 continue;
@@ -53,20 +68,34 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
             let y0 = second(table, encoding.y.as_ref(), row)?;
             points.push((x, y, y0, row));
         }
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        match &order {
+            // The `order` field, compared as Vega compares values; ties keep data order.
+            Some(cmp) => points.sort_by(|a, b| {
+                let (a, b) = (a.3 as u32, b.3 as u32);
+                cmp.compare_stable(a, b)
+            }),
+            None => points.sort_by(|a, b| a.0.total_cmp(&b.0)),
+        }
         let color = points.first().map_or(base, |p| encoding.color(p.3, base));
         for run in points.split(|p| p.1.is_none()).filter(|r| !r.is_empty()) {
             let top: Vec<(f64, f64)> = run.iter().filter_map(|p| Some((p.0, p.1?))).collect();
+            let top = curve(props.interpolate, &top);
             let item = if kind == MarkKind::Area {
                 let floor = baseline(encoding.y.as_ref(), plot.1);
                 let mut poly = top;
-                poly.extend(run.iter().rev().map(|p| (p.0, p.2.unwrap_or(floor))));
+                let bottom: Vec<(f64, f64)> = run
+                    .iter()
+                    .rev()
+                    .map(|p| (p.0, p.2.unwrap_or(floor)))
+                    .collect();
+                poly.extend(curve(props.interpolate, &bottom));
                 Path {
                     points: poly,
                     closed: true,
                     fill: Some(color),
                     stroke: None,
                     role: Role::Mark(mark),
+                    row: None,
                 }
             } else {
                 Path {
@@ -75,6 +104,7 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
                     fill: None,
                     stroke: Some((color, props.stroke_width.unwrap_or(LINE_WIDTH))),
                     role: Role::Mark(mark),
+                    row: None,
                 }
             };
             out.push(Item::Path(item));

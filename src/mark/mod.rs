@@ -4,7 +4,9 @@
 //! the index of the row it was drawn from where it has one, so hit testing and the mark-data
 //! export can go back from pixels to data. [`encode`] dispatches on the mark type.
 
+pub mod arc;
 pub mod bar;
+pub mod curve;
 pub mod data;
 pub mod line;
 pub mod point;
@@ -76,6 +78,9 @@ pub struct MarkEncoding<'a> {
     pub y_offset: Option<OffsetChannel<'a>>,
     /// Sizes, shapes and opacities of the rows, from their scales.
     pub styles: Option<&'a style::RowStyles>,
+    /// The `order` field and whether it runs descending: lines join their points in this
+    /// order instead of by x.
+    pub order: Option<(&'a str, bool)>,
 }
 
 impl MarkEncoding<'_> {
@@ -86,6 +91,24 @@ impl MarkEncoding<'_> {
             .copied()
             .unwrap_or(default)
     }
+}
+
+/// The rows of `table` in drawing order: sorted by the `order` field when there is one
+/// (ties keep data order, as Vega's stable sort), else as they are.
+pub fn draw_order(table: &Table, encoding: &MarkEncoding<'_>) -> Result<Vec<usize>> {
+    let rows = 0..table.num_rows();
+    let Some((field, descending)) = encoding.order else {
+        return Ok(rows.collect());
+    };
+    let order = if descending {
+        crate::data::kernels::Order::Descending
+    } else {
+        crate::data::kernels::Order::Ascending
+    };
+    let column = table.require("encoding.order.field", field)?;
+    let cmp = crate::data::kernels::RowComparator::new(&[(column, order)]);
+    let rows: Vec<u32> = rows.filter_map(|r| u32::try_from(r).ok()).collect();
+    Ok(cmp.sort(&rows).into_iter().map(|r| r as usize).collect())
 }
 
 /// Everything one mark encoder reads: the mark type, the planned table, the encoding, the
@@ -116,5 +139,12 @@ pub fn encode(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         MarkKind::Line | MarkKind::Area => line::paths(input)?,
         MarkKind::Rule | MarkKind::Tick => rule::rules(input)?,
         MarkKind::Text => text::texts(input)?,
+        // Arcs need the polar scales: the chart lays them out (`chart/polar.rs`).
+        MarkKind::Arc => {
+            return Err(crate::error::Error::unsupported(
+                "mark",
+                "an arc mark outside a polar layout",
+            ))
+        }
     })
 }

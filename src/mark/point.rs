@@ -31,7 +31,7 @@ pub fn symbols(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         Shape::Circle
     };
     let mut out = Vec::new();
-    for row in 0..table.num_rows() {
+    for row in super::draw_order(table, encoding)? {
         let (Some(x), Some(y)) = (
             center(table, encoding.x.as_ref(), row, plot.0)?,
             center(table, encoding.y.as_ref(), row, plot.1)?,

@@ -8,7 +8,7 @@ use super::point::mark_color;
 use super::position::center;
 use super::MarkInput;
 use crate::error::Result;
-use crate::scene::{Align, Baseline, Item, Role, Text};
+use crate::scene::{Item, Role, Text};
 
 /// Vega's default text size.
 pub const FONT_SIZE: f64 = 11.0;
@@ -24,6 +24,10 @@ pub fn texts(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         ..
     } = *input;
     let base = mark_color(props)?;
+    let t = &props.text;
+    // Vega offsets text by dx/dy in its rotated frame.
+    let (sin, cos) = t.angle.to_radians().sin_cos();
+    let (dx, dy) = (t.dx * cos - t.dy * sin, t.dx * sin + t.dy * cos);
     let mut out = Vec::new();
     for row in 0..table.num_rows() {
         let (Some(x), Some(y)) = (
@@ -40,18 +44,18 @@ pub fn texts(input: &MarkInput<'_>) -> Result<Vec<Item>> {
                     _ => value.to_label(),
                 }
             }
-            None => String::new(),
+            None => t.constant.clone().unwrap_or_default(),
         };
         out.push(Item::Text(Text {
-            x,
-            y,
+            x: x + dx,
+            y: y + dy,
             text,
             size: props.size.unwrap_or(FONT_SIZE),
-            bold: false,
+            bold: t.bold,
             fill: encoding.color(row, base),
-            align: Align::Center,
-            baseline: Baseline::Middle,
-            angle: 0.0,
+            align: t.align,
+            baseline: t.baseline,
+            angle: t.angle,
             role: Role::Mark(mark),
         }));
     }

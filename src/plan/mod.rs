@@ -17,7 +17,7 @@ pub use params::ParamState;
 
 use crate::data::kernels::{AggregateOp, Order};
 use crate::spec::transform::Transform;
-use crate::spec::{Channel, PositionDef, StackOffset, View};
+use crate::spec::{Channel, MarkKind, PositionDef, StackOffset, View};
 
 /// One kernel call.
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +144,12 @@ pub struct Plan {
     /// Field types Vega-Lite infers from the spec (`format.parse` it adds implicitly), applied
     /// at load unless `format.parse` names the field.
     pub implicit_parse: Vec<(String, &'static str)>,
+    /// For stacked lines and areas: the stacked field, which the mark reads to break its path
+    /// at invalid values.
+    pub defined: Option<String>,
+    /// The `order` channel's output field and direction: lines join their points in this
+    /// order instead of by x.
+    pub order: Option<(String, Order)>,
 }
 
 impl Plan {
@@ -154,6 +160,8 @@ impl Plan {
             .flatten()
             .chain(&self.undrawn)
             .flat_map(|c| std::iter::once(c.field.clone()).chain(c.field2.clone()))
+            .chain(self.defined.clone())
+            .filter(|f| !f.starts_with(crate::spec::normalize::DATUM_FIELD))
             .collect();
         fields.sort();
         fields.dedup();
@@ -230,6 +238,7 @@ pub fn plan(view: &View) -> Plan {
     .chain(&view.detail)
     .chain(&view.tooltip)
     .chain(&view.undrawn)
+    .chain(&view.order)
     .collect();
     let mut steps: Vec<Step> = view
         .transforms
@@ -360,6 +369,7 @@ pub fn plan(view: &View) -> Plan {
         }
     }
     let value_channel = value_channel(view);
+    let mut defined = None;
     if let Some((stacked, offset)) = stacked_channel(view, value_channel) {
         let (target, other) = match stacked {
             Channel::X => (&mut x, &view.y),
@@ -381,20 +391,21 @@ pub fn plan(view: &View) -> Plan {
                 .collect();
             let as_start = format!("{field}_start");
             let as_end = format!("{field}_end");
-            if matches!(
-                view.mark,
-                crate::spec::MarkKind::Line | crate::spec::MarkKind::Area
-            ) {
-                // A path mark's `defined` test reads the stacked field itself.
-                band_fields.push(ChannelFields {
-                    channel: Channel::Undrawn("defined"),
-                    field: field.clone(),
-                    field2: None,
-                    spec_path: target.spec_path.clone(),
-                });
-            }
             target.field = as_end.clone();
-            target.field2 = Some(as_start.clone());
+            // Only bars and areas read a stack's start; lines and areas test the stacked
+            // field itself for a break in the path (Vega-Lite's `defined`).
+            let kind = view.mark;
+            let reads_start = matches!(
+                kind,
+                MarkKind::Bar | MarkKind::Rect | MarkKind::Area | MarkKind::Arc
+            );
+            // Text on arcs sits at the middle of its wedge.
+            if reads_start || view.polar.is_some() {
+                target.field2 = Some(as_start.clone());
+            }
+            if matches!(kind, MarkKind::Line | MarkKind::Area) {
+                defined = Some(field.clone());
+            }
             // Vega-Lite orders each stack by the stack-by field: descending when stacking
             // upward (y), ascending when stacking rightward (x).
             let order = if stacked == Channel::X {
@@ -403,11 +414,15 @@ pub fn plan(view: &View) -> Plan {
                 Order::Descending
             };
             let stack_by_fields = stack_by(view);
-            let sort = match &domain_order {
+            let sort = match (&view.order, &domain_order) {
+                // The `order` channel, when given, orders the pieces instead.
+                (Some(o), _) => vec![(field_name(o), order_of(o))],
                 // Stacks follow the colour domain: ascending for horizontal bars.
-                Some(name) if stacked == Channel::X => vec![(name.clone(), Order::Ascending)],
-                Some(name) => vec![(name.clone(), Order::Descending)],
-                None => stack_by_fields.iter().map(|f| (f.clone(), order)).collect(),
+                (None, Some(name)) if stacked == Channel::X => {
+                    vec![(name.clone(), Order::Ascending)]
+                }
+                (None, Some(name)) => vec![(name.clone(), Order::Descending)],
+                (None, None) => stack_by_fields.iter().map(|f| (f.clone(), order)).collect(),
             };
             // Vega-Lite imputes stacked path marks (lines, areas) over an unbinned dimension.
             let dimension = other
@@ -507,6 +522,32 @@ pub fn plan(view: &View) -> Plan {
         detail,
         value_channel,
         implicit_parse,
+        defined,
+        order: view.order.as_ref().map(|o| (field_name(o), order_of(o))),
+    }
+}
+
+/// The direction of the `order` channel (`sort: "descending"`).
+fn order_of(def: &PositionDef) -> Order {
+    if def.sort == crate::spec::SortOrder::Descending {
+        Order::Descending
+    } else {
+        Order::Ascending
+    }
+}
+
+/// Makes an overlay (the line or points Vega-Lite adds for `mark.line`/`mark.point`) stack
+/// as the mark it overlays does: its stacked channel gets that stack offset explicitly.
+pub fn share_stack(base: &View, overlay: &mut View) {
+    let Some((channel, offset)) = stacked_channel(base, value_channel(base)) else {
+        return;
+    };
+    let def = match channel {
+        Channel::X => overlay.x.as_mut(),
+        _ => overlay.y.as_mut(),
+    };
+    if let Some(def) = def {
+        def.stack = Some(Some(offset));
     }
 }
 
@@ -561,10 +602,14 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         Channel::X => view.x.as_ref()?,
         _ => view.y.as_ref()?,
     };
+    let second = match value {
+        Channel::X => Channel::X2,
+        _ => Channel::Y2,
+    };
     let ranged = match value {
         Channel::X => view.x2.is_some(),
         _ => view.y2.is_some(),
-    };
+    } || view.constants.iter().any(|(c, _)| *c == second);
     if ranged {
         return None;
     }

@@ -205,6 +205,8 @@ pub struct Path {
     pub stroke: Option<(Color, f64)>,
     /// What the path is.
     pub role: Role,
+    /// The data row a mark path was drawn from (an arc's wedge), for picking.
+    pub row: Option<u32>,
 }
 
 /// One drawable item.

@@ -69,6 +69,7 @@ pub fn symbol_item(
         fill,
         stroke,
         role,
+        row,
     })
 }
 

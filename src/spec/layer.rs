@@ -23,63 +23,176 @@ const CHART_ONLY: &[&str] = &[
     "autosize",
 ];
 
-/// The unit specs of a spec, and whether it was a `layer` spec.
+/// The unit specs of a spec, with the names and JSON places of their marks.
 #[derive(Clone, Debug)]
 pub struct Units {
-    /// One spec for a single view, one per entry of `layer`.
+    /// One spec per drawn mark, depth first through `layer`s and mark overlays.
     pub specs: Vec<TopLevelSpec>,
-    /// Whether the spec had `layer` (its marks are then named `layer_i_marks`).
+    /// Whether the spec had `layer` or an overlay (its marks are then named `layer_i_marks`).
     pub layered: bool,
+    /// Each unit's Vega mark name (`marks`, `layer_0_marks`, `layer_2_layer_1_marks`).
+    pub names: Vec<String>,
+    /// Each unit's JSON path prefix for errors (`""`, `layer[2].layer[1]`).
+    pub places: Vec<String>,
+    /// For the line and point overlays of a line or area mark (`mark.point`, `mark.line`):
+    /// the index of the unit they overlay, whose stacking they share.
+    pub overlay_of: Vec<Option<usize>>,
 }
 
-/// The unit specs of `text`: one for a single view, one per entry of `layer`.
+/// The unit specs of `text`: one for a single view, one per entry of `layer` (depth first
+/// through nested layers), and one more per mark overlay (`mark.point`, `mark.line`).
 pub fn unit_specs(text: &str) -> Result<Units> {
-    let single = |spec: TopLevelSpec| Units {
-        specs: vec![spec],
-        layered: false,
-    };
     let json: Json = match serde_json::from_str(text) {
         Ok(j) => j,
         // `parse_spec` reports the syntax error with its line and column.
-        Err(_) => return parse_spec(text).map(single),
+        Err(_) => {
+            return parse_spec(text).map(|spec| Units {
+                specs: vec![spec],
+                layered: false,
+                names: vec!["marks".to_string()],
+                places: vec![String::new()],
+                overlay_of: vec![None],
+            })
+        }
     };
-    let Some(layers) = json.get("layer") else {
-        return parse_spec_json(json).map(single);
+    let mut units = Units {
+        specs: Vec::new(),
+        layered: false,
+        names: Vec::new(),
+        places: Vec::new(),
+        overlay_of: Vec::new(),
     };
-    let (Json::Object(parent), Json::Array(layers)) = (&json, layers) else {
-        return Err(Error::spec_shape(
+    let Json::Object(root) = &json else {
+        return parse_spec_json(json).map(|spec| Units {
+            specs: vec![spec],
+            names: vec!["marks".to_string()],
+            places: vec![String::new()],
+            overlay_of: vec![None],
+            ..units
+        });
+    };
+    units.layered = root.contains_key("layer") || overlays(root).is_some();
+    walk(root, "", "", &mut units)?;
+    Ok(units)
+}
+
+/// Adds the units of `node` (already merged with its parents), named under `name`.
+fn walk(node: &Map<String, Json>, place: &str, name: &str, units: &mut Units) -> Result<()> {
+    let within = |e: Error| if place.is_empty() { e } else { e.within(place) };
+    let Some(layers) = node.get("layer") else {
+        let Some((point, line)) = overlays(node) else {
+            units
+                .specs
+                .push(parse_spec_json(Json::Object(node.clone())).map_err(within)?);
+            units.names.push(format!("{name}marks"));
+            units.places.push(place.to_string());
+            units.overlay_of.push(None);
+            return Ok(());
+        };
+        // Vega-Lite's point/line overlay normalizer: the mark, then a line, then points.
+        let mut base = node.clone();
+        let mark = match base.get_mut("mark") {
+            Some(Json::Object(mark)) => mark,
+            _ => return Ok(()),
+        };
+        let kind = mark.get("type").cloned().unwrap_or(Json::Null);
+        mark.remove("point");
+        mark.remove("line");
+        let picked = |keys: &[&str]| -> Map<String, Json> {
+            keys.iter()
+                .filter_map(|k| Some((k.to_string(), mark.get(*k)?.clone())))
+                .collect()
+        };
+        let mut line_mark = picked(&["clip", "interpolate", "tension", "tooltip"]);
+        let mut point_mark = picked(&["clip", "tooltip"]);
+        let base_index = units.specs.len();
+        let mut layers = vec![base.clone()];
+        let mut with_mark = |mark: Map<String, Json>| {
+            let mut unit = base.clone();
+            unit.retain(|k, _| !CHART_ONLY.contains(&k.as_str()));
+            unit.insert("mark".to_string(), Json::Object(mark));
+            layers.push(unit);
+        };
+        if let (Some(line), Json::String(k)) = (line, &kind) {
+            if k == "area" {
+                line_mark.insert("type".to_string(), Json::from("line"));
+                if let Json::Object(own) = line {
+                    line_mark.extend(own.clone());
+                }
+                with_mark(line_mark);
+            }
+        }
+        if let Some(point) = point {
+            point_mark.insert("type".to_string(), Json::from("point"));
+            point_mark.insert("opacity".to_string(), Json::from(1));
+            point_mark.insert("filled".to_string(), Json::from(true));
+            match point {
+                Json::String(s) if s == "transparent" => {
+                    point_mark.insert("opacity".to_string(), Json::from(0));
+                }
+                Json::Object(own) => point_mark.extend(own.clone()),
+                _ => {}
+            }
+            with_mark(point_mark);
+        }
+        for (i, unit) in layers.iter().enumerate() {
+            units
+                .specs
+                .push(parse_spec_json(Json::Object(unit.clone())).map_err(within)?);
+            units.names.push(format!("{name}layer_{i}_marks"));
+            units.places.push(place.to_string());
+            units.overlay_of.push((i > 0).then_some(base_index));
+        }
+        return Ok(());
+    };
+    let Json::Array(layers) = layers else {
+        return Err(within(Error::spec_shape(
             "layer",
             "expected an array of layer specs",
-        ));
+        )));
     };
     if layers.is_empty() {
-        return Err(Error::spec_shape("layer", "expected at least one layer"));
+        return Err(within(Error::spec_shape(
+            "layer",
+            "expected at least one layer",
+        )));
     }
-    let specs = layers
-        .iter()
-        .enumerate()
-        .map(|(i, layer)| {
-            let path = format!("layer[{i}]");
-            let Json::Object(layer) = layer else {
-                return Err(Error::spec_shape(
-                    &path,
-                    "expected a layer spec (an object)",
-                ));
-            };
-            if layer.contains_key("layer") {
-                return Err(Error::unsupported(
-                    &format!("{path}.layer"),
-                    "a layer inside a layer",
-                ));
-            }
-            let unit = merge(parent, layer, i == 0);
-            parse_spec_json(Json::Object(unit)).map_err(|e| e.within(&path))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Units {
-        specs,
-        layered: true,
-    })
+    for (i, layer) in layers.iter().enumerate() {
+        let path = if place.is_empty() {
+            format!("layer[{i}]")
+        } else {
+            format!("{place}.layer[{i}]")
+        };
+        let Json::Object(layer) = layer else {
+            return Err(Error::spec_shape(
+                &path,
+                "expected a layer spec (an object)",
+            ));
+        };
+        let unit = merge(node, layer, units.specs.is_empty() && i == 0);
+        walk(&unit, &path, &format!("{name}layer_{i}_"), units)?;
+    }
+    Ok(())
+}
+
+/// The point and line overlays of a unit's line or area mark (`mark.point`, `mark.line`), if
+/// it has any (`false`, `null` and absent mean none).
+fn overlays(unit: &Map<String, Json>) -> Option<(Option<&Json>, Option<&Json>)> {
+    let Some(Json::Object(mark)) = unit.get("mark") else {
+        return None;
+    };
+    if !matches!(
+        mark.get("type").and_then(Json::as_str),
+        Some("line" | "area")
+    ) {
+        return None;
+    }
+    let on = |key: &str| {
+        mark.get(key)
+            .filter(|o| !matches!(o, Json::Bool(false) | Json::Null))
+    };
+    let (point, line) = (on("point"), on("line"));
+    (point.is_some() || line.is_some()).then_some((point, line))
 }
 
 /// The unit spec of one layer: the parent's inherited properties, overlaid by the layer's.
@@ -137,8 +250,8 @@ mod tests {
     fn errors_name_the_layer() {
         let e = unit_specs(r#"{"layer": [{"mark": "bar"}, {"mark": 3}]}"#).unwrap_err();
         assert!(e.place().starts_with("layer[1]"), "{}", e.place());
-        let e = unit_specs(r#"{"layer": [{"layer": []}]}"#).unwrap_err();
-        assert_eq!(e.place(), "layer[0].layer");
+        let e = unit_specs(r#"{"layer": [{"layer": [{"mark": 3}]}]}"#).unwrap_err();
+        assert!(e.place().starts_with("layer[0].layer[0]"), "{}", e.place());
         assert!(unit_specs(r#"{"layer": []}"#).is_err());
     }
 }

@@ -100,8 +100,8 @@ mod tests {
             "encoding.x.field"
         );
         assert_eq!(
-            at(r#"{"encoding": {"y": {"field": "a", "axis": {"labelAngle": {"expr": "1"}}}}}"#),
-            "encoding.y.axis.labelAngle"
+            at(r#"{"encoding": {"y": {"field": "a", "axis": {"grid": {"expr": "1"}}}}}"#),
+            "encoding.y.axis.grid"
         );
         assert_eq!(
             at(r#"{"mark": {"type": "bar", "opacity": "x"}}"#),

@@ -14,13 +14,15 @@ use super::types::{
     TopLevelSpec,
 };
 use super::view::{
-    AggregateOp, AxisSpec, BinSpec, Channel, DataParse, DataSource, FieldType, MarkKind, MarkProps,
-    PositionDef, Size, SortOrder, StackOffset, TimeUnitSpec, TitleSpec, View,
+    AggregateOp, ArcProps, AxisSpec, BinSpec, Channel, CondTest, Conditional, Constant, DataParse,
+    DataSource, FieldType, MarkKind, MarkProps, Polar, PositionDef, Size, SortOrder, StackOffset,
+    TextProps, TimeUnitSpec, TitleSpec, View,
 };
 use crate::data::kernels::bin::auto_max_bins;
 use crate::data::kernels::{parse_time_unit, BinOptions};
 use crate::data::value::js_number_string;
 use crate::error::{Error, Result};
+use crate::mark::curve::Interpolate;
 
 /// Vega-Lite's default mark colour (`config.mark.color`).
 pub const DEFAULT_MARK_COLOR: &str = "#4c78a8";
@@ -93,14 +95,27 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let data = normalize_data(spec.data.as_ref(), spec.other.get("datasets"))?;
     let data_parse = normalize_parse(spec.data.as_ref())?;
     let (mark, mark_def) = normalize_mark(spec.mark.as_ref())?;
-    let mark_props = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
+    let (mark_props, props_error) = normalize_mark_props(mark_def.as_ref(), spec, &params)?;
     let enc = &spec.encoding;
-    let (undrawn, undrawn_error) = undrawn_channels(spec, mark)?;
+    let (mut undrawn, undrawn_error, conditions) = undrawn_channels(spec, mark)?;
+    // A mark property given as an expression over `datum` reads those fields per item.
+    for (key, value) in mark_def.iter().flat_map(|d| &d.other) {
+        let Some(Json::String(text)) = value.get("expr") else {
+            continue;
+        };
+        let place = format!("mark.{key}.expr");
+        for field in crate::expr::parse_at(&place, text)?.fields() {
+            let def = serde_json::json!({"field": field, "type": "nominal"});
+            undrawn.push(channel_json(Channel::Undrawn("mark"), &def)?);
+        }
+    }
     let mut other_channels = enc.other.iter();
     let unsupported = loop {
         match other_channels.next() {
             Some((key, def)) if super::params::is_param_style_condition(key, def, &params)? => {}
             Some((key, _)) if UNDRAWN.iter().any(|(k, _)| k == key) => {}
+            Some((key, _)) if POLAR.contains(&key.as_str()) => {}
+            Some((key, _)) if key == "order" => {}
             next => break next.map(|(key, _)| key),
         }
     };
@@ -110,30 +125,81 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
             &format!("the \"{key}\" channel"),
         ));
     }
-    // Vega-Lite drops a channel with no field, datum, value or aggregate (an inherited
-    // `{"type": ..., "axis": ...}` in a layer that positions its marks by mark properties).
-    let has_data = |d: &&ChannelDef| {
-        d.field.is_some() || d.aggregate.is_some() || d.value.is_some() || d.datum.is_some()
+    let polar = normalize_polar(spec)?;
+    let mut constants = Vec::new();
+    let mut datum_transforms = Vec::new();
+    let mut datum_error = None;
+    let (x, y, x2, y2) = match &polar {
+        Some((_, defs)) => defs.clone(),
+        None => {
+            let mut keep = |channel: Channel, def: Option<&'_ ChannelDef>| {
+                let def = def?;
+                if def.field.is_some() || def.aggregate.is_some() {
+                    return Some(def.clone());
+                }
+                // A datum or value places the mark at a constant; a definition with neither
+                // (only a type or scale, for layers to fill in) is dropped, as Vega-Lite does.
+                match (&def.datum, &def.value) {
+                    (Some(d), _) => {
+                        // A datum is a data value on the channel's scale: computed into a
+                        // field of its own (re-evaluated when a parameter in it changes),
+                        // which the mark data leaves out.
+                        match datum_def(channel, def, d) {
+                            Ok((def, transform)) => {
+                                datum_transforms.push(transform);
+                                return Some(def);
+                            }
+                            Err(e) => datum_error = datum_error.take().or(Some(e)),
+                        }
+                    }
+                    (None, Some(v)) => constants.push((channel, Constant::Value(v.clone()))),
+                    (None, None) => {}
+                }
+                None
+            };
+            let (dx, dy) = (
+                keep(Channel::X, enc.x.as_ref()),
+                keep(Channel::Y, enc.y.as_ref()),
+            );
+            let (dx2, dy2) = (
+                keep(Channel::X2, enc.x2.as_ref()),
+                keep(Channel::Y2, enc.y2.as_ref()),
+            );
+            let x = dx
+                .as_ref()
+                .map(|d| normalize_position(Channel::X, d))
+                .transpose()?;
+            let y = dy
+                .as_ref()
+                .map(|d| normalize_position(Channel::Y, d))
+                .transpose()?;
+            let x2 = secondary(Channel::X2, dx2.as_ref(), x.as_ref())?;
+            let y2 = secondary(Channel::Y2, dy2.as_ref(), y.as_ref())?;
+            (x, y, x2, y2)
+        }
     };
-    let x = enc
-        .x
-        .as_ref()
-        .filter(has_data)
-        .map(|d| normalize_position(Channel::X, d))
-        .transpose()?;
-    let y = enc
-        .y
-        .as_ref()
-        .filter(has_data)
-        .map(|d| normalize_position(Channel::Y, d))
-        .transpose()?;
-    let x2 = secondary(Channel::X2, enc.x2.as_ref(), x.as_ref())?;
-    let y2 = secondary(Channel::Y2, enc.y2.as_ref(), y.as_ref())?;
+    if let Some(e) = datum_error {
+        return Err(e);
+    }
     let (mut x, mut y) = (x, y);
     for (def, has_end) in [(&mut x, x2.is_some()), (&mut y, y2.is_some())] {
         if let Some(def) = def.as_mut() {
             time_unit_band(def, has_end, spec, mark, mark_def.as_ref());
         }
+    }
+    let mut transforms = transforms;
+    transforms.extend(datum_transforms);
+    let constant_error = constants.first().map(|(c, _)| {
+        Error::unsupported(
+            &format!("encoding.{}", c.name()),
+            "drawing a constant position (datum or value)",
+        )
+    });
+    let order = normalize_order(enc.other.get("order"), mark)?;
+    let mut mark_props = mark_props;
+    if polar.is_some() && mark_props.orient.is_none() {
+        // Arcs stack along theta when it is quantitative (Vega-Lite's stack channel order).
+        mark_props.orient = Some(Channel::X);
     }
     let text = enc
         .text
@@ -161,10 +227,23 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         }
         Some(_) => Vec::new(),
     };
+    // A colour field in a condition (`{"condition": {"param", "field"}, "value"}`) is the
+    // view's colour scale, as Vega-Lite resolves it.
+    let condition_color = [&enc.color, &enc.fill]
+        .into_iter()
+        .flatten()
+        .filter(|c| c.field.is_none())
+        .find_map(|c| match c.other.get("condition") {
+            Some(one @ Json::Object(o)) if o.contains_key("field") => {
+                <ChannelDef as serde::Deserialize>::deserialize(one).ok()
+            }
+            _ => None,
+        });
     let color_def = [&enc.color, &enc.fill]
         .into_iter()
         .flatten()
-        .find(|c| c.field.is_some() || c.aggregate.is_some());
+        .find(|c| c.field.is_some() || c.aggregate.is_some())
+        .or(condition_color.as_ref());
     let color = color_def
         .map(|d| normalize_position(Channel::Color, d))
         .transpose()?;
@@ -209,11 +288,17 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         description: spec.description.clone(),
         transforms,
         render_error: mark_render_error(mark_def.as_ref())
+            .or(props_error)
             .or(undrawn_error)
+            .or(constant_error)
             .or(invalid_error),
         undrawn,
         invalid_filtered_except: invalid_mode(spec, mark_def.as_ref()),
         params,
+        polar: polar.map(|(p, _)| p),
+        order,
+        constants,
+        conditions,
     })
 }
 
@@ -233,6 +318,323 @@ fn invalid_mode(spec: &TopLevelSpec, def: Option<&MarkDef>) -> Option<Vec<String
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default();
     Some(shown)
+}
+
+
+/// The text mark's own properties.
+fn text_props(
+    def: &MarkDef,
+    params: &[super::params::Param],
+) -> Result<(TextProps, Option<Error>)> {
+    use crate::scene::{Align, Baseline};
+    let mut t = TextProps::default();
+    let string = |key: &str| def.other.get(key).and_then(Json::as_str);
+    t.align = match string("align") {
+        None | Some("center") => Align::Center,
+        Some("left") => Align::Left,
+        Some("right") => Align::Right,
+        Some(other) => {
+            return Err(Error::spec_shape(
+                "mark.align",
+                &format!("unknown align \"{other}\" (use left, center or right)"),
+            ))
+        }
+    };
+    t.baseline = match string("baseline") {
+        None | Some("middle") => Baseline::Middle,
+        Some("top" | "line-top") => Baseline::Top,
+        Some("bottom" | "line-bottom") => Baseline::Bottom,
+        Some("alphabetic") => Baseline::Alphabetic,
+        Some(other) => {
+            return Err(Error::spec_shape(
+                "mark.baseline",
+                &format!("unknown baseline \"{other}\" (use top, middle, bottom or alphabetic)"),
+            ))
+        }
+    };
+    let number = |key: &str| -> Result<f64> {
+        let path = format!("mark.{key}");
+        Ok(super::params::number_or_expr(&path, def.other.get(key), params)?.unwrap_or(0.0))
+    };
+    // An expression over `datum` varies per item: not drawn yet (its fields are in the data).
+    let mut error = None;
+    let mut per_item = |key: &str| -> Result<bool> {
+        if let Some(Json::String(e)) = def.other.get(key).and_then(|o| o.get("expr")) {
+            if !crate::expr::parse_at(&format!("mark.{key}.expr"), e)?
+                .fields()
+                .is_empty()
+            {
+                let what = "a per-item expression on this property";
+                error = error
+                    .take()
+                    .or(Some(Error::unsupported(&format!("mark.{key}"), what)));
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    for (key, slot) in [
+        ("dx", &mut t.dx),
+        ("dy", &mut t.dy),
+        ("angle", &mut t.angle),
+    ] {
+        if !per_item(key)? {
+            *slot = number(key)?;
+        }
+    }
+    t.bold = match def.other.get("fontWeight") {
+        Some(Json::String(w)) => w == "bold" || w == "bolder",
+        Some(Json::Number(n)) => n.as_f64().is_some_and(|w| w >= 600.0),
+        _ => false,
+    };
+    t.constant = match def.other.get("text") {
+        Some(Json::String(s)) => Some(s.clone()),
+        Some(Json::Array(lines)) => Some(
+            lines
+                .iter()
+                .filter_map(Json::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    };
+    Ok((t, error))
+}
+
+/// The prefix of the fields that hold a channel's `datum` (left out of the mark data).
+pub const DATUM_FIELD: &str = "__datum_";
+
+/// A `datum` position as a field definition and the `calculate` transform that computes it:
+/// numbers, strings and booleans as literals, date-time objects as `utc(...)`, and
+/// `{"expr": ...}` as that expression.
+fn datum_def(
+    channel: Channel,
+    def: &ChannelDef,
+    datum: &Json,
+) -> Result<(ChannelDef, super::transform::Transform)> {
+    let path = format!("encoding.{}.datum", channel.name());
+    let (expr, ty) = match datum {
+        Json::Number(n) => (
+            js_number_string(n.as_f64().unwrap_or(f64::NAN)),
+            "quantitative",
+        ),
+        Json::String(_) | Json::Bool(_) => (datum.to_string(), "nominal"),
+        Json::Object(o) if o.contains_key("expr") => match o.get("expr") {
+            Some(Json::String(e)) => (format!("({e})"), "quantitative"),
+            _ => return Err(Error::spec_shape(&path, "expected {\"expr\": \"...\"}")),
+        },
+        Json::Object(o) => (date_time_expr(&path, o)?, "temporal"),
+        _ => {
+            return Err(Error::spec_shape(
+                &path,
+                "expected a number, a string, a boolean, a date-time object or {\"expr\": ...}",
+            ))
+        }
+    };
+    crate::expr::parse_at(&path, &expr)?;
+    let field = format!("{DATUM_FIELD}{}", channel.name());
+    let mut out = def.clone();
+    out.field = Some(field.clone());
+    out.datum = None;
+    out.kind = out.kind.or(Some(ty.to_string()));
+    out.title = out.title.or(Some(None));
+    out.stack = Some(None);
+    Ok((
+        out,
+        super::transform::Transform::Calculate {
+            expr,
+            as_name: field,
+        },
+    ))
+}
+
+/// A Vega-Lite date-time object (`{"year": 2006, "month": "jan", "date": 1}`) as a `utc()`
+/// expression (local time is UTC here). Months are 1-12 or names.
+fn date_time_expr(path: &str, o: &serde_json::Map<String, Json>) -> Result<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let mut parts = [2012.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    for (key, value) in o {
+        let slot = match key.as_str() {
+            "year" => 0,
+            "month" => 1,
+            "date" => 2,
+            "hours" => 3,
+            "minutes" => 4,
+            "seconds" => 5,
+            "milliseconds" => 6,
+            "utc" => continue,
+            "quarter" => {
+                let q = value.as_f64().unwrap_or(1.0);
+                parts[1] = (q - 1.0) * 3.0;
+                continue;
+            }
+            other => {
+                return Err(Error::unsupported(
+                    &format!("{path}.{other}"),
+                    &format!("the date-time property \"{other}\""),
+                ))
+            }
+        };
+        let v = match (slot, value) {
+            (1, Json::String(m)) => {
+                let m = m.to_ascii_lowercase();
+                MONTHS
+                    .iter()
+                    .position(|n| m.starts_with(n))
+                    .map(|i| i as f64 + 1.0)
+            }
+            (_, v) => v.as_f64(),
+        }
+        .ok_or_else(|| Error::spec_shape(&format!("{path}.{key}"), "expected a number"))?;
+        if let Some(p) = parts.get_mut(slot) {
+            *p = if slot == 1 { v - 1.0 } else { v };
+        }
+    }
+    let args: Vec<String> = parts.iter().map(|v| js_number_string(*v)).collect();
+    Ok(format!("utc({})", args.join(", ")))
+}
+
+/// `order`: a field orders lines' points and stacks' pieces. A constant or conditional order
+/// (drawing order) only changes which item is on top.
+fn normalize_order(json: Option<&Json>, mark: MarkKind) -> Result<Option<PositionDef>> {
+    let Some(json) = json else { return Ok(None) };
+    let items: Vec<&Json> = match json {
+        Json::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let fields: Vec<&Json> = items
+        .into_iter()
+        .filter(|j| j.get("field").is_some() || j.get("aggregate").is_some())
+        .collect();
+    match fields.as_slice() {
+        [] => Ok(None),
+        [one]
+            if matches!(
+                mark,
+                MarkKind::Line
+                    | MarkKind::Area
+                    | MarkKind::Point
+                    | MarkKind::Circle
+                    | MarkKind::Square
+            ) || mark.stacks_by_default() =>
+        {
+            channel_json(Channel::Undrawn("order"), one).map(Some)
+        }
+        [_] => Err(Error::unsupported(
+            "encoding.order",
+            "ordering this mark's items by a field",
+        )),
+        _ => Err(Error::unsupported(
+            "encoding.order",
+            "more than one order field",
+        )),
+    }
+}
+
+/// Polar channels, read as Vega-Lite's arc marks read them.
+const POLAR: &[&str] = &["theta", "theta2", "radius", "radius2"];
+
+type Positions = (
+    Option<PositionDef>,
+    Option<PositionDef>,
+    Option<PositionDef>,
+    Option<PositionDef>,
+);
+
+/// `theta`/`radius` (and their second ends) as the view's x/y/x2/y2, with the radius scale's
+/// properties; `None` when the view has no polar channel.
+fn normalize_polar(spec: &TopLevelSpec) -> Result<Option<(Polar, Positions)>> {
+    let other = &spec.encoding.other;
+    if !POLAR.iter().any(|k| other.contains_key(*k)) {
+        return Ok(None);
+    }
+    if let Some(key) = [("x", &spec.encoding.x), ("y", &spec.encoding.y)]
+        .iter()
+        .find(|(_, d)| d.is_some())
+        .map(|(k, _)| k)
+    {
+        return Err(Error::unsupported(
+            &format!("encoding.{key}"),
+            "x/y positions together with theta/radius",
+        ));
+    }
+    let read = |key: &str| -> Result<Option<ChannelDef>> {
+        other
+            .get(key)
+            .map(|j| {
+                <ChannelDef as serde::Deserialize>::deserialize(j)
+                    .map_err(|e| Error::spec_shape(&format!("encoding.{key}"), &shape_detail(&e)))
+            })
+            .transpose()
+    };
+    let mut polar = Polar {
+        radius_sqrt: false,
+        radius_zero: true,
+        radius_min: 0.0,
+    };
+    let mut radius = read("radius")?;
+    if let Some(scale) = radius
+        .as_mut()
+        .and_then(|r| r.scale.as_mut())
+        .and_then(Option::take)
+    {
+        // The radius scale is drawn here (linear or sqrt, zero, rangeMin).
+        match scale.kind.as_deref() {
+            None | Some("linear") => {}
+            Some("sqrt") => polar.radius_sqrt = true,
+            Some(other) => {
+                return Err(Error::unsupported(
+                    "encoding.radius.scale.type",
+                    &format!("the \"{other}\" scale on radius"),
+                ))
+            }
+        }
+        polar.radius_zero = scale.zero.unwrap_or(true);
+        // A field with a continuous scale type is quantitative (Vega-Lite's default type).
+        if let Some(r) = radius
+            .as_mut()
+            .filter(|r| r.kind.is_none() && scale.kind.is_some())
+        {
+            r.kind = Some("quantitative".to_string());
+        }
+        for (key, value) in &scale.other {
+            match (key.as_str(), value.as_f64()) {
+                ("rangeMin", Some(v)) => polar.radius_min = v.max(0.0),
+                _ => {
+                    return Err(Error::unsupported(
+                        &format!("encoding.radius.scale.{key}"),
+                        &format!("the \"{key}\" scale property on radius"),
+                    ))
+                }
+            }
+        }
+    }
+    let field = |d: &Option<ChannelDef>| {
+        d.as_ref()
+            .filter(|d| d.field.is_some() || d.aggregate.is_some())
+            .cloned()
+    };
+    let theta = field(&read("theta")?);
+    let radius = field(&radius);
+    let position = |channel: Channel, name: &str, def: Option<ChannelDef>| {
+        def.map(|d| normalize_position(channel, &d))
+            .transpose()
+            .map_err(|e| {
+                e.renamed(
+                    &format!("encoding.{}", channel.name()),
+                    &format!("encoding.{name}"),
+                )
+            })
+    };
+    let x = position(Channel::X, "theta", theta)?;
+    let y = position(Channel::Y, "radius", radius)?;
+    let x2 = secondary(Channel::X2, read("theta2")?.as_ref(), x.as_ref())
+        .map_err(|e| e.renamed("encoding.x2", "encoding.theta2"))?;
+    let y2 = secondary(Channel::Y2, read("radius2")?.as_ref(), y.as_ref())
+        .map_err(|e| e.renamed("encoding.y2", "encoding.radius2"))?;
+    Ok(Some((polar, (x, y, x2, y2))))
 }
 
 fn normalize_data(data: Option<&DataDef>, datasets: Option<&Json>) -> Result<DataSource> {
@@ -344,11 +746,13 @@ fn normalize_mark(mark: Option<&AnyMark>) -> Result<(MarkKind, Option<MarkDef>)>
         return Err(Error::unsupported("mark", &format!("the \"{name}\" mark")));
     };
     if let Some(def) = &def {
-        if let Some(i) = def.interpolate.as_deref().filter(|i| *i != "linear") {
-            return Err(Error::unsupported(
-                "mark.interpolate",
-                &format!("the \"{i}\" interpolation"),
-            ));
+        if let Some(i) = def.interpolate.as_deref() {
+            if Interpolate::from_name(i, 0.0).is_none() {
+                return Err(Error::unsupported(
+                    "mark.interpolate",
+                    &format!("the \"{i}\" interpolation"),
+                ));
+            }
         }
         for (key, overlay) in [("point", &def.point), ("line", &def.line)] {
             if overlay
@@ -366,7 +770,7 @@ fn normalize_mark_props(
     def: Option<&MarkDef>,
     spec: &TopLevelSpec,
     params: &[super::params::Param],
-) -> Result<MarkProps> {
+) -> Result<(MarkProps, Option<Error>)> {
     let kind = def.map(|d| d.kind.as_str()).or(match &spec.mark {
         Some(AnyMark::Name(name)) => Some(name.as_str()),
         _ => None,
@@ -379,6 +783,8 @@ fn normalize_mark_props(
         DEFAULT_MARK_COLOR
     }
     .to_string();
+    let mut gradient = false;
+    let mut text_error = None;
     let mut props = MarkProps {
         fill: String::new(),
         stroke: None,
@@ -388,6 +794,9 @@ fn normalize_mark_props(
         filled: true,
         size: None,
         stroke_width: None,
+        interpolate: Interpolate::Linear,
+        arc: ArcProps::default(),
+        text: TextProps::default(),
     };
     if let Some(def) = def {
         props.orient = match def.orient.as_deref() {
@@ -401,8 +810,17 @@ fn normalize_mark_props(
                 ))
             }
         };
-        if let Some(c) = def.color.as_ref().or(def.fill.as_ref()) {
-            fill = c.clone();
+        match &def.color {
+            None => {}
+            Some(Json::String(c)) => fill = c.clone(),
+            // A gradient object: its data is unaffected, drawing it is not supported yet.
+            Some(Json::Object(_)) => gradient = true,
+            Some(_) => {
+                return Err(Error::spec_shape(
+                    "mark.color",
+                    "expected a CSS colour or a gradient object",
+                ))
+            }
         }
         if let Some(c) = &def.fill {
             fill = c.clone();
@@ -414,8 +832,41 @@ fn normalize_mark_props(
             .unwrap_or(0.0)
             .max(0.0);
         props.filled = def.filled.unwrap_or(def.kind != "point");
-        props.size = def.size.filter(|s| s.is_finite() && *s >= 0.0);
-        props.stroke_width = def.stroke_width.filter(|s| s.is_finite() && *s >= 0.0);
+        let number = |key: &str, json: Option<&Json>| {
+            super::params::number_or_expr(&format!("mark.{key}"), json, params)
+        };
+        props.size = number("size", def.size.as_ref())?.filter(|s| s.is_finite() && *s >= 0.0);
+        props.stroke_width = number("strokeWidth", def.stroke_width.as_ref())?
+            .filter(|s| s.is_finite() && *s >= 0.0);
+        let tension = def
+            .other
+            .get("tension")
+            .and_then(Json::as_f64)
+            .unwrap_or(0.0);
+        props.interpolate = def
+            .interpolate
+            .as_deref()
+            .and_then(|i| Interpolate::from_name(i, tension))
+            .unwrap_or_default();
+        let number = |key: &str| -> Result<Option<f64>> {
+            super::params::number_or_expr(&format!("mark.{key}"), def.other.get(key), params)
+        };
+        if def.kind == "text" {
+            let (text, error) = text_props(def, params)?;
+            props.text = text;
+            text_error = error;
+            // `fontSize` sets the text's size.
+            if let Some(size) = number("fontSize")? {
+                props.size = Some(size);
+            }
+        }
+        props.arc = ArcProps {
+            inner_radius: number("innerRadius")?.unwrap_or(0.0).max(0.0),
+            outer_radius: number("outerRadius")?.or(number("radius")?),
+            pad_angle: number("padAngle")?.unwrap_or(0.0),
+            radius_offset: number("radiusOffset")?.unwrap_or(0.0),
+            theta_offset: number("thetaOffset")?.unwrap_or(0.0),
+        };
     } else if let Some(AnyMark::Name(name)) = &spec.mark {
         props.filled = name != "point";
     }
@@ -458,7 +909,9 @@ fn normalize_mark_props(
         }
     }
     props.fill = fill;
-    Ok(props)
+    let error = text_error
+        .or(gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour")));
+    Ok((props, error))
 }
 
 fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef> {
@@ -584,6 +1037,9 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => SortOrder::Data,
         Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
     };
+    let (axis, axis_error) =
+        normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?;
+    let render_error = render_error.or(axis_error);
     Ok(PositionDef {
         band_position: def.other.get("bandPosition").and_then(Json::as_f64),
         channel,
@@ -605,7 +1061,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
                 time_format,
                 title_explicit: def.title.is_some()
                     || matches!(&def.axis, Some(Some(a)) if a.title.is_some()),
-                ..normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?
+                ..axis
             },
             ty,
         )?,
@@ -651,9 +1107,10 @@ const UNDRAWN: &[(&str, &str)] = &[
 fn undrawn_channels(
     spec: &TopLevelSpec,
     mark: MarkKind,
-) -> Result<(Vec<PositionDef>, Option<Error>)> {
+) -> Result<(Vec<PositionDef>, Option<Error>, Vec<Conditional>)> {
     let enc = &spec.encoding;
     let mut defs = Vec::new();
+    let mut drawn = Vec::new();
     let mut error = None;
     let mut note = |path: String, what: String| {
         if error.is_none() {
@@ -691,21 +1148,34 @@ fn undrawn_channels(
         ("stroke", &enc.stroke),
         ("opacity", &enc.opacity),
     ];
-    // The other channels' conditions (`shape`, `size`, ...) group by their fields too.
-    let others = UNDRAWN
-        .iter()
-        .filter_map(|(key, _)| Some((*key, enc.other.get(*key)?.get("condition")?)));
-    let conditions = conditional
-        .into_iter()
-        .filter_map(|(key, channel)| Some((key, channel.as_ref()?.other.get("condition")?)))
-        .chain(others);
-    for (key, condition) in conditions {
-        // Drawing the value alone would show the wrong colour (an empty selection picks the
-        // condition's branch), so drawing is an error until conditions are evaluated.
-        note(
-            format!("encoding.{key}.condition"),
-            "a conditional encoding".to_string(),
-        );
+    let mut found: Vec<(&str, &Json)> = Vec::new();
+    for (key, channel) in conditional {
+        let Some(condition) = channel.as_ref().and_then(|c| c.other.get("condition")) else {
+            continue;
+        };
+        match channel.as_ref().map(|c| drawn_condition(key, c, condition)) {
+            Some(Some(c)) => drawn.push(c),
+            // Drawing the value alone would show the wrong colour (an empty selection picks
+            // the condition's branch), so drawing such a condition is an error.
+            _ => note(
+                format!("encoding.{key}.condition"),
+                "this conditional encoding (a field in the condition, or on stroke)".to_string(),
+            ),
+        }
+        found.push((key, condition));
+    }
+    // The other channels' conditions (`shape`, `size`, ...) group by their fields too; they
+    // are not drawn yet.
+    for (key, _) in UNDRAWN {
+        if let Some(condition) = enc.other.get(*key).and_then(|c| c.get("condition")) {
+            note(
+                format!("encoding.{key}.condition"),
+                "a conditional encoding".to_string(),
+            );
+            found.push((key, condition));
+        }
+    }
+    for (key, condition) in found {
         let conditions = match condition {
             Json::Array(items) => items.iter().collect(),
             one => vec![one],
@@ -738,7 +1208,49 @@ fn undrawn_channels(
             }
         }
     }
-    Ok((defs, error))
+    Ok((defs, error, drawn))
+}
+
+/// A condition storychart draws: on colour, fill or opacity, each test a `param` or a
+/// `test` with a `value`; the default is the channel's `value` or its field's scale.
+fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Conditional> {
+    let channel = match key {
+        "color" | "fill" => "color",
+        "opacity" => "opacity",
+        _ => return None,
+    };
+    let items: Vec<&Json> = match condition {
+        Json::Array(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let tests = items
+        .into_iter()
+        .map(|c| {
+            // A field in the condition draws its colour scale (the view's colour field).
+            let value = match (c.get("value"), c.get("field")) {
+                (Some(v), None) => Some(v.clone()),
+                (None, Some(_)) if channel == "color" && def.field.is_none() => None,
+                _ => return None,
+            };
+            let test = match (c.get("param"), c.get("test")) {
+                (Some(Json::String(name)), None) => CondTest::Param {
+                    name: name.clone(),
+                    empty: c.get("empty").and_then(Json::as_bool).unwrap_or(true),
+                },
+                (None, Some(Json::String(text))) => CondTest::Expr(text.clone()),
+                _ => return None,
+            };
+            Some((test, value))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if channel == "opacity" && (def.field.is_some() || def.aggregate.is_some()) {
+        return None;
+    }
+    Some(Conditional {
+        channel,
+        tests,
+        default: def.value.clone(),
+    })
 }
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:
@@ -754,11 +1266,31 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "invalid",
         "style",
         "cursor",
+        "tension",
+        "innerRadius",
+        "outerRadius",
+        "radius",
+        "padAngle",
+        "radiusOffset",
+        "thetaOffset",
     ];
-    let key = def?
+    // Text properties applied by the text mark.
+    const TEXT: &[&str] = &[
+        "align",
+        "baseline",
+        "dx",
+        "dy",
+        "angle",
+        "fontSize",
+        "fontWeight",
+        "text",
+    ];
+    let def = def?;
+    let text = def.kind == "text";
+    let key = def
         .other
         .keys()
-        .find(|k| !HARMLESS.contains(&k.as_str()))?;
+        .find(|k| !(HARMLESS.contains(&k.as_str()) || text && TEXT.contains(&k.as_str())))?;
     Some(Error::unsupported(
         &format!("mark.{key}"),
         &format!("the \"{key}\" mark property"),
@@ -1233,7 +1765,8 @@ fn normalize_axis(
     axis: Option<&Option<AxisDef>>,
     title: Vec<String>,
     temporal: bool,
-) -> Result<AxisSpec> {
+) -> Result<(AxisSpec, Option<Error>)> {
+    let mut error = None;
     let mut spec = AxisSpec {
         visible: true,
         title,
@@ -1256,13 +1789,43 @@ fn normalize_axis(
                 Some(None) => spec.title = Vec::new(),
                 Some(Some(t)) => spec.title = title_lines(t),
             }
-            spec.label_angle = def.label_angle;
+            // Signals and per-unit formats leave the data as it is; drawing them is an error.
+            let signal = |key: &str, what: &str| {
+                Some(Error::unsupported(&format!("{path}.axis.{key}"), what))
+            };
+            match &def.label_angle {
+                None | Some(Json::Null) => {}
+                Some(Json::Number(n)) => spec.label_angle = n.as_f64(),
+                Some(Json::Object(o)) if o.contains_key("expr") => {
+                    error = error.or(signal("labelAngle", "an {\"expr\"} label angle"))
+                }
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.axis.labelAngle"),
+                        "expected a number of degrees or {\"expr\": ...}",
+                    ))
+                }
+            }
+            let format = match &def.format {
+                None | Some(Json::Null) => None,
+                Some(Json::String(f)) => Some(f.clone()),
+                Some(Json::Object(_)) if temporal => {
+                    error = error.or(signal("format", "a per-unit time format object"));
+                    None
+                }
+                Some(_) => {
+                    return Err(Error::spec_shape(
+                        &format!("{path}.axis.format"),
+                        "expected a format specifier string",
+                    ))
+                }
+            };
             // Temporal axes take d3-time-format specifiers, which accept any text.
-            if let Some(f) = def.format.as_ref().filter(|_| !temporal) {
+            if let Some(f) = format.as_ref().filter(|_| !temporal) {
                 crate::scale::FormatSpec::parse(f)
                     .map_err(|e| Error::spec_shape(&format!("{path}.axis.format"), &e))?;
             }
-            spec.format = def.format.clone();
+            spec.format = format;
             spec.grid = def.grid;
             spec.tick_count = def.tick_count;
             spec.labels = def.labels.unwrap_or(true);
@@ -1270,7 +1833,7 @@ fn normalize_axis(
             spec.domain = def.domain.unwrap_or(true);
         }
     }
-    Ok(spec)
+    Ok((spec, error))
 }
 
 fn normalize_title(title: &TitleDef) -> TitleSpec {
@@ -1430,7 +1993,8 @@ mod tests {
         .unwrap();
         let c = v.color.unwrap();
         assert_eq!(c.ty, FieldType::Quantitative);
-        assert_eq!(c.render_error.unwrap().place(), "encoding.color.type");
+        // A quantitative colour scale is drawn (a sequential ramp with a gradient legend).
+        assert!(c.render_error.is_none());
         let v = view(
             r#"{"data": {"values": []}, "mark": "point", "config": {"mark": {"invalid": null}},
             "encoding": {"x": {"field": "a", "type": "quantitative"}}}"#,

@@ -82,8 +82,8 @@ pub struct MarkDef {
     /// The mark type.
     #[serde(rename = "type")]
     pub kind: String,
-    /// Default colour of the mark.
-    pub color: Option<String>,
+    /// Default colour of the mark: a CSS colour, or a gradient object.
+    pub color: Option<Json>,
     /// Fill colour.
     pub fill: Option<String>,
     /// Stroke colour.
@@ -98,10 +98,10 @@ pub struct MarkDef {
     pub orient: Option<String>,
     /// Whether symbols are filled.
     pub filled: Option<bool>,
-    /// Symbol area or font size.
-    pub size: Option<f64>,
-    /// Line width.
-    pub stroke_width: Option<f64>,
+    /// Symbol area or font size: a number or `{"expr": ...}`.
+    pub size: Option<Json>,
+    /// Line width: a number or `{"expr": ...}`.
+    pub stroke_width: Option<Json>,
     /// Line interpolation.
     pub interpolate: Option<String>,
     /// A point overlay on lines and areas.
@@ -206,10 +206,10 @@ pub struct AxisDef {
     /// The axis title (overrides the channel's).
     #[serde(default, deserialize_with = "double_option")]
     pub title: Option<Option<TitleText>>,
-    /// Label rotation in degrees.
-    pub label_angle: Option<f64>,
-    /// A number format for the labels.
-    pub format: Option<String>,
+    /// Label rotation in degrees (a number, or `{"expr": ...}`).
+    pub label_angle: Option<Json>,
+    /// A format for the labels (a specifier, or a per-unit object on time axes).
+    pub format: Option<Json>,
     /// Whether to draw grid lines.
     pub grid: Option<bool>,
     /// Desired number of ticks.

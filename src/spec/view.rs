@@ -48,6 +48,8 @@ pub enum MarkKind {
     Area,
     /// A text label per row.
     Text,
+    /// Wedges of a circle (pies, donuts, radial charts), from `theta` and `radius`.
+    Arc,
 }
 
 impl MarkKind {
@@ -64,6 +66,7 @@ impl MarkKind {
             "line" => MarkKind::Line,
             "area" => MarkKind::Area,
             "text" => MarkKind::Text,
+            "arc" => MarkKind::Arc,
             _ => return None,
         })
     }
@@ -77,12 +80,13 @@ impl MarkKind {
             MarkKind::Line => "line",
             MarkKind::Area => "area",
             MarkKind::Text => "text",
+            MarkKind::Arc => "arc",
         }
     }
 
     /// Whether Vega-Lite stacks this mark by default (`bar`, `area`).
     pub fn stacks_by_default(self) -> bool {
-        matches!(self, MarkKind::Bar | MarkKind::Area)
+        matches!(self, MarkKind::Bar | MarkKind::Area | MarkKind::Arc)
     }
 
     /// Whether the mark fills bands of a discrete position scale (band scale) rather than
@@ -111,6 +115,74 @@ pub struct MarkProps {
     pub size: Option<f64>,
     /// Line width.
     pub stroke_width: Option<f64>,
+    /// How lines and areas join their points (`mark.interpolate`).
+    pub interpolate: crate::mark::curve::Interpolate,
+    /// Arc and polar text properties.
+    pub arc: ArcProps,
+    /// Text mark properties.
+    pub text: TextProps,
+}
+
+/// Text mark properties (`align`, `baseline`, `dx`, `dy`, `angle`, `fontSize`,
+/// `fontWeight`, a constant `text`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextProps {
+    /// Horizontal alignment on the anchor.
+    pub align: crate::scene::Align,
+    /// Vertical alignment on the anchor.
+    pub baseline: crate::scene::Baseline,
+    /// Offsets in pixels, in the text's rotated frame (as Vega applies them).
+    pub dx: f64,
+    /// See `dx`.
+    pub dy: f64,
+    /// Rotation in degrees, clockwise.
+    pub angle: f64,
+    /// Bold text (`fontWeight` "bold" or 600 and more).
+    pub bold: bool,
+    /// The text when no `text` field is encoded (`mark.text`).
+    pub constant: Option<String>,
+}
+
+impl Default for TextProps {
+    fn default() -> Self {
+        TextProps {
+            align: crate::scene::Align::Center,
+            baseline: crate::scene::Baseline::Middle,
+            dx: 0.0,
+            dy: 0.0,
+            angle: 0.0,
+            bold: false,
+            constant: None,
+        }
+    }
+}
+
+/// Mark properties of arcs, and of text placed on them (pixels and radians).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArcProps {
+    /// `innerRadius` (a donut's hole).
+    pub inner_radius: f64,
+    /// `outerRadius`, or `radius` (text: its distance from the centre), if set.
+    pub outer_radius: Option<f64>,
+    /// `padAngle`: the gap between wedges.
+    pub pad_angle: f64,
+    /// `radiusOffset`: added to the radius (text on arcs).
+    pub radius_offset: f64,
+    /// `thetaOffset`: added to the angle.
+    pub theta_offset: f64,
+}
+
+/// The `theta` and `radius` encodings of a polar view (arcs, text on arcs). Their fields are
+/// read into the view's `x` (theta) and `y` (radius), which is how the plan stacks and groups
+/// them; these are the scale properties of the radius.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Polar {
+    /// `radius.scale.type: "sqrt"` (otherwise linear).
+    pub radius_sqrt: bool,
+    /// Whether the radius domain starts at zero (default true).
+    pub radius_zero: bool,
+    /// `radius.scale.rangeMin`: the radius of the smallest value.
+    pub radius_min: f64,
 }
 
 pub use crate::data::kernels::StackOffset;
@@ -306,6 +378,43 @@ pub enum DataParse {
     Fields(Vec<(String, crate::data::parse::ParseKind)>),
 }
 
+/// A conditional colour or opacity (`{"condition": {"param"|"test", "value"}, "value"}`),
+/// evaluated per row with the current parameters when the chart is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conditional {
+    /// `color` (also for `fill`) or `opacity`.
+    pub channel: &'static str,
+    /// The tests in order, each with the value its rows take (`None`: the colour of the
+    /// condition's field, which is the view's colour field).
+    pub tests: Vec<(CondTest, Option<serde_json::Value>)>,
+    /// The value of rows no test selects; `None`: the field's scale, or the mark's own.
+    pub default: Option<serde_json::Value>,
+}
+
+/// A condition's test.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CondTest {
+    /// `{"param": name, "empty": empty}`: the selection (or a variable's truthiness).
+    Param {
+        /// The parameter.
+        name: String,
+        /// Whether an empty selection selects every row.
+        empty: bool,
+    },
+    /// `{"test": "..."}`: an expression over `datum` and the parameters.
+    Expr(String),
+}
+
+/// A constant position (`x: {"datum": 5}`, `y: {"value": 0}`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constant {
+    /// A data value placed by the channel's scale: a number, a string, a date-time object,
+    /// or `{"expr": ...}`.
+    Datum(serde_json::Value),
+    /// A position in pixels, or `"width"`/`"height"`.
+    Value(serde_json::Value),
+}
+
 /// A width or height.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Size {
@@ -389,4 +498,14 @@ pub struct View {
     pub invalid_filtered_except: Option<Vec<String>>,
     /// The top-level `params`, in order.
     pub params: Vec<super::params::Param>,
+    /// For arcs and text on arcs: the polar encodings (theta is `x`, radius is `y`).
+    pub polar: Option<Polar>,
+    /// Conditional colours and opacities, drawn per row.
+    pub conditions: Vec<Conditional>,
+    /// Position channels given as a constant (`{"datum": ...}` on the channel's scale, or a
+    /// pixel `{"value": ...}`), with no field: they add no field to the data.
+    pub constants: Vec<(Channel, Constant)>,
+    /// The `order` channel's field: the order of a line's points (otherwise by x) and of a
+    /// stack's pieces (otherwise by colour); it takes part in grouping.
+    pub order: Option<PositionDef>,
 }
