@@ -320,7 +320,6 @@ fn invalid_mode(spec: &TopLevelSpec, def: Option<&MarkDef>) -> Option<Vec<String
     Some(shown)
 }
 
-
 /// The text mark's own properties.
 fn text_props(
     def: &MarkDef,
