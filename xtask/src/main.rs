@@ -11,6 +11,7 @@
 //! This file only parses arguments and dispatches; the work lives in the modules below.
 
 mod bench;
+mod bench_engine;
 mod build;
 mod proc;
 mod serve;
@@ -32,6 +33,7 @@ commands:
   build             build the release package into www/pkg and print its size
   test              run fmt, clippy, native tests, browser tests, release build and e2e tests
   bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
+  bench engine      data engine speed and memory, native and WASM in Chromium, against a JS loop
   help              print this message
 
 Missing tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages, and for `test`
