@@ -105,6 +105,7 @@ fn browser(ctx: &Ctx, url: &str, pkg: &str) -> Result<(String, Results), String>
 
 /// Runs the engine benchmark and rewrites its section of BENCHMARKS.md.
 pub fn bench(ctx: &Ctx) -> Result<(), String> {
+    let load_before = loadavg();
     let native = native(ctx)?;
     let web = ctx.root.join("target").join("bench-web");
     fs::create_dir_all(&web).map_err(|e| format!("cannot create {}: {e}", web.display()))?;
@@ -135,7 +136,8 @@ pub fn bench(ctx: &Ctx) -> Result<(), String> {
         }
     }
     server.stop()?;
-    let section = render(&native, &wasm, &chromium);
+    let load = format!("{load_before} before, {} after", loadavg());
+    let section = render(&native, &wasm, &chromium, &load);
     println!("{section}");
     crate::bench::write_section(&ctx.root.join("BENCHMARKS.md"), "engine", &section)
 }
@@ -161,7 +163,15 @@ fn verdict(met: Option<bool>) -> &'static str {
     }
 }
 
-fn render(native: &Results, wasm: &[Results], chromium: &str) -> String {
+/// The 1-minute load average (`/proc/loadavg`), to show how busy the machine was.
+fn loadavg() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> String {
     let empty = Results::new();
     let z = wasm.first().unwrap_or(&empty);
     let o3 = wasm.get(1).unwrap_or(&empty);
@@ -169,7 +179,8 @@ fn render(native: &Results, wasm: &[Results], chromium: &str) -> String {
     out.push_str("## Data engine speed\n\n");
     let _ = writeln!(
         out,
-        "{} Chromium {chromium}.\n",
+        "{} Chromium {chromium}. Load average (1 min) during the run: {load}; wall-clock \
+         times on a shared machine are upper bounds.\n",
         crate::bench::machine_line()
     );
     out.push_str(
