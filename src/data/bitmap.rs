@@ -48,6 +48,27 @@ impl Bitmap {
         self.len += 1;
     }
 
+    /// Sets row `i`'s bit (no effect past the end).
+    pub fn set(&mut self, i: usize, valid: bool) {
+        if i >= self.len {
+            return;
+        }
+        if let Some(w) = self.words.get_mut(i / 64) {
+            let bit = 1u64 << (i % 64);
+            if valid {
+                *w |= bit;
+            } else {
+                *w &= !bit;
+            }
+        }
+    }
+
+    /// The bits, 64 rows per word (row `i` is bit `i % 64` of word `i / 64`; bits past
+    /// [`Bitmap::len`] are zero).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// Whether row `i` is valid (`false` past the end).
     pub fn get(&self, i: usize) -> bool {
         self.words

@@ -85,6 +85,23 @@ impl StrColumn {
         self.valid.push(true);
     }
 
+    /// A column from its parts: `codes` index `dict`, which must hold distinct strings (a
+    /// later duplicate is never looked up by [`StrColumn::push`]); `valid` marks non-null rows.
+    pub fn from_parts(dict: Vec<String>, codes: Vec<u32>, valid: Bitmap) -> Self {
+        let lookup = dict
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, s)| (s.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        Self {
+            codes,
+            dict,
+            valid,
+            lookup,
+        }
+    }
+
     /// The string at row `i`, if valid.
     pub fn get(&self, i: usize) -> Option<&str> {
         if !self.valid.get(i) {

@@ -9,6 +9,7 @@ pub mod bitmap;
 pub mod column;
 pub mod kernels;
 pub mod parse;
+pub mod synth;
 pub mod table;
 pub mod text;
 pub mod value;

@@ -5,6 +5,8 @@
 //! `js_sys`. JavaScript holds an opaque handle; the spec and the data text cross the boundary
 //! once, and calls return small values (numbers, short strings).
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod canvas;
 pub mod handle;
 

@@ -61,7 +61,10 @@ pub fn bench(ctx: &Ctx, which: &str) -> Result<(), String> {
             println!("{section}");
             write_section(&ctx.root.join("BENCHMARKS.md"), "size", &section)
         }
-        other => Err(format!("unknown benchmark \"{other}\" (known: size)")),
+        "engine" => crate::bench_engine::bench(ctx),
+        other => Err(format!(
+            "unknown benchmark \"{other}\" (known: size, engine)"
+        )),
     }
 }
 
@@ -113,7 +116,7 @@ fn size_section(root: &Path) -> Result<String, String> {
 }
 
 /// `2 cores, <CPU model>, rustc X, node Y, YYYY-MM-DD`.
-fn machine_line() -> String {
+pub(crate) fn machine_line() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -141,7 +144,7 @@ fn machine_line() -> String {
 }
 
 /// Replaces the section between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` (or appends it).
-fn write_section(path: &Path, name: &str, body: &str) -> Result<(), String> {
+pub(crate) fn write_section(path: &Path, name: &str, body: &str) -> Result<(), String> {
     let header = "# Benchmarks\n\nEvery number in this file is written by `cargo xtask bench`, \
                   with the peers measured in the same run. Do not edit the sections by hand.\n";
     let old = fs::read_to_string(path).unwrap_or_else(|_| header.to_string());

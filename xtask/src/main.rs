@@ -13,6 +13,7 @@
 //! This file only parses arguments and dispatches; the work lives in the modules below.
 
 mod bench;
+mod bench_engine;
 mod build;
 mod proc;
 mod serve;
@@ -37,6 +38,7 @@ commands:
                     build www/pkg, then save storychart-beside-Vega screenshots of the corpus
                     specs (../shared/vega-lite/specs) into target/review/
   bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
+  bench engine      data engine speed and memory, native and WASM in Chromium, against a JS loop
   help              print this message
 
 Missing tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages, and for `test`

@@ -8,7 +8,9 @@
 //! - `wasm-pack`;
 //! - the npm devDependencies (`npm ci`) when `node_modules` is older than `package-lock.json`;
 //! - for `test`: Debian's `chromium` and `chromium-driver` (apt, root only);
-//! - `www/data/`, a copy of the `vega-datasets` data files served to the demo page.
+//! - `www/data/`, a copy of the `vega-datasets` data files served to the demo page;
+//! - for `test`: pip `duckdb` at exactly [`DUCKDB_VERSION`] in a venv under `target/` (the
+//!   DuckDB oracle, `tests/duckdb.rs`), see [`ensure_duckdb`].
 //!
 //! A second run installs nothing and prints only `tools ok`.
 
@@ -81,6 +83,79 @@ pub fn ensure(ctx: &Ctx, browser: bool) -> Result<(), String> {
     ensure_data(ctx)?;
     println!("tools ok");
     Ok(())
+}
+
+/// The pip `duckdb` version the DuckDB oracle (`tests/duckdb.rs`) runs against.
+pub const DUCKDB_VERSION: &str = "2.0.1";
+
+/// Ensures a Python that imports `duckdb` at exactly [`DUCKDB_VERSION`], installing only when
+/// missing: a venv at `target/duckdb-venv` (`python3 -m venv`, then `pip install
+/// duckdb==VERSION`), or, where `venv` is unavailable, `pip install --user`. Returns the
+/// Python to run the oracle's helper with.
+pub fn ensure_duckdb(ctx: &Ctx) -> Result<PathBuf, String> {
+    let venv = ctx.root.join("target").join("duckdb-venv");
+    let venv_python = venv.join("bin").join("python");
+    let pin = format!("duckdb=={DUCKDB_VERSION}");
+    let has_duckdb = |python: &Path| {
+        let check =
+            format!("import duckdb, sys; sys.exit(duckdb.__version__ != '{DUCKDB_VERSION}')");
+        Command::new(python)
+            .args(["-c", &check])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if has_duckdb(&venv_python) {
+        return Ok(venv_python);
+    }
+    println!(
+        "installing {pin} into {} (pip, for the DuckDB oracle)...",
+        venv.display()
+    );
+    let venv_made = venv_python.is_file()
+        || proc::run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).is_ok();
+    if venv_made {
+        proc::run(
+            Command::new(&venv_python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .arg(&pin),
+        )?;
+        if has_duckdb(&venv_python) {
+            return Ok(venv_python);
+        }
+        return Err(format!(
+            "{} still cannot import {pin}",
+            venv_python.display()
+        ));
+    }
+    let python = PathBuf::from("python3");
+    if !has_duckdb(&python) {
+        println!("python3 -m venv failed; installing {pin} with pip install --user...");
+        proc::run(
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--user",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .arg(&pin),
+        )?;
+    }
+    if has_duckdb(&python) {
+        Ok(python)
+    } else {
+        Err(format!("python3 still cannot import {pin}"))
+    }
 }
 
 /// Installs Debian's chromium and chromium-driver when either binary is missing.

@@ -256,6 +256,90 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
     (start, end)
 }
 
+/// Fused `bin` + `count`: the bins of `column` with `params` and their row counts, in order
+/// of first appearance, exactly as [`bin`] then a group-by on the bin start then `count`
+/// give them (null rows form a group whose start is `None`). Bins are counted in a dense
+/// array by index, with no per-row output column. `None` when the bins are too many (over
+/// 2^20) or the parameters are not finite: the caller then takes the general path.
+///
+/// ```
+/// use storychart::data::kernels::bin::{bin_count, BinParams};
+/// use storychart::data::NumberColumn;
+/// let col = NumberColumn::from_options([Some(12.0), None, Some(3.0), Some(19.0), Some(20.0)]);
+/// let p = BinParams { start: 0.0, stop: 20.0, step: 10.0 };
+/// let (starts, counts) = bin_count(&col, &p).unwrap();
+/// assert_eq!(starts, vec![Some(10.0), None, Some(0.0)]);
+/// assert_eq!(counts, vec![3, 1, 1]);
+/// ```
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+pub fn bin_count(
+    column: &NumberColumn,
+    params: &BinParams,
+) -> Option<(Vec<Option<f64>>, Vec<u64>)> {
+    let BinParams { start, stop, step } = *params;
+    let span = (stop - start) / step;
+    let usable = start.is_finite() && stop.is_finite() && step.is_finite() && step > 0.0;
+    if !(usable && (0.0..=1_048_576.0).contains(&span)) {
+        return None;
+    }
+    let bins = span.ceil() as usize + 1;
+    // Slots: bins..., then -Infinity, +Infinity, null.
+    let (neg, pos, null) = (bins, bins + 1, bins + 2);
+    let mut count = vec![0u64; bins + 3];
+    let mut first = vec![usize::MAX; bins + 3];
+    let last = stop - step;
+    let rows = column.values.len();
+    let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
+    let mut bump = |slot: usize, row: usize| {
+        if let (Some(c), Some(f)) = (count.get_mut(slot), first.get_mut(slot)) {
+            if *c == 0 {
+                *f = row;
+            }
+            *c += 1;
+        }
+    };
+    for (row, v) in column.values.iter().enumerate() {
+        let v = *v;
+        let slot = if !(all_valid || column.valid.get(row)) || v.is_nan() {
+            null
+        } else if v < start {
+            neg
+        } else if v > stop {
+            pos
+        } else {
+            let v = js_max(start, js_min(v, last));
+            let k = (EPSILON + (v - start) / step).floor();
+            if !(0.0..bins as f64).contains(&k) {
+                return None;
+            }
+            k as usize
+        };
+        bump(slot, row);
+    }
+    let mut order: Vec<usize> = (0..count.len())
+        .filter(|s| count.get(*s).is_some_and(|c| *c > 0))
+        .collect();
+    order.sort_unstable_by_key(|s| first.get(*s).copied().unwrap_or(usize::MAX));
+    let starts = order
+        .iter()
+        .map(|s| match *s {
+            s if s == null => None,
+            s if s == neg => Some(f64::NEG_INFINITY),
+            s if s == pos => Some(f64::INFINITY),
+            k => Some(start + step * (k as f64)),
+        })
+        .collect();
+    let counts = order
+        .iter()
+        .map(|s| count.get(*s).copied().unwrap_or(0))
+        .collect();
+    Some((starts, counts))
+}
+
 /// The `[min, max]` of a column's numbers, as Vega's `extent` transform computes it (nulls,
 /// `""` and non-numbers skipped). `None` when there is no number, or when the extent is not
 /// finite (Vega then warns "Infinite extent" and leaves it undefined).

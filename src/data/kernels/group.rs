@@ -51,6 +51,7 @@ pub fn group_by(keys: &[&Column], rows: usize) -> Groups {
     match keys {
         [] => Groups::single(rows),
         [Column::Str(col)] => group_dictionary(col, rows),
+        [Column::Number(col)] => group_numbers(col, rows),
         _ => group_hashed(keys, rows),
     }
 }
@@ -72,6 +73,47 @@ fn group_dictionary(col: &crate::data::StrColumn, rows: usize) -> Groups {
                 *g
             }
             None => new_group(&mut groups, row),
+        };
+        groups.row_group.push(id);
+    }
+    groups
+}
+
+/// One number key: a hash map from the value's bits (`-0` as `0`) to the group, with null
+/// (an invalid row) a group of its own; no key vector per row. Consecutive equal values (a
+/// sorted or binned column) skip the lookup.
+fn group_numbers(col: &crate::data::NumberColumn, rows: usize) -> Groups {
+    let mut index: HashMap<u64, u32> = HashMap::new();
+    let mut null_group = u32::MAX;
+    let mut groups = Groups::default();
+    groups.row_group.reserve(rows);
+    let mut last: Option<(u64, u32)> = None;
+    for row in 0..rows {
+        let id = match col.get(row) {
+            None => {
+                if null_group == u32::MAX {
+                    null_group = new_group(&mut groups, row);
+                }
+                null_group
+            }
+            Some(v) => {
+                let bits = if v == 0.0 { 0 } else { v.to_bits() };
+                match last {
+                    Some((b, id)) if b == bits => id,
+                    _ => {
+                        let id = match index.get(&bits) {
+                            Some(id) => *id,
+                            None => {
+                                let id = new_group(&mut groups, row);
+                                index.insert(bits, id);
+                                id
+                            }
+                        };
+                        last = Some((bits, id));
+                        id
+                    }
+                }
+            }
         };
         groups.row_group.push(id);
     }
@@ -139,6 +181,26 @@ mod tests {
         let g2 = group_by(&[t.column("k").unwrap(), t.column("n").unwrap()], 4);
         assert_eq!(g2.row_group, vec![0, 1, 2, 3]);
         assert_eq!(g2.first_row, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn one_number_key_equals_the_hashed_path() {
+        use crate::data::kernels::test_util::{random_table, Rng};
+        let mut rng = Rng(5);
+        for _ in 0..200 {
+            let t = random_table(&mut rng, 30);
+            let n = t.column("n").unwrap();
+            let other = t.column("b").unwrap();
+            // Two keys take the hashed path; a constant second key groups as the first alone.
+            let mut ones = crate::data::NumberColumn::default();
+            for _ in 0..t.num_rows() {
+                ones.push(Some(1.0));
+            }
+            let ones = Column::Number(ones);
+            let fast = group_by(&[n], t.num_rows());
+            assert_eq!(fast, group_hashed(&[n, &ones], t.num_rows()));
+            assert!(matches!(n, Column::Number(_)) && matches!(other, Column::Bool { .. }));
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod bin;
 pub mod fold;
+pub mod fused;
 pub mod group;
 pub mod impute;
 pub mod joinaggregate;

@@ -145,3 +145,46 @@ fn vega_lite_default_maxbins_per_channel() {
     assert_eq!(auto_max_bins("strokeDash"), 4.0);
     assert_eq!(auto_max_bins("y"), 10.0);
 }
+
+#[test]
+fn bin_count_equals_bin_then_group_then_count() {
+    use crate::data::kernels::test_util::Rng;
+    use crate::data::kernels::{aggregate, group_by, AggregateOp};
+    let mut rng = Rng(3);
+    for round in 0..300 {
+        let rows = rng.below(60) as usize;
+        let scale = [0.001, 1.0, 37.0, 1e6][rng.below(4) as usize];
+        let col = NumberColumn::from_options((0..rows).map(|_| match rng.below(10) {
+            0 => None,
+            _ => Some((rng.below(2000) as f64 - 700.0) * scale / 100.0),
+        }));
+        let ext = extent(&Column::Number(col.clone())).unwrap_or([0.0, 1.0]);
+        // Sometimes a narrower extent, so values fall outside and go to +/-Infinity.
+        let ext = if round % 3 == 0 {
+            [ext[0] / 2.0, ext[1] / 2.0]
+        } else {
+            ext
+        };
+        let p = bin_params(
+            ext,
+            &BinOptions {
+                maxbins: 2.0 + rng.below(40) as f64,
+                ..BinOptions::default()
+            },
+        );
+        let (b0, _) = bin(&Column::Number(col.clone()), &p);
+        let b = Column::Number(b0);
+        let g = group_by(&[&b], rows);
+        let counts = aggregate(None, &g, AggregateOp::Count);
+        let starts: Vec<Option<u64>> = g
+            .first_row
+            .iter()
+            .map(|r| b.number(*r).map(f64::to_bits))
+            .collect();
+        let (fs, fc) = bin_count(&col, &p).unwrap();
+        let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
+        assert_eq!(fs, starts, "round {round}: {p:?}");
+        let fc: Vec<f64> = fc.iter().map(|c| *c as f64).collect();
+        assert_eq!(fc, counts.values, "round {round}");
+    }
+}

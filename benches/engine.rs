@@ -1,0 +1,102 @@
+//! The engine benchmark, native side (`cargo xtask bench engine` runs it; by hand:
+//! `cargo bench --bench engine -- 1000000`).
+//!
+//! A small hand-rolled harness, not criterion (keeps `cargo test` and CI free of its build):
+//! each workload runs once to warm up, then `RUNS` times; the median is reported. Prints one
+//! JSON object per line: `{"workload", "rows", "ms", "runs", "checksum"}` (`mb_per_s` for the
+//! CSV parse). The workloads themselves live in `storychart::data::synth::work`, shared with
+//! the WASM exports, so both sides run the same code.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
+
+use std::time::Instant;
+
+use storychart::data::synth::{self, work};
+use storychart::Result;
+
+const RUNS: usize = 7;
+const SEED: u64 = 42;
+
+fn median_ms(mut f: impl FnMut() -> Result<f64>) -> (f64, f64) {
+    let check = f().unwrap();
+    let mut times: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            let c = f().unwrap();
+            assert_eq!(
+                c.to_bits(),
+                check.to_bits(),
+                "a workload changed its result"
+            );
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[RUNS / 2], check)
+}
+
+fn report(workload: &str, rows: usize, (ms, checksum): (f64, f64), extra: &str) {
+    println!(
+        "{{\"workload\": \"{workload}\", \"rows\": {rows}, \"ms\": {ms:.3}, \"runs\": {RUNS}, \"checksum\": {checksum}{extra}}}"
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![1_000_000, 10_000_000]
+    } else {
+        args.iter().filter_map(|a| a.parse().ok()).collect()
+    };
+    for rows in sizes {
+        let t = synth::generate(rows, SEED).unwrap();
+        for (name, key, median) in [
+            ("filter_group_3", "s10", false),
+            ("filter_group_3_k1000", "s1000", false),
+            ("filter_group_median", "s10", true),
+        ] {
+            let fused = median_ms(|| work::filter_group_fused(&t, key, 250.0, 750.0, median));
+            report(&format!("{name}_fused"), rows, fused, "");
+            if rows <= 1_000_000 {
+                let planned =
+                    median_ms(|| work::filter_group_planned(&t, key, 250.0, 750.0, median));
+                let same = (planned.1 - fused.1).abs() <= 1e-9 * planned.1.abs();
+                assert!(same, "fused {} != planned {}", fused.1, planned.1);
+                report(&format!("{name}_planned"), rows, planned, "");
+            }
+        }
+        report(
+            "bin_count_fused",
+            rows,
+            median_ms(|| work::bin_count_fused(&t)),
+            "",
+        );
+        if rows <= 1_000_000 {
+            report(
+                "bin_count_planned",
+                rows,
+                median_ms(|| work::bin_count(&t)),
+                "",
+            );
+        }
+        if rows <= 1_000_000 {
+            let text = synth::csv(rows, SEED);
+            let r = median_ms(|| work::parse_csv(&text));
+            let mbs = text.len() as f64 / 1e6 / (r.0 / 1000.0);
+            report(
+                "csv_parse",
+                rows,
+                r,
+                &format!(", \"bytes\": {}, \"mb_per_s\": {mbs:.1}", text.len()),
+            );
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! A deterministic generated table for the engine benchmarks (`cargo xtask bench engine`).
+//!
+//! Stage: data. The same seed gives the same table natively and in WASM: two string columns
+//! of 10 and 1,000 distinct values (`s10`, `s1000`), three numbers (`n0` uniform in
+//! `[0, 1000)`, `n1` uniform in `[-50, 50)` with 1% nulls, `n2` a skewed positive amount) and
+//! one date (`date`, epoch milliseconds at whole days from 2000-01-01 to 2019-12-31).
+
+use super::{Bitmap, Column, NumberColumn, StrColumn, Table};
+use crate::error::Result;
+
+/// The columns of [`generate`], in order.
+pub const COLUMNS: [&str; 6] = ["s10", "s1000", "n0", "n1", "n2", "date"];
+
+/// SplitMix64: small, fast and deterministic.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`.
+    #[allow(clippy::cast_precision_loss)]
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn below(&mut self, n: u32) -> u32 {
+        (((self.next() >> 32) * u64::from(n)) >> 32) as u32
+    }
+}
+
+/// Generates `rows` rows from `seed`; each column is allocated once at its final size.
+///
+/// ```
+/// let t = storychart::data::synth::generate(1000, 7).unwrap();
+/// assert_eq!((t.num_rows(), t.names().len()), (1000, 6));
+/// ```
+pub fn generate(rows: usize, seed: u64) -> Result<Table> {
+    let mut rng = Rng(seed);
+    let mut s10 = Vec::with_capacity(rows);
+    let mut s1000 = Vec::with_capacity(rows);
+    let mut n0 = Vec::with_capacity(rows);
+    let mut n1 = Vec::with_capacity(rows);
+    let mut n2 = Vec::with_capacity(rows);
+    let mut date = Vec::with_capacity(rows);
+    let mut n1_valid = Bitmap::filled(rows, true);
+    let mut n1_nulls = Vec::new();
+    const DAY: f64 = 86_400_000.0;
+    const START: f64 = 946_684_800_000.0; // 2000-01-01T00:00:00Z
+    for row in 0..rows {
+        s10.push(rng.below(10));
+        s1000.push(rng.below(1000));
+        n0.push((rng.unit() * 1000.0 * 100.0).floor() / 100.0);
+        if rng.below(100) == 0 {
+            n1.push(f64::NAN);
+            n1_nulls.push(row);
+        } else {
+            n1.push((rng.unit() * 10_000.0).floor() / 100.0 - 50.0);
+        }
+        let u = rng.unit();
+        n2.push((u * u * u * 10_000.0).round());
+        date.push(START + f64::from(rng.below(7305)) * DAY);
+    }
+    for row in n1_nulls {
+        n1_valid.set(row, false);
+    }
+    let dict = |prefix: &str, n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}{i:04}")).collect()
+    };
+    let number = |values: Vec<f64>| {
+        Column::Number(NumberColumn {
+            valid: Bitmap::filled(values.len(), true),
+            values,
+        })
+    };
+    let mut t = Table::with_rows(rows);
+    t.push_column(
+        "s10",
+        Column::Str(StrColumn::from_parts(
+            dict("cat", 10),
+            s10,
+            Bitmap::filled(rows, true),
+        )),
+    )?;
+    t.push_column(
+        "s1000",
+        Column::Str(StrColumn::from_parts(
+            dict("item", 1000),
+            s1000,
+            Bitmap::filled(rows, true),
+        )),
+    )?;
+    t.push_column("n0", number(n0))?;
+    t.push_column(
+        "n1",
+        Column::Number(NumberColumn {
+            values: n1,
+            valid: n1_valid,
+        }),
+    )?;
+    t.push_column("n2", number(n2))?;
+    t.push_column("date", number(date))?;
+    Ok(t)
+}
+
+/// The same rows as CSV text (a header, then one line per row; dates as ISO `YYYY-MM-DD`,
+/// nulls as empty fields), for the parse benchmark.
+///
+/// ```
+/// let csv = storychart::data::synth::csv(3, 7);
+/// assert!(csv.starts_with("s10,s1000,n0,n1,n2,date\n"));
+/// assert_eq!(csv.lines().count(), 4);
+/// ```
+pub fn csv(rows: usize, seed: u64) -> String {
+    use std::fmt::Write as _;
+    let Ok(t) = generate(rows, seed) else {
+        return String::new();
+    };
+    let mut out = String::with_capacity(rows * 48);
+    out.push_str(&COLUMNS.join(","));
+    out.push('\n');
+    let cols: Vec<Option<&Column>> = COLUMNS.iter().map(|c| t.column(c)).collect();
+    for row in 0..rows {
+        for (i, col) in cols.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let v = col.map(|c| c.value(row));
+            match v {
+                Some(super::Value::Str(s)) => out.push_str(&s),
+                Some(super::Value::Number(n)) if i == 5 => {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let (y, m, d) = crate::js::date::civil_from_days((n / 86_400_000.0) as i64);
+                    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+                }
+                Some(super::Value::Number(n)) => {
+                    let _ = write!(out, "{n}");
+                }
+                _ => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The benchmark workloads, shared by the native bench (`benches/engine.rs`) and the WASM
+/// exports (`src/web/bench.rs`), so both run the same code. Each returns a checksum that
+/// depends on every result, so no work can be optimised away and both sides can be compared.
+pub mod work {
+    use crate::data::kernels::bin::{bin, bin_params, extent, BinOptions};
+    use crate::data::kernels::{aggregate, group_by, take_table, AggregateOp};
+    use crate::data::{Column, NumberColumn, Table};
+    use crate::error::{Error, Result};
+    use crate::expr::Env;
+
+    fn checksum(cols: &[NumberColumn]) -> f64 {
+        cols.iter()
+            .flat_map(|c| c.values.iter())
+            .filter(|v| v.is_finite())
+            .sum()
+    }
+
+    fn column<'a>(t: &'a Table, name: &str) -> Result<&'a Column> {
+        t.column(name)
+            .ok_or_else(|| Error::data(name, "no such column in the generated table"))
+    }
+
+    /// What a chart runs today for `filter: {field: "n0", range: [lo, hi]}` then an
+    /// aggregate by `key` of `count`, `sum(n1)`, `mean(n1)` (and `median(n1)`): the predicate
+    /// as Vega's expression, a selection, the selected rows gathered, group-by, one pass per op.
+    pub fn filter_group_planned(
+        t: &Table,
+        key: &str,
+        lo: f64,
+        hi: f64,
+        median: bool,
+    ) -> Result<f64> {
+        let text = format!("inrange(datum[\"n0\"], [{lo}, {hi}])");
+        let rows = crate::expr::parse(&text)?.eval_filter(t, &Env::new())?;
+        let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+        let t = take_table(t, &rows)?;
+        let g = group_by(&[column(&t, key)?], t.num_rows());
+        let v = t.column("n1");
+        let mut out = vec![
+            aggregate(None, &g, AggregateOp::Count),
+            aggregate(v, &g, AggregateOp::Sum),
+            aggregate(v, &g, AggregateOp::Mean),
+        ];
+        if median {
+            out.push(aggregate(v, &g, AggregateOp::Median));
+        }
+        Ok(checksum(&out))
+    }
+
+    /// The same work through the fused kernel ([`crate::data::kernels::fused`]): a
+    /// selection vector, then dense accumulators over the key's dictionary codes.
+    pub fn filter_group_fused(t: &Table, key: &str, lo: f64, hi: f64, median: bool) -> Result<f64> {
+        use crate::data::kernels::fused::{filter_group_aggregate, select_range};
+        let (Column::Number(n0), Column::Str(k), Column::Number(n1)) =
+            (column(t, "n0")?, column(t, key)?, column(t, "n1")?)
+        else {
+            return Err(Error::data(key, "unexpected column types"));
+        };
+        let sel = select_range(n0, lo, hi, t.num_rows());
+        let mut ops = vec![AggregateOp::Count, AggregateOp::Sum, AggregateOp::Mean];
+        if median {
+            ops.push(AggregateOp::Median);
+        }
+        let f = filter_group_aggregate(Some(&sel), k, Some(n1), &ops)
+            .ok_or_else(|| Error::data(key, "fused kernel declined"))?;
+        Ok(checksum(&f.columns))
+    }
+
+    /// `bin` + `count` through the fused [`bin_count`](crate::data::kernels::bin::bin_count).
+    #[allow(clippy::cast_precision_loss)]
+    pub fn bin_count_fused(t: &Table) -> Result<f64> {
+        let col = column(t, "n2")?;
+        let Column::Number(n2) = col else {
+            return Err(Error::data("n2", "not a number column"));
+        };
+        let ext = extent(col).unwrap_or([0.0, 1.0]);
+        let p = bin_params(ext, &BinOptions::default());
+        let (_, counts) = crate::data::kernels::bin::bin_count(n2, &p)
+            .ok_or_else(|| Error::data("n2", "fused bin declined"))?;
+        Ok(counts.iter().map(|c| *c as f64).sum())
+    }
+
+    /// `bin` of `n2` with Vega's default 10 bins, then `count` per bin.
+    pub fn bin_count(t: &Table) -> Result<f64> {
+        let col = column(t, "n2")?;
+        let ext = extent(col).unwrap_or([0.0, 1.0]);
+        let p = bin_params(ext, &BinOptions::default());
+        let (b0, _) = bin(col, &p);
+        let b = Column::Number(b0);
+        let g = group_by(&[&b], t.num_rows());
+        Ok(checksum(&[aggregate(None, &g, AggregateOp::Count)]))
+    }
+
+    /// CSV text -> typed table (`format.parse: "auto"`): returns the row count.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn parse_csv(text: &str) -> Result<f64> {
+        let mut t = crate::data::parse::parse_dsv(text, Some(b','), "bench.csv")?;
+        crate::data::parse::apply_auto_parse(&mut t)?;
+        Ok(t.num_rows() as f64)
+    }
+}
