@@ -342,6 +342,38 @@ impl Chart {
         Ok(text)
     }
 
+    /// The rows the chart draws now, after its transforms, filters and parameters, as CSV
+    /// (RFC 4180; the data behind "Get the data"). Every column of the plan's output; dates on
+    /// temporal x/y channels as ISO 8601. A layered chart's layers follow one another, each
+    /// with its own header line when its columns differ from the previous layer's.
+    pub fn csv(&self) -> Result<String> {
+        let mut out = String::new();
+        let mut last_header: Option<Vec<String>> = None;
+        for unit in &self.units {
+            let table = unit.table()?;
+            let dates: Vec<&str> = [(&unit.view.x, &unit.plan.x), (&unit.view.y, &unit.plan.y)]
+                .into_iter()
+                .filter_map(|(def, fields)| {
+                    let def = def.as_ref()?;
+                    let fields = fields.as_ref()?;
+                    (def.ty == crate::spec::FieldType::Temporal).then_some(fields)
+                })
+                .flat_map(|f| std::iter::once(f.field.as_str()).chain(f.field2.as_deref()))
+                .collect();
+            let csv = crate::data::csv_out::to_csv(table, &dates);
+            let header: Vec<String> = table.names().iter().map(|n| n.to_string()).collect();
+            if last_header.as_ref() == Some(&header) {
+                // Same columns: append the rows only.
+                let rows = csv.split_once("\r\n").map_or("", |(_, rows)| rows);
+                out.push_str(rows);
+            } else {
+                out.push_str(&csv);
+            }
+            last_header = Some(header);
+        }
+        Ok(out)
+    }
+
     /// The rows every mark draws, in the mark-data format: one mark per unit, named as Vega
     /// names them (`marks`, or `layer_0_marks`, `layer_1_marks`, ...). Which rows are drawn
     /// does not depend on layout: the plan has already dropped the rows a mark cannot draw.

@@ -18,6 +18,7 @@ use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
 use crate::scale::color::{ordinal, TABLEAU10};
+use crate::scale::LocaleName;
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
@@ -33,6 +34,8 @@ pub struct SceneOptions {
     pub container_height: Option<f64>,
     /// Light or dark.
     pub theme: ThemeName,
+    /// The locale of axis labels (numbers and dates).
+    pub locale: LocaleName,
 }
 
 /// A position channel resolved over all units: the definition its axis comes from and the
@@ -106,6 +109,7 @@ impl Chart {
             container_width: usable(options.container_width),
             container_height: usable(options.container_height),
             theme: options.theme,
+            locale: options.locale,
         };
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
@@ -130,7 +134,14 @@ impl Chart {
             c.domain.clone().scale(range, bands)
         });
         let y_axis = match (&y, &y_scale) {
-            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            (Some(c), Some(s)) => Some(Axis::new(
+                &c.def.axis,
+                Orient::Left,
+                s,
+                height,
+                measure,
+                options.locale,
+            )),
             _ => None,
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
@@ -153,12 +164,13 @@ impl Chart {
                 bands,
             ),
         };
-        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+        let (mut x_scale, mut x_axis) =
+            x_guides(bands, x.as_ref(), width, height, measure, options.locale);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure, options.locale);
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -405,12 +417,14 @@ fn x_guides(
     width: f64,
     height: f64,
     measure: &dyn TextMeasure,
+    locale: LocaleName,
 ) -> (Option<PositionScale>, Option<Axis>) {
     let Some(x) = x else {
         return (None, None);
     };
     let scale = x.domain.clone().scale([0.0, width], bands);
-    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    let axis =
+        Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure, locale).with_cross(height);
     (Some(scale), Some(axis))
 }
 

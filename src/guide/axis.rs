@@ -5,9 +5,10 @@
 //! places `ceil(length / 40)` ticks (Vega-Lite's default tick count) with d3's tick algorithm
 //! and formats them with d3's `tickFormat`; a band axis labels every band at its centre.
 
-use crate::expr::time_format::format_time;
+use crate::expr::time_format::format_time_locale;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::scale::time::{multi_format, time_ticks};
+use crate::scale::LocaleName;
 use crate::scene::{Align, Baseline, Color, Item, Role, Rule, Text};
 use crate::spec::AxisSpec;
 
@@ -58,15 +59,17 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// Builds and measures an axis for `scale`, whose range spans `length` pixels.
+    /// Builds and measures an axis for `scale`, whose range spans `length` pixels; labels are
+    /// formatted in `locale`.
     pub fn new(
         spec: &AxisSpec,
         orient: Orient,
         scale: &PositionScale,
         length: f64,
         measure: &dyn TextMeasure,
+        locale: LocaleName,
     ) -> Axis {
-        let (ticks, discrete) = tick_labels(spec, scale, length);
+        let (ticks, discrete) = tick_labels(spec, scale, length, locale);
         let ticks: Vec<(f64, String)> = ticks
             .into_iter()
             .map(|(p, t)| (p, truncate(&t, measure)))
@@ -296,7 +299,12 @@ fn parity(positions: &[f64], halves: &[f64]) -> Vec<bool> {
 }
 
 /// Tick positions and label texts; `true` when the scale is discrete.
-fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64, String)>, bool) {
+fn tick_labels(
+    spec: &AxisSpec,
+    scale: &PositionScale,
+    length: f64,
+    locale: LocaleName,
+) -> (Vec<(f64, String)>, bool) {
     match scale {
         PositionScale::Band { scale, domain } => {
             let ticks = domain
@@ -305,7 +313,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 .filter_map(|(i, v)| {
                     let start = scale.position(i)?;
                     let label = match (&spec.time_format, v.as_f64()) {
-                        (Some(f), Some(t)) => format_time(f, t),
+                        (Some(f), Some(t)) => format_time_locale(f, t, locale.time()),
                         _ => v.to_label(),
                     };
                     Some((start + scale.bandwidth() / 2.0, label))
@@ -320,7 +328,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 .into_iter()
                 .map(|t| {
                     let specifier = spec.format.as_deref().unwrap_or_else(|| multi_format(t));
-                    (time.map(t), format_time(specifier, t))
+                    (time.map(t), format_time_locale(specifier, t, locale.time()))
                 })
                 .collect();
             (ticks, false)
@@ -328,7 +336,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
         PositionScale::Linear(linear) => {
             let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
             // normalize() has checked the specifier, so it parses here.
-            let format = linear.tick_format(count, spec.format.as_deref());
+            let format = linear.tick_format_locale(count, spec.format.as_deref(), &locale.number());
             let ticks = linear
                 .ticks(count)
                 .into_iter()
