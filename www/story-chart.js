@@ -67,13 +67,12 @@ const media = (q) => (typeof matchMedia === 'function' ? matchMedia(q) : null);
 const darkQuery = media('(prefers-color-scheme: dark)');
 
 const STYLES = `
-:host { display: block; position: relative; color: var(--story-chart-ink, #1d1d1b);
+:host { display: block; position: relative; color: var(--story-chart-ink, inherit);
   font: 400 0.9rem/1.4 var(--story-chart-font, system-ui, sans-serif); }
-:host([data-theme="dark"]) { color: var(--story-chart-ink-dark, #e6e6e3); }
 [hidden] { display: none !important; }
 .headline { font-weight: 700; font-size: 1.05rem; line-height: 1.3; margin: 0 0 4px; }
-.dek { color: var(--story-chart-muted, #5b5b57); margin: 0 0 10px; }
-:host([data-theme="dark"]) .dek, :host([data-theme="dark"]) footer { color: var(--story-chart-muted-dark, #a8a8a2); }
+.dek, footer { color: var(--story-chart-muted, color-mix(in srgb, currentColor 72%, transparent)); }
+.dek { margin: 0 0 10px; }
 .plot { position: relative; min-height: var(--story-chart-min-height, 120px); }
 :host([data-state="ready"]) .plot { min-height: 0; }
 canvas { display: block; max-width: 100%; height: auto; touch-action: pan-y; }
@@ -82,12 +81,12 @@ canvas { display: block; max-width: 100%; height: auto; touch-action: pan-y; }
 .controls legend { float: left; margin-right: 8px; font-weight: 600; }
 .controls label { display: inline-flex; gap: 4px; align-items: center; cursor: pointer; }
 .story-chart-tooltip { position: absolute; z-index: 2; pointer-events: none; max-width: 240px;
-  padding: 6px 8px; border-radius: 3px; background: var(--story-chart-paper, #fff);
+  padding: 6px 8px; border-radius: 3px; background: #fff; color: #1d1d1b;
   box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); font-size: 0.8rem; line-height: 1.35; }
-:host([data-theme="dark"]) .story-chart-tooltip { background: var(--story-chart-paper-dark, #161616); }
+:host([data-theme="dark"]) .story-chart-tooltip { background: #1f1f1e; color: #e6e6e3; }
 .story-chart-tooltip .key { opacity: 0.75; }
 .story-chart-error { color: #8a1c1c; background: #fdf1f1; padding: 12px; border-radius: 4px; margin: 0; }
-footer { color: var(--story-chart-muted, #5b5b57); font-size: 0.78rem; margin-top: 8px; }
+footer { font-size: 0.78rem; margin-top: 8px; }
 footer p { margin: 0 0 2px; }
 footer a { color: inherit; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 6px; }
@@ -237,25 +236,35 @@ export class StoryChartElement extends HTMLElement {
     this.#dprQuery?.addEventListener('change', this.#onDpr);
   }
 
-  /** Headline, dek, notes, source and byline: slotted children win over attributes. */
+  /** Headline, dek, notes, source and byline: slotted children win over attributes. Each part
+   * keeps one <slot> (replacing slots would fire slotchange again); attributes are its
+   * fallback content. */
   #renderChrome() {
     const p = this.#parts;
-    const fill = (part, name) => {
-      const slot = el('slot', '', { name });
-      const text = this.getAttribute(name);
-      if (text) slot.textContent = text;
-      part.replaceChildren(slot);
+    for (const name of CHROME) {
+      const part = p[name];
+      let slot = part.querySelector('slot');
+      if (!slot) {
+        slot = el('slot', '', { name });
+        part.replaceChildren(slot);
+      }
+      let text = this.getAttribute(name) ?? '';
+      if (text && name === 'source' && !/^source/i.test(text)) text = `Source: ${text}`;
+      const href = name === 'source' ? this.getAttribute('source-href') : null;
+      // Touch the fallback only when it changes: changing it fires slotchange again.
+      const key = `${text}\n${href ?? ''}`;
+      if (slot.dataset.key !== key) {
+        slot.dataset.key = key;
+        if (href) {
+          const a = el('a', '', { href, rel: 'noopener' });
+          a.textContent = this.getAttribute('source') || href;
+          slot.replaceChildren(/^source/i.test(a.textContent) ? '' : 'Source: ', a);
+        } else {
+          slot.textContent = text;
+        }
+      }
       const slotted = this.querySelector(`:scope > [slot="${name}"]`);
-      part.hidden = !slotted && !text;
-    };
-    for (const name of CHROME) fill(p[name], name);
-    const href = this.getAttribute('source-href');
-    if (href && !this.querySelector(':scope > [slot="source"]')) {
-      const a = el('a', '', { href, rel: 'noopener' });
-      a.textContent = this.getAttribute('source') || href;
-      const label = this.getAttribute('source') ? '' : 'Source: ';
-      p.source.replaceChildren(label, a);
-      p.source.hidden = false;
+      part.hidden = !slotted && !text && !href;
     }
     p.header.hidden = p.headline.hidden && p.dek.hidden;
     p.getData.hidden = this.hasAttribute('no-get-data');
@@ -344,9 +353,18 @@ export class StoryChartElement extends HTMLElement {
       chart.setDark(dark);
       chart.setLocale(resolveLocale(this.getAttribute('locale')));
       const aspect = parseAspect(this.getAttribute('aspect'));
-      const height = aspect > 0 && width > 0 ? width / aspect : 0;
+      const dpr = window.devicePixelRatio || 1;
       this.dataset.theme = dark ? 'dark' : 'light';
-      chart.render(this.#canvas, width, height, window.devicePixelRatio || 1);
+      if (aspect > 0 && width > 0) {
+        // The whole chart (plot, axes, title) gets width / aspect: lay out once to learn what
+        // the guides take, then give the plot the rest.
+        const target = width / aspect;
+        chart.render(this.#canvas, width, target, dpr);
+        const guides = chart.height() - target;
+        if (Math.abs(guides) > 0.5) chart.render(this.#canvas, width, Math.max(1, target - guides), dpr);
+      } else {
+        chart.render(this.#canvas, width, 0, dpr);
+      }
       const w = chart.width();
       const h = chart.height();
       // A fixed-size chart wider than its container shrinks with it (max-width: 100%).

@@ -107,7 +107,16 @@ impl Axis {
             grid: spec.grid.unwrap_or(!discrete),
             label_angle,
             label_extent: if spec.labels { label_extent } else { 0.0 },
-            title: spec.title.clone(),
+            // An x title longer than its axis is cut with an ellipsis, so a narrow chart (a
+            // phone column) never draws it past the chart's edges.
+            title: match orient {
+                Orient::Bottom => spec
+                    .title
+                    .iter()
+                    .map(|t| fit(t, length.max(TITLE_SIZE * 3.0), TITLE_SIZE, true, measure))
+                    .collect(),
+                Orient::Left => spec.title.clone(),
+            },
             spec: spec.clone(),
             cross: 0.0,
             length,
@@ -349,15 +358,19 @@ fn tick_labels(
 
 /// Shortens a label past [`LABEL_LIMIT`] with an ellipsis, as Vega's `labelLimit` does.
 fn truncate(text: &str, measure: &dyn TextMeasure) -> String {
-    if measure.width(text, LABEL_SIZE, false) <= LABEL_LIMIT {
+    fit(text, LABEL_LIMIT, LABEL_SIZE, false, measure)
+}
+
+/// Shortens `text` with an ellipsis so that it is at most `limit` pixels wide.
+fn fit(text: &str, limit: f64, size: f64, bold: bool, measure: &dyn TextMeasure) -> String {
+    if measure.width(text, size, bold) <= limit {
         return text.to_string();
     }
+    let ellipsis = measure.width("…", size, bold);
     let mut out = String::new();
     for c in text.chars() {
         out.push(c);
-        if measure.width(&out, LABEL_SIZE, false) + measure.width("…", LABEL_SIZE, false)
-            > LABEL_LIMIT
-        {
+        if measure.width(&out, size, bold) + ellipsis > limit {
             out.pop();
             break;
         }
@@ -386,6 +399,7 @@ fn rule(x1: f64, y1: f64, x2: f64, y2: f64, stroke: Color, role: Role) -> Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::FixedMetrics;
 
     #[test]
     fn parity_hides_every_other_label_until_none_overlap() {
@@ -400,5 +414,43 @@ mod tests {
         let kept = parity(&[0.0, 10.0, 20.0, 30.0, 40.0], &[30.0; 5]);
         assert_eq!(kept.iter().filter(|k| **k).count(), 2);
         assert!(parity(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn an_x_title_longer_than_its_axis_is_cut_with_an_ellipsis() {
+        let spec = AxisSpec {
+            visible: true,
+            title: vec!["Share of those recruited on social media (%)".to_string()],
+            label_angle: None,
+            format: None,
+            grid: None,
+            tick_count: None,
+            labels: true,
+            ticks: true,
+            domain: true,
+            time_format: None,
+        };
+        let scale =
+            PositionScale::Linear(crate::scale::LinearScale::new([0.0, 70.0], [0.0, 120.0]));
+        let axis = Axis::new(
+            &spec,
+            Orient::Bottom,
+            &scale,
+            120.0,
+            &FixedMetrics,
+            LocaleName::EnUs,
+        );
+        let title = &axis.title[0];
+        assert!(title.ends_with('…'), "{title}");
+        assert!(FixedMetrics.width(title, TITLE_SIZE, true) <= 120.0);
+        let wide = Axis::new(
+            &spec,
+            Orient::Bottom,
+            &scale,
+            600.0,
+            &FixedMetrics,
+            LocaleName::EnUs,
+        );
+        assert_eq!(wide.title, spec.title);
     }
 }
