@@ -77,3 +77,61 @@ fn story_charts_keep_their_texts_apart_and_inside_at_reader_widths() {
         }
     }
 }
+
+/// A colour legend sits right of the plot in a wide container and moves under the plot (and
+/// inside the chart) in a phone-width one, where it would take over a quarter of the width.
+#[test]
+fn the_legend_moves_under_the_plot_in_a_narrow_container() {
+    use storychart::scene::{Item, Role};
+    let spec = r#"{"data": {"values": [
+        {"k": "a", "g": "Very long group name one", "v": 3},
+        {"k": "b", "g": "Very long group name two", "v": 5},
+        {"k": "c", "g": "Very long group name one", "v": 4}]},
+      "mark": "bar", "width": "container",
+      "encoding": {"x": {"field": "k", "type": "nominal"},
+                   "y": {"field": "v", "type": "quantitative"},
+                   "color": {"field": "g", "type": "nominal"}}}"#;
+    let chart = Chart::from_spec(spec).unwrap();
+    let layout = |width: f64| {
+        let options = SceneOptions {
+            container_width: Some(width),
+            ..SceneOptions::default()
+        };
+        let scene = chart.scene(&options, &FixedMetrics).unwrap();
+        let bottom_of_marks = scene
+            .mark_rects(0)
+            .map(|r| r.y + r.height)
+            .fold(0.0, f64::max);
+        let right_of_marks = scene
+            .mark_rects(0)
+            .map(|r| r.x + r.width)
+            .fold(0.0, f64::max);
+        let legend: Vec<_> = scene
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) if t.role == Role::LegendLabel => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(legend.len(), 2);
+        (scene, bottom_of_marks, right_of_marks, legend)
+    };
+    let (_, _, right, legend) = layout(900.0);
+    assert!(
+        legend.iter().all(|t| t.x > right),
+        "wide: legend right of the plot"
+    );
+    let (scene, bottom, _, legend) = layout(300.0);
+    assert!(
+        legend.iter().all(|t| t.y > bottom),
+        "narrow: legend under the plot"
+    );
+    for t in &legend {
+        let b = text_bounds(t, FixedMetrics.width(&t.text, t.size, t.bold));
+        assert!(
+            b.x + b.width <= scene.width && b.y + b.height <= scene.height,
+            "{b:?}"
+        );
+    }
+}

@@ -20,14 +20,18 @@
 // (the message is shown inside the element too), "change" (detail: {name, value}) on setParam.
 import init, { StoryChart } from './pkg/storychart.js';
 
-// Hook for the interaction module (www/interact.js, branch s2-interact). That module calls
-// `registerInteraction(attach)`; `attach(host, api)` runs after a chart's first draw and may
-// return `{ afterDraw(), detach() }`. Without it the element works on its own.
+// Hook for the interaction module (www/interact.js, branch s2-interact): add
+// `import './interact.js';` below; that module calls `registerInteraction(attach)`.
+// `attach(host, api)` runs after a chart's first draw and may return
+// `{ afterDraw(), detach() }`. Without the module the element works on its own.
 //   api = { chart, canvas, plot, shadow, redraw(), dispatch(name, detail) }
-let attachInteraction = null;
-/** Installs the interaction hook (called by www/interact.js); charts drawn later use it. */
+// `var` without an initializer on purpose: with the import cycle, interact.js runs before this
+// module's body, and its registration must not be reset to null afterwards.
+// eslint-disable-next-line no-var
+var attachInteraction;
+/** Installs the interaction hook (called by www/interact.js); charts started later use it. */
 export function registerInteraction(attach) {
-  attachInteraction = typeof attach === 'function' ? attach : null;
+  attachInteraction = typeof attach === 'function' ? attach : undefined;
 }
 
 let wasmReady = null;

@@ -25,6 +25,9 @@ use crate::spec::{PositionDef, Size};
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
 pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
 
+/// The share of a container's width above which a colour legend moves under the plot.
+const LEGEND_BELOW_SHARE: f64 = 0.25;
+
 /// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SceneOptions {
@@ -152,6 +155,13 @@ impl Chart {
             .filter(|c| c.legend)
             .map(|c| Legend::new(&c.title, c.entries(), measure));
         let legend_w = legend.as_ref().map_or(0.0, Legend::extent);
+        // In a narrow container (a phone column) a legend on the right would take a large
+        // share of the width: it goes under the plot instead.
+        let legend_below = view.width == Size::Container
+            && options
+                .container_width
+                .is_some_and(|c| legend_w > c * LEGEND_BELOW_SHARE);
+        let legend_w = if legend_below { 0.0 } else { legend_w };
         let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
@@ -193,7 +203,11 @@ impl Chart {
             }
         };
         let legend_h = legend.as_ref().map_or(0.0, Legend::height);
-        let total_h = pt + top + (height + bottom).max(legend_h) + pb;
+        let total_h = if legend_below {
+            pt + top + height + bottom + LEGEND_OFFSET + legend_h + pb
+        } else {
+            pt + top + (height + bottom).max(legend_h) + pb
+        };
         let bg = view.background.as_deref().unwrap_or("white");
         if let Some(bg) = Color::parse(bg) {
             items.push(Item::Rect(background(total_w, total_h, bg)));
@@ -247,7 +261,11 @@ impl Chart {
             plot_items.extend(axis.items());
         }
         if let Some(legend) = &legend {
-            plot_items.extend(legend.items(width + LEGEND_OFFSET, 0.0));
+            plot_items.extend(if legend_below {
+                legend.items(0.0, height + bottom + LEGEND_OFFSET)
+            } else {
+                legend.items(width + LEGEND_OFFSET, 0.0)
+            });
         }
         translate(&mut plot_items, origin.0, origin.1);
         items.extend(plot_items);
