@@ -65,13 +65,18 @@ impl Unit {
 
 /// A value as a tooltip shows it: numbers grouped by thousands with up to 6 decimals, dates
 /// (temporal fields, epoch ms) as `Jun 1, 2020`, text as it is.
-fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> String {
+/// In `locale`: `1.234,5` and `Mrz 1, 2020` in German.
+fn format_tooltip(
+    value: &crate::data::Value,
+    ty: crate::spec::FieldType,
+    locale: crate::scale::LocaleName,
+) -> String {
     use crate::data::Value;
     match value {
         Value::Number(n) if ty == crate::spec::FieldType::Temporal => {
-            crate::expr::time_format::format_time("%b %-d, %Y", *n)
+            crate::expr::time_format::format_time_locale("%b %-d, %Y", *n, locale.time())
         }
-        Value::Number(n) => crate::scale::NumberFormat::new(",~f")
+        Value::Number(n) => crate::scale::NumberFormat::with_locale(",~f", &locale.number())
             .map(|f| f.format(*n))
             .unwrap_or_else(|_| value.to_label()),
         other => other.to_label(),
@@ -245,6 +250,16 @@ impl Chart {
     /// (`1,499`, `0.38871`, dates as `Jun 1, 2020`). Empty when the mark has no tooltip
     /// encoding.
     pub fn tooltip(&self, mark: u16, row: u32) -> Result<Vec<(String, String)>> {
+        self.tooltip_in(mark, row, crate::scale::LocaleName::EnUs)
+    }
+
+    /// [`Chart::tooltip`] with numbers and dates formatted in `locale`.
+    pub fn tooltip_in(
+        &self,
+        mark: u16,
+        row: u32,
+        locale: crate::scale::LocaleName,
+    ) -> Result<Vec<(String, String)>> {
         let Some(unit) = self.units.get(usize::from(mark)) else {
             return Ok(Vec::new());
         };
@@ -262,7 +277,7 @@ impl Chart {
                 } else {
                     def.axis.title.join(" ")
                 };
-                Ok((title, format_tooltip(&value, def.ty)))
+                Ok((title, format_tooltip(&value, def.ty, locale)))
             })
             .collect()
     }

@@ -432,4 +432,30 @@ mod tests {
         assert!(de.contains(&"Mrz".to_string()), "{de:?}");
         assert!(fr.contains(&"mars".to_string()), "{fr:?}");
     }
+
+    /// Tooltips follow the locale too: thousands and decimals, month names.
+    #[test]
+    fn tooltips_are_formatted_in_the_locale() {
+        use crate::Chart;
+        let spec = r#"{"data": {"values": [{"d": "2020-03-01", "v": 1234.5}]},
+          "mark": "point", "encoding": {
+            "x": {"field": "d", "type": "temporal"}, "y": {"field": "v", "type": "quantitative"},
+            "tooltip": [{"field": "d", "type": "temporal"}, {"field": "v", "type": "quantitative"}]}}"#;
+        let chart = Chart::from_spec(spec).unwrap();
+        let values = |l| {
+            chart
+                .tooltip_in(0, 0, l)
+                .unwrap()
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values(LocaleName::EnUs), ["Mar 1, 2020", "1,234.5"]);
+        assert_eq!(values(LocaleName::DeDe), ["Mrz 1, 2020", "1.234,5"]);
+        assert_eq!(values(LocaleName::FrFr), ["mars 1, 2020", "1\u{a0}234,5"]);
+        assert_eq!(
+            chart.tooltip(0, 0).unwrap(),
+            chart.tooltip_in(0, 0, LocaleName::EnUs).unwrap()
+        );
+    }
 }

@@ -217,7 +217,7 @@ impl StoryChart {
     #[wasm_bindgen(js_name = tooltipAt)]
     pub fn tooltip_at(&self, x: f64, y: f64) -> Option<String> {
         let hit = crate::interact::pick(self.scene.as_ref()?, x, y)?;
-        let pairs = self.chart.tooltip(hit.mark, hit.row).ok()?;
+        let pairs = self.chart.tooltip_in(hit.mark, hit.row, self.locale).ok()?;
         if pairs.is_empty() {
             return None;
         }
