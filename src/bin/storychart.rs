@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use storychart::render::to_svg_scaled;
+use storychart::scale::LocaleName;
 use storychart::scene::ThemeName;
 use storychart::{marks_json, Chart, Error, FixedMetrics, SceneOptions};
 
@@ -25,7 +26,8 @@ const USAGE: &str = "usage:
   storychart alt SPEC [--data-dir DIR]
       print a text alternative generated from the data (for <img alt> and social cards)
   storychart render SPEC -o OUT.svg|OUT.png [--data-dir DIR] [--width W] [--height H] [--scale S]
-                    [--theme light|dark] [--signal NAME=JSON]...
+                    [--theme light|dark] [--locale en-US|de-DE|fr-FR|es-ES]
+                    [--signal NAME=JSON]...
       write the chart as SVG or PNG (by the extension of OUT; W, H: container size for
       \"width\"/\"height\": \"container\"; S: device pixels per CSS pixel, default 1)
 
@@ -44,6 +46,7 @@ struct Args {
     height: Option<f64>,
     scale: f64,
     theme: ThemeName,
+    locale: LocaleName,
     signals: Vec<(String, serde_json::Value)>,
 }
 
@@ -62,6 +65,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut height = None;
     let mut scale = 1.0;
     let mut theme = ThemeName::Light;
+    let mut locale = LocaleName::EnUs;
     let mut signals = Vec::new();
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
@@ -71,6 +75,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--width" => width = Some(positive("--width", &value("--width")?)?),
             "--height" => height = Some(positive("--height", &value("--height")?)?),
             "--scale" => scale = positive("--scale", &value("--scale")?)?,
+            "--locale" => {
+                let tag = value("--locale")?;
+                locale = LocaleName::parse(&tag).ok_or_else(|| {
+                    format!("--locale: \"{tag}\" (use en-US, de-DE, fr-FR or es-ES)")
+                })?;
+            }
             "--theme" => {
                 theme = match value("--theme")?.as_str() {
                     "light" => ThemeName::Light,
@@ -100,6 +110,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         height,
         scale,
         theme,
+        locale,
         signals,
     })
 }
@@ -160,6 +171,7 @@ fn run(args: &Args) -> Result<(), Error> {
                 container_width: args.width,
                 container_height: args.height,
                 theme: args.theme,
+                locale: args.locale,
             };
             let bytes = if is_png(out) {
                 png_bytes(&chart, &options, args.scale)?

@@ -17,12 +17,16 @@ use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
+use crate::scale::LocaleName;
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth` and
 /// `continuousHeight`: 300 in Vega-Lite 6, as the review page shows beside vega-embed).
 pub const DEFAULT_CONTINUOUS_SIZE: f64 = 300.0;
+
+/// The share of a container's width above which a colour legend moves under the plot.
+const LEGEND_BELOW_SHARE: f64 = 0.25;
 
 /// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -33,6 +37,8 @@ pub struct SceneOptions {
     pub container_height: Option<f64>,
     /// Light or dark.
     pub theme: ThemeName,
+    /// The locale of axis labels (numbers and dates).
+    pub locale: LocaleName,
 }
 
 /// A position channel resolved over all units: the definition its axis comes from and the
@@ -72,6 +78,7 @@ impl Chart {
             container_width: usable(options.container_width),
             container_height: usable(options.container_height),
             theme: options.theme,
+            locale: options.locale,
         };
         if self.is_polar() {
             return self.polar_scene(options, measure, self.channels()?);
@@ -108,7 +115,14 @@ impl Chart {
                 .scale_for(range, bands, &c.def.scale, nice_default(c.def))
         });
         let y_axis = match (&y, &y_scale) {
-            (Some(c), Some(s)) => Some(Axis::new(&c.axis, Orient::Left, s, height, measure)),
+            (Some(c), Some(s)) => Some(Axis::new(
+                &c.axis,
+                Orient::Left,
+                s,
+                height,
+                measure,
+                options.locale,
+            )),
             _ => None,
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
@@ -117,6 +131,13 @@ impl Chart {
         let base = Color::parse(&view.mark_props.fill).unwrap_or(Color::BLACK);
         let legends = channels.legends(view.mark, base, height, measure);
         let legend_w = legends.iter().map(AnyLegend::extent).fold(0.0, f64::max);
+        // In a narrow container (a phone column) legends on the right would take a large
+        // share of the width: they go under the plot instead.
+        let legend_below = view.width == Size::Container
+            && options
+                .container_width
+                .is_some_and(|c| legend_w > c * LEGEND_BELOW_SHARE);
+        let legend_w = if legend_below { 0.0 } else { legend_w };
         let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
@@ -130,12 +151,13 @@ impl Chart {
                 y.is_some(),
             ),
         };
-        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+        let (mut x_scale, mut x_axis) =
+            x_guides(bands, x.as_ref(), width, height, measure, options.locale);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure, options.locale);
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -163,7 +185,11 @@ impl Chart {
         #[allow(clippy::cast_precision_loss)]
         let legend_h = legends.iter().map(AnyLegend::height).sum::<f64>()
             + LEGEND_SPACING * legends.len().saturating_sub(1) as f64;
-        let total_h = pt + top + (height + bottom).max(legend_h) + pb;
+        let total_h = if legend_below {
+            pt + top + height + bottom + LEGEND_OFFSET + legend_h + pb
+        } else {
+            pt + top + (height + bottom).max(legend_h) + pb
+        };
         let bg = view.background.as_deref().unwrap_or("white");
         if let Some(bg) = Color::parse(bg) {
             items.push(Item::Rect(background(total_w, total_h, bg)));
@@ -233,9 +259,18 @@ impl Chart {
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
         }
-        let mut legend_y = 0.0;
+        let mut legend_y = if legend_below {
+            height + bottom + LEGEND_OFFSET
+        } else {
+            0.0
+        };
         for legend in &legends {
-            plot_items.extend(legend.items(width + LEGEND_OFFSET, legend_y));
+            let x = if legend_below {
+                0.0
+            } else {
+                width + LEGEND_OFFSET
+            };
+            plot_items.extend(legend.items(x, legend_y));
             legend_y += legend.height() + LEGEND_SPACING;
         }
         translate(&mut plot_items, origin.0, origin.1);
@@ -424,6 +459,7 @@ fn x_guides(
     width: f64,
     height: f64,
     measure: &dyn TextMeasure,
+    locale: LocaleName,
 ) -> (Option<PositionScale>, Option<Axis>) {
     let Some(x) = x else {
         return (None, None);
@@ -432,7 +468,8 @@ fn x_guides(
         .domain
         .clone()
         .scale_for([0.0, width], bands, &x.def.scale, nice_default(x.def));
-    let axis = Axis::new(&x.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    let axis =
+        Axis::new(&x.axis, Orient::Bottom, &scale, width, measure, locale).with_cross(height);
     (Some(scale), Some(axis))
 }
 

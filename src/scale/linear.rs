@@ -194,12 +194,22 @@ impl LinearScale {
     /// assert_eq!(y.tick_labels(2.0, None), vec![(0.0, "0.0".to_string()), (0.5, "0.5".to_string()), (1.0, "1.0".to_string())]);
     /// ```
     pub fn tick_labels(&self, count: f64, specifier: Option<&str>) -> Vec<(f64, String)> {
+        self.tick_labels_locale(count, specifier, &Locale::en_us())
+    }
+
+    /// [`LinearScale::tick_labels`] in the given locale (log axes keep d3's en-US format).
+    pub fn tick_labels_locale(
+        &self,
+        count: f64,
+        specifier: Option<&str>,
+        locale: &Locale,
+    ) -> Vec<(f64, String)> {
         let ticks = self.ticks(count);
         if let Transform::Log { base, .. } = self.transform {
             let format = LogTickFormat::new(base, self.domain, count, specifier);
             return ticks.into_iter().map(|t| (t, format.format(t))).collect();
         }
-        let format = self.tick_format(count, specifier);
+        let format = self.tick_format_locale(count, specifier, locale);
         ticks.into_iter().map(|t| (t, format.format(t))).collect()
     }
 

@@ -4,11 +4,13 @@
 //! top left of the chart. Renderers (Canvas 2D, SVG) only walk this list; hit testing reads it
 //! too. [`dump`] writes a stable text form for golden tests.
 
+pub mod bounds;
 pub mod color;
 pub mod dump;
 pub mod shape;
 pub mod theme;
 
+pub use bounds::{text_bounds, Bounds};
 pub use color::Color;
 pub use theme::{Theme, ThemeName};
 
