@@ -445,18 +445,41 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     if def.value.is_some() || def.datum.is_some() {
         return Err(Error::unsupported(&path, "a constant position"));
     }
-    let aggregate = match &def.aggregate {
-        None => None,
-        Some(name) => Some(
-            AggregateOp::from_name(name)
-                .filter(|op| op.is_numeric())
-                .ok_or_else(|| {
-                    Error::unsupported(
-                        &format!("{path}.aggregate"),
-                        &format!("the \"{name}\" aggregate"),
-                    )
-                })?,
+    let agg_path = format!("{path}.aggregate");
+    let (aggregate, arg) = match &def.aggregate {
+        None | Some(Json::Null) => (None, None),
+        Some(Json::String(name)) => (
+            Some(
+                AggregateOp::from_name(name)
+                    .filter(|op| op.is_numeric())
+                    .ok_or_else(|| {
+                        Error::unsupported(&agg_path, &format!("the \"{name}\" aggregate"))
+                    })?,
+            ),
+            None,
         ),
+        // `{"argmax": "date"}`: the field's value in the row where `date` is largest.
+        Some(Json::Object(o)) => {
+            let found = [
+                ("argmin", AggregateOp::Argmin),
+                ("argmax", AggregateOp::Argmax),
+            ]
+            .into_iter()
+            .find_map(|(key, op)| Some((op, o.get(key)?.as_str()?.to_string())));
+            let Some((op, by)) = found else {
+                return Err(Error::spec_shape(
+                    &agg_path,
+                    "expected an op name, {\"argmin\": field} or {\"argmax\": field}",
+                ));
+            };
+            (Some(op), Some(flat_field_name(&by)))
+        }
+        Some(_) => {
+            return Err(Error::spec_shape(
+                &agg_path,
+                "expected an op name, {\"argmin\": field} or {\"argmax\": field}",
+            ))
+        }
     };
     let field = def.field.as_deref().map(flat_field_name);
     if field.is_none() && aggregate != Some(AggregateOp::Count) {
@@ -569,6 +592,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
     };
     Ok(PositionDef {
+        arg,
         band_position: def.other.get("bandPosition").and_then(Json::as_f64),
         channel,
         field,
