@@ -487,7 +487,9 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     }
     let ty = match def.kind.as_deref() {
         None if time_unit.is_some() => FieldType::Temporal,
-        None if aggregate.is_some() || bin.is_some() => FieldType::Quantitative,
+        None if aggregate.is_some() || bin.is_some() || def.bin.as_ref().is_some_and(is_binned) => {
+            FieldType::Quantitative
+        }
         None => FieldType::Nominal,
         Some("quantitative") => FieldType::Quantitative,
         Some("ordinal") => FieldType::Ordinal,
@@ -979,6 +981,15 @@ pub(crate) fn transform_bin(path: &str, bin: &Json) -> Result<Option<BinSpec>> {
     normalize_bin(path, Channel::Undrawn("bin"), Some(bin))
 }
 
+/// `bin: "binned"` or `{"binned": true}`: the data holds bins already.
+fn is_binned(bin: &Json) -> bool {
+    match bin {
+        Json::String(s) => s == "binned",
+        Json::Object(o) => o.get("binned").and_then(Json::as_bool) == Some(true),
+        _ => false,
+    }
+}
+
 /// `bin`: `true`, `false`/`null`, or an object of Vega's bin parameters.
 fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Option<BinSpec>> {
     let mut options = BinOptions {
@@ -989,10 +1000,9 @@ fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Opt
     let params = match bin {
         None | Some(Json::Null) | Some(Json::Bool(false)) => return Ok(None),
         Some(Json::Bool(true)) => None,
+        // Already binned data: the field (and x2/y2) are used as they are.
+        Some(json) if is_binned(json) => return Ok(None),
         Some(Json::Object(params)) => Some(params),
-        Some(Json::String(s)) if s == "binned" => {
-            return Err(Error::unsupported(path, "bin: \"binned\""))
-        }
         Some(_) => return Err(Error::spec_shape(path, "expected true, false or an object")),
     };
     let mut name = String::from("bin");
@@ -1374,6 +1384,20 @@ mod tests {
         .unwrap();
         assert_eq!(v.undrawn.len(), 1);
         assert_eq!(v.undrawn[0].field.as_deref(), Some("o"));
+    }
+
+    #[test]
+    fn binned_data_is_used_as_it_is() {
+        for bin in [r#""binned""#, r#"{"binned": true, "step": 60}"#] {
+            let v = view(&format!(
+                r#"{{"data": {{"values": []}}, "mark": "bar", "encoding": {{
+                "x": {{"field": "b", "bin": {bin}}}, "x2": {{"field": "b_end"}}}}}}"#
+            ))
+            .unwrap();
+            let x = v.x.unwrap();
+            assert!(x.bin.is_none());
+            assert_eq!(x.ty, FieldType::Quantitative);
+        }
     }
 
     #[test]
