@@ -428,11 +428,27 @@ pub fn plan(view: &View) -> Plan {
                 Order::Descending
             };
             let stack_by_fields = stack_by(view);
-            let sort = match &domain_order {
-                // Stacks follow the colour domain: ascending for horizontal bars.
-                Some(name) if stacked == Channel::X => vec![(name.clone(), Order::Ascending)],
-                Some(name) => vec![(name.clone(), Order::Descending)],
-                None => stack_by_fields.iter().map(|f| (f.clone(), order)).collect(),
+            // An `order` field sorts each stack (ascending unless it says otherwise).
+            let order_field = view
+                .undrawn
+                .iter()
+                .find(|d| d.channel == Channel::Undrawn("order") && d.field.is_some());
+            let sort = match (&domain_order, order_field) {
+                (_, Some(o)) => {
+                    let descending = o.sort == crate::spec::SortOrder::Descending;
+                    let order = if descending {
+                        Order::Descending
+                    } else {
+                        Order::Ascending
+                    };
+                    vec![(field_name(o), order)]
+                }
+                (domain, None) => match domain {
+                    // Stacks follow the colour domain: ascending for horizontal bars.
+                    Some(name) if stacked == Channel::X => vec![(name.clone(), Order::Ascending)],
+                    Some(name) => vec![(name.clone(), Order::Descending)],
+                    None => stack_by_fields.iter().map(|f| (f.clone(), order)).collect(),
+                },
             };
             // Vega-Lite imputes stacked path marks (lines, areas) over an unbinned dimension.
             let dimension = other
@@ -602,7 +618,7 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
 /// channel in Vega-Lite's channel order (colour, opacities, size, shape, text, detail, ...),
 /// except aggregated ones and the bars' own dimension fields.
 fn stack_by(view: &View) -> Vec<String> {
-    const ORDER: [&str; 14] = [
+    const ORDER: [&str; 15] = [
         "color",
         "opacity",
         "fillOpacity",
@@ -613,6 +629,7 @@ fn stack_by(view: &View) -> Vec<String> {
         "angle",
         "shape",
         "condition",
+        "order",
         "text",
         "detail",
         "key",
@@ -800,6 +817,12 @@ mod tests {
         ));
         assert_eq!(t.column("v_start").unwrap().number(0), Some(0.0));
         assert_eq!(t.column("_c_sort_index").unwrap().number(0), Some(1.0));
+        // An order field sorts the stack (ascending by default): p (o = 2) after q (o = 1).
+        let ordered = spec(r#""color": {"field": "c"}, "order": {"field": "o"}"#)
+            .replace(r#""v": 1}"#, r#""v": 1, "o": 2}"#);
+        let ordered = ordered.replace(r#""v": 2}"#, r#""v": 2, "o": 1}"#);
+        let (_, t) = run(&ordered);
+        assert_eq!(t.column("v_start").unwrap().number(0), Some(2.0));
         // A size field splits stacks as a colour field does.
         let (plan, _) = run(&spec(r#""size": {"field": "c"}"#));
         assert!(plan.mark_fields().contains(&"v_end".to_string()));

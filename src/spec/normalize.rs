@@ -627,6 +627,7 @@ const UNDRAWN: &[(&str, &str)] = &[
     ("angle", "angle"),
     ("xOffset", "xOffset"),
     ("yOffset", "yOffset"),
+    ("order", "order"),
 ];
 
 /// Field channels (and conditions' fields) whose data storychart computes but that it does
