@@ -486,11 +486,29 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         return Err(Error::spec_missing(&format!("{path}.field"), "\"field\""));
     }
     let ty = match def.kind.as_deref() {
+        // Vega-Lite's `defaultType`, in its order.
+        None if channel == Channel::Undrawn("order") => FieldType::Ordinal,
+        None if channel == Channel::Undrawn("shape")
+            || channel == Channel::Undrawn("strokeDash") =>
+        {
+            FieldType::Nominal
+        }
+        None if matches!(def.sort, Some(Some(Json::Array(_)))) => FieldType::Ordinal,
         None if time_unit.is_some() => FieldType::Temporal,
-        None if aggregate.is_some() || bin.is_some() || def.bin.as_ref().is_some_and(is_binned) => {
+        None if (aggregate.is_some() && arg.is_none())
+            || bin.is_some()
+            || def.bin.as_ref().is_some_and(is_binned) =>
+        {
             FieldType::Quantitative
         }
-        None => FieldType::Nominal,
+        None => match def.scale.clone().flatten().and_then(|s| s.kind).as_deref() {
+            Some(
+                "linear" | "log" | "pow" | "sqrt" | "symlog" | "quantize" | "quantile"
+                | "threshold",
+            ) => FieldType::Quantitative,
+            Some("time" | "utc") => FieldType::Temporal,
+            _ => FieldType::Nominal,
+        },
         Some("quantitative") => FieldType::Quantitative,
         Some("ordinal") => FieldType::Ordinal,
         Some("nominal") => FieldType::Nominal,
@@ -1385,6 +1403,20 @@ mod tests {
         .unwrap();
         assert_eq!(v.undrawn.len(), 1);
         assert_eq!(v.undrawn[0].field.as_deref(), Some("o"));
+    }
+
+    #[test]
+    fn default_types_follow_vega_lite() {
+        let v = view(
+            r#"{"data": {"values": []}, "mark": "point", "encoding": {
+            "x": {"field": "a", "sort": ["b", "a"]},
+            "y": {"field": "p", "aggregate": {"argmax": "d"}},
+            "size": {"field": "s", "scale": {"type": "linear"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(v.x.unwrap().ty, FieldType::Ordinal);
+        assert_eq!(v.y.unwrap().ty, FieldType::Nominal);
+        assert_eq!(v.undrawn[0].ty, FieldType::Quantitative);
     }
 
     #[test]
