@@ -62,6 +62,10 @@ impl MarkData {
 pub fn field_path(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
+        if c == crate::plan::ARG_PATH_SEPARATOR {
+            out.push('.');
+            continue;
+        }
         if matches!(c, '.' | '[' | ']' | '\'' | '"' | '\\') {
             out.push('\\');
         }

@@ -7,8 +7,8 @@
 use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, bin, fold, group_by, joinaggregate, stack, take, take_table, time_unit, timeunit,
-    window, AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
+    aggregate, aggregate_rows, bin, fold, group_by, joinaggregate, stack, take, take_table,
+    time_unit, timeunit, window, AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
@@ -33,12 +33,26 @@ pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Resul
                 table,
                 (params, &env),
             )?,
-            Step::Aggregate { groupby, ops } => {
+            Step::Aggregate { groupby, ops, args } => {
                 let ops: Vec<(AggregateOp, Option<&str>, &str)> = ops
                     .iter()
                     .map(|(op, f, a)| (*op, f.as_deref(), a.as_str()))
                     .collect();
-                run_aggregate("encoding", &table, groupby, &ops)?
+                let mut out = run_aggregate("encoding", &table, groupby, &ops)?;
+                if !args.is_empty() {
+                    let keys = columns(&table, "encoding", groupby)?;
+                    let groups = group_by(&keys, table.num_rows());
+                    for (op, by, field, as_name) in args {
+                        let by = table.require("encoding.aggregate", by)?;
+                        let value = table.require("encoding.field", field)?;
+                        let rows: Vec<usize> = aggregate_rows(Some(by), &groups, *op)
+                            .into_iter()
+                            .map(|r| r.map_or(usize::MAX, |r| r as usize))
+                            .collect();
+                        out.push_column(as_name, take(value, &rows))?;
+                    }
+                }
+                out
             }
             Step::Bin {
                 field,

@@ -41,6 +41,9 @@ pub enum Step {
         groupby: Vec<String>,
         /// `(op, input field, output field)`.
         ops: Vec<(AggregateOp, Option<String>, String)>,
+        /// `(argmin or argmax, field whose extreme picks the row, field read from that row,
+        /// output field)`.
+        args: Vec<(AggregateOp, String, String, String)>,
     },
     /// Bin `field` (Vega's `bin`, over the field's extent unless `extent` is given).
     Bin {
@@ -173,6 +176,12 @@ impl Plan {
 pub fn field_name(def: &PositionDef) -> String {
     match (def.aggregate, def.field.as_deref()) {
         (Some(AggregateOp::Count), _) => "__count".to_string(),
+        // Vega-Lite's `argmax_date["price"]`: a property of the arg row, a real path.
+        (Some(op), Some(field)) if def.arg.is_some() => format!(
+            "{}_{}{ARG_PATH_SEPARATOR}{field}",
+            op.name(),
+            def.arg.as_deref().unwrap_or_default()
+        ),
         (Some(op), Some(field)) => format!("{}_{field}", op.name()),
         (None, Some(field)) => match (&def.bin, &def.time_unit) {
             (Some(bin), _) => format!("{}_{field}", bin.name),
@@ -183,6 +192,10 @@ pub fn field_name(def: &PositionDef) -> String {
         (_, None) => String::new(),
     }
 }
+
+/// Joins an `argmin`/`argmax` output and the property read from its row in a column name
+/// (`argmax_date` + `price`); mark data writes it as the path `argmax_date.price`.
+pub const ARG_PATH_SEPARATOR: char = '\u{1f}';
 
 /// The field of a binned or time-unit channel's other end (`bin_..._end`, `month_date_end`).
 fn end_field(def: &PositionDef) -> Option<String> {
@@ -320,11 +333,23 @@ pub fn plan(view: &View) -> Plan {
                 })
                 .chain(domain_order.clone()),
         );
-        let ops = defs
+        let ops = dedup_ops(
+            defs.iter()
+                .filter(|d| d.arg.is_none())
+                .filter_map(|d| Some((d.aggregate?, d.field.clone(), field_name(d)))),
+        );
+        let args = defs
             .iter()
-            .filter_map(|d| Some((d.aggregate?, d.field.clone(), field_name(d))))
+            .filter_map(|d| {
+                Some((
+                    d.aggregate?,
+                    d.arg.clone()?,
+                    d.field.clone()?,
+                    field_name(d),
+                ))
+            })
             .collect();
-        steps.push(Step::Aggregate { groupby, ops });
+        steps.push(Step::Aggregate { groupby, ops, args });
     }
     let mut band_fields = Vec::new();
     for def in [&view.x, &view.y].into_iter().flatten() {
@@ -635,7 +660,7 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
 /// channel in Vega-Lite's channel order (colour, opacities, size, shape, text, detail, ...),
 /// except aggregated ones and the bars' own dimension fields.
 fn stack_by(view: &View) -> Vec<String> {
-    const ORDER: [&str; 14] = [
+    const ORDER: [&str; 15] = [
         "color",
         "opacity",
         "fillOpacity",
@@ -646,6 +671,7 @@ fn stack_by(view: &View) -> Vec<String> {
         "angle",
         "shape",
         "condition",
+        "order",
         "text",
         "detail",
         "key",
@@ -677,6 +703,19 @@ fn stack_by(view: &View) -> Vec<String> {
         .collect();
     by.sort_by_key(|(rank, _)| *rank);
     dedup(by.into_iter().map(|(_, name)| name))
+}
+
+/// Aggregate ops without repeated outputs (two channels may show the same `min_x`).
+fn dedup_ops(
+    ops: impl Iterator<Item = (AggregateOp, Option<String>, String)>,
+) -> Vec<(AggregateOp, Option<String>, String)> {
+    let mut out: Vec<(AggregateOp, Option<String>, String)> = Vec::new();
+    for op in ops {
+        if !out.iter().any(|o| o.2 == op.2) {
+            out.push(op);
+        }
+    }
+    out
 }
 
 fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {
@@ -820,8 +859,31 @@ mod tests {
         ));
         assert_eq!(t.column("v_start").unwrap().number(0), Some(0.0));
         assert_eq!(t.column("_c_sort_index").unwrap().number(0), Some(1.0));
+        // An order field sorts the stack (ascending by default): p (o = 2) after q (o = 1).
+        let ordered = spec(r#""color": {"field": "c"}, "order": {"field": "o"}"#)
+            .replace(r#""v": 1}"#, r#""v": 1, "o": 2}"#);
+        let ordered = ordered.replace(r#""v": 2}"#, r#""v": 2, "o": 1}"#);
+        let (_, t) = run(&ordered);
+        assert_eq!(t.column("v_start").unwrap().number(0), Some(2.0));
         // A size field splits stacks as a colour field does.
         let (plan, _) = run(&spec(r#""size": {"field": "c"}"#));
         assert!(plan.mark_fields().contains(&"v_end".to_string()));
+    }
+
+    #[test]
+    fn argmin_and_argmax_encodings_read_a_field_of_the_extreme_row() {
+        let (plan, t) = run(
+            r#"{"data": {"values": [{"g": "a", "d": 2, "p": 10}, {"g": "a", "d": 5, "p": 20}, {"g": "a", "d": 1, "p": 30}]},
+                "mark": "text", "encoding": {"x": {"field": "g"},
+                "y": {"aggregate": {"argmax": "d"}, "field": "p"},
+                "text": {"aggregate": {"argmin": "d"}, "field": "p"}}}"#,
+        );
+        let sep = ARG_PATH_SEPARATOR;
+        let max = format!("argmax_d{sep}p");
+        let min = format!("argmin_d{sep}p");
+        assert!(plan.mark_fields().contains(&max));
+        assert_eq!(t.column(&max).unwrap().number(0), Some(20.0));
+        assert_eq!(t.column(&min).unwrap().number(0), Some(30.0));
+        assert_eq!(crate::mark::data::field_path(&max), "argmax_d.p");
     }
 }

@@ -210,7 +210,23 @@ fn merge(parent: &Map<String, Json>, layer: &Map<String, Json>, first: bool) -> 
         match (key.as_str(), unit.get_mut(key), value) {
             ("encoding", Some(Json::Object(inherited)), Json::Object(own)) => {
                 for (channel, def) in own {
-                    inherited.insert(channel.clone(), def.clone());
+                    // A field or datum definition inherits the parent's properties
+                    // (`{...parent, ...own}`, Vega-Lite's `mergeEncoding`): a layer's
+                    // `{"field": "a"}` keeps the parent's type, scale and axis.
+                    let field_or_datum = def.get("field").is_some_and(|f| !f.is_null())
+                        || def.get("datum").is_some()
+                        || def.get("aggregate").and_then(Json::as_str) == Some("count");
+                    let merged = match (inherited.get(channel), def) {
+                        (Some(Json::Object(parent)), Json::Object(own_def)) if field_or_datum => {
+                            let mut m = parent.clone();
+                            for (k, v) in own_def {
+                                m.insert(k.clone(), v.clone());
+                            }
+                            Json::Object(m)
+                        }
+                        _ => def.clone(),
+                    };
+                    inherited.insert(channel.clone(), merged);
                 }
             }
             ("transform", Some(Json::Array(inherited)), Json::Array(own)) => {
@@ -227,6 +243,22 @@ fn merge(parent: &Map<String, Json>, layer: &Map<String, Json>, first: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_layer_field_definition_keeps_the_parent_channel_properties() {
+        let units = unit_specs(
+            r#"{"data": {"values": []}, "encoding": {"y": {"type": "quantitative", "title": "T"}},
+                "layer": [{"mark": "bar", "encoding": {"y": {"field": "a"}}},
+                          {"mark": "bar", "encoding": {"y": {"value": 3}}}]}"#,
+        )
+        .unwrap();
+        let y = units.specs[0].encoding.y.as_ref().unwrap();
+        assert_eq!(y.field.as_deref(), Some("a"));
+        assert_eq!(y.kind.as_deref(), Some("quantitative"));
+        // A value definition replaces the parent's.
+        let y = units.specs[1].encoding.y.as_ref().unwrap();
+        assert!(y.kind.is_none());
+    }
 
     #[test]
     fn layers_inherit_data_encoding_and_transforms() {

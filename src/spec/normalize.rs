@@ -920,18 +920,41 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
     if def.value.is_some() || def.datum.is_some() {
         return Err(Error::unsupported(&path, "a constant position"));
     }
-    let aggregate = match &def.aggregate {
-        None => None,
-        Some(name) => Some(
-            AggregateOp::from_name(name)
-                .filter(|op| op.is_numeric())
-                .ok_or_else(|| {
-                    Error::unsupported(
-                        &format!("{path}.aggregate"),
-                        &format!("the \"{name}\" aggregate"),
-                    )
-                })?,
+    let agg_path = format!("{path}.aggregate");
+    let (aggregate, arg) = match &def.aggregate {
+        None | Some(Json::Null) => (None, None),
+        Some(Json::String(name)) => (
+            Some(
+                AggregateOp::from_name(name)
+                    .filter(|op| op.is_numeric())
+                    .ok_or_else(|| {
+                        Error::unsupported(&agg_path, &format!("the \"{name}\" aggregate"))
+                    })?,
+            ),
+            None,
         ),
+        // `{"argmax": "date"}`: the field's value in the row where `date` is largest.
+        Some(Json::Object(o)) => {
+            let found = [
+                ("argmin", AggregateOp::Argmin),
+                ("argmax", AggregateOp::Argmax),
+            ]
+            .into_iter()
+            .find_map(|(key, op)| Some((op, o.get(key)?.as_str()?.to_string())));
+            let Some((op, by)) = found else {
+                return Err(Error::spec_shape(
+                    &agg_path,
+                    "expected an op name, {\"argmin\": field} or {\"argmax\": field}",
+                ));
+            };
+            (Some(op), Some(flat_field_name(&by)))
+        }
+        Some(_) => {
+            return Err(Error::spec_shape(
+                &agg_path,
+                "expected an op name, {\"argmin\": field} or {\"argmax\": field}",
+            ))
+        }
     };
     let field = def.field.as_deref().map(flat_field_name);
     if field.is_none() && aggregate != Some(AggregateOp::Count) {
@@ -950,8 +973,21 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         _ => None,
     });
     let ty = match def.kind.as_deref() {
+        // Vega-Lite's `defaultType`, in its order.
+        None if channel == Channel::Undrawn("order") => FieldType::Ordinal,
+        None if channel == Channel::Undrawn("shape")
+            || channel == Channel::Undrawn("strokeDash") =>
+        {
+            FieldType::Nominal
+        }
+        None if matches!(def.sort, Some(Some(Json::Array(_)))) => FieldType::Ordinal,
         None if time_unit.is_some() => FieldType::Temporal,
-        None if aggregate.is_some() || bin.is_some() => FieldType::Quantitative,
+        None if (aggregate.is_some() && arg.is_none())
+            || bin.is_some()
+            || def.bin.as_ref().is_some_and(is_binned) =>
+        {
+            FieldType::Quantitative
+        }
         None if implied.is_some() => implied.unwrap_or(FieldType::Nominal),
         None => FieldType::Nominal,
         Some("quantitative") => FieldType::Quantitative,
@@ -1040,6 +1076,7 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?;
     let render_error = render_error.or(axis_error);
     Ok(PositionDef {
+        arg,
         band_position: def.other.get("bandPosition").and_then(Json::as_f64),
         channel,
         field,
@@ -1538,6 +1575,15 @@ pub(crate) fn transform_bin(path: &str, bin: &Json) -> Result<Option<BinSpec>> {
     normalize_bin(path, Channel::Undrawn("bin"), Some(bin))
 }
 
+/// `bin: "binned"` or `{"binned": true}`: the data holds bins already.
+fn is_binned(bin: &Json) -> bool {
+    match bin {
+        Json::String(s) => s == "binned",
+        Json::Object(o) => o.get("binned").and_then(Json::as_bool) == Some(true),
+        _ => false,
+    }
+}
+
 /// `bin`: `true`, `false`/`null`, or an object of Vega's bin parameters.
 fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Option<BinSpec>> {
     let mut options = BinOptions {
@@ -1548,10 +1594,9 @@ fn normalize_bin(path: &str, channel: Channel, bin: Option<&Json>) -> Result<Opt
     let params = match bin {
         None | Some(Json::Null) | Some(Json::Bool(false)) => return Ok(None),
         Some(Json::Bool(true)) => None,
+        // Already binned data: the field (and x2/y2) are used as they are.
+        Some(json) if is_binned(json) => return Ok(None),
         Some(Json::Object(params)) => Some(params),
-        Some(Json::String(s)) if s == "binned" => {
-            return Err(Error::unsupported(path, "bin: \"binned\""))
-        }
         Some(_) => return Err(Error::spec_shape(path, "expected true, false or an object")),
     };
     let mut name = String::from("bin");
@@ -2013,6 +2058,34 @@ mod tests {
         .unwrap();
         assert_eq!(v.undrawn.len(), 1);
         assert_eq!(v.undrawn[0].field.as_deref(), Some("o"));
+    }
+
+    #[test]
+    fn default_types_follow_vega_lite() {
+        let v = view(
+            r#"{"data": {"values": []}, "mark": "point", "encoding": {
+            "x": {"field": "a", "sort": ["b", "a"]},
+            "y": {"field": "p", "aggregate": {"argmax": "d"}},
+            "size": {"field": "s", "scale": {"type": "linear"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(v.x.unwrap().ty, FieldType::Ordinal);
+        assert_eq!(v.y.unwrap().ty, FieldType::Nominal);
+        assert_eq!(v.undrawn[0].ty, FieldType::Quantitative);
+    }
+
+    #[test]
+    fn binned_data_is_used_as_it_is() {
+        for bin in [r#""binned""#, r#"{"binned": true, "step": 60}"#] {
+            let v = view(&format!(
+                r#"{{"data": {{"values": []}}, "mark": "bar", "encoding": {{
+                "x": {{"field": "b", "bin": {bin}}}, "x2": {{"field": "b_end"}}}}}}"#
+            ))
+            .unwrap();
+            let x = v.x.unwrap();
+            assert!(x.bin.is_none());
+            assert_eq!(x.ty, FieldType::Quantitative);
+        }
     }
 
     #[test]

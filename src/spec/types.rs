@@ -152,8 +152,8 @@ pub struct ChannelDef {
     /// `quantitative`, `ordinal`, `nominal` or `temporal`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
-    /// An aggregate op name.
-    pub aggregate: Option<String>,
+    /// An aggregate op name, or `{"argmin": field}` / `{"argmax": field}`.
+    pub aggregate: Option<Json>,
     /// Binning.
     pub bin: Option<Json>,
     /// A time unit.

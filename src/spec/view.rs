@@ -321,6 +321,9 @@ pub struct PositionDef {
     pub ty: FieldType,
     /// The aggregate op, if any.
     pub aggregate: Option<AggregateOp>,
+    /// For `{"argmin": f}` / `{"argmax": f}` aggregates: the field `f` whose extreme picks
+    /// the row (the channel shows `field` of that row).
+    pub arg: Option<String>,
     /// Binning, if any.
     pub bin: Option<BinSpec>,
     /// A time unit, if any.
