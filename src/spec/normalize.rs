@@ -181,12 +181,33 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     }
     let mut transforms = transforms;
     transforms.extend(datum_transforms);
-    let constant_error = constants.first().map(|(c, _)| {
-        Error::unsupported(
-            &format!("encoding.{}", c.name()),
-            "drawing a constant position (datum or value)",
-        )
-    });
+    // `mark.x`/`mark.y` in pixels (or "width"/"height") place marks with no such channel.
+    for (key, channel, def) in [("x", Channel::X, &x), ("y", Channel::Y, &y)] {
+        let Some(value) = mark_def.as_ref().and_then(|d| d.other.get(key)) else {
+            continue;
+        };
+        if def.is_none() && !constants.iter().any(|(c, _)| *c == channel) {
+            constants.push((channel, Constant::Value(value.clone())));
+        }
+    }
+    // Pixel positions are drawn for labels, symbols and ticks on a channel they lack.
+    let placed = matches!(
+        mark,
+        MarkKind::Text | MarkKind::Point | MarkKind::Circle | MarkKind::Square | MarkKind::Tick
+    );
+    let constant_error = constants
+        .iter()
+        .find(|(c, v)| {
+            let pixels = v.as_number().is_some()
+                || matches!(v, Constant::Value(Json::String(s)) if s == "width" || s == "height");
+            !(placed && matches!(c, Channel::X | Channel::Y) && pixels)
+        })
+        .map(|(c, _)| {
+            Error::unsupported(
+                &format!("encoding.{}", c.name()),
+                "drawing this constant position",
+            )
+        });
     let order = normalize_order(enc.other.get("order"), mark)?;
     let mut mark_props = mark_props;
     if polar.is_some() && mark_props.orient.is_none() {
@@ -1156,6 +1177,8 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "thetaOffset",
     ];
     // Text properties applied by the text mark.
+    // Pixel positions, applied by text, symbols and ticks (see `Constant`).
+    let placed = ["text", "point", "circle", "square", "tick"].contains(&def?.kind.as_str());
     const TEXT: &[&str] = &[
         "align",
         "baseline",
@@ -1168,10 +1191,11 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
     ];
     let def = def?;
     let text = def.kind == "text";
-    let key = def
-        .other
-        .keys()
-        .find(|k| !(HARMLESS.contains(&k.as_str()) || text && TEXT.contains(&k.as_str())))?;
+    let key = def.other.keys().find(|k| {
+        !(HARMLESS.contains(&k.as_str())
+            || text && TEXT.contains(&k.as_str())
+            || placed && (k.as_str() == "x" || k.as_str() == "y"))
+    })?;
     Some(Error::unsupported(
         &format!("mark.{key}"),
         &format!("the \"{key}\" mark property"),
