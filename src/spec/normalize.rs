@@ -290,7 +290,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         padding: normalize_padding(spec.padding.as_ref()),
         description: spec.description.clone(),
         transforms,
-        render_error: mark_render_error(mark_def.as_ref())
+        render_error: mark_render_error(mark_def.as_ref(), polar.is_some())
             .or(props_error)
             .or(undrawn_error)
             .or(constant_error),
@@ -1157,7 +1157,7 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:
 /// drawing fails with a clear error naming the first one, instead of drawing it differently.
-fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
+fn mark_render_error(def: Option<&MarkDef>, polar: bool) -> Option<Error> {
     // Properties with no visual effect here (interaction, accessibility, clipping of data
     // that is already inside the plot).
     const HARMLESS: &[&str] = &[
@@ -1169,6 +1169,9 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "style",
         "cursor",
         "tension",
+    ];
+    // Arc properties, applied by arcs and by text on arcs (polar views).
+    const POLAR_PROPS: &[&str] = &[
         "innerRadius",
         "outerRadius",
         "radius",
@@ -1194,7 +1197,8 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
     let key = def.other.keys().find(|k| {
         !(HARMLESS.contains(&k.as_str())
             || text && TEXT.contains(&k.as_str())
-            || placed && (k.as_str() == "x" || k.as_str() == "y"))
+            || placed && (k.as_str() == "x" || k.as_str() == "y")
+            || (polar || def.kind == "arc") && POLAR_PROPS.contains(&k.as_str()))
     })?;
     Some(Error::unsupported(
         &format!("mark.{key}"),
