@@ -286,3 +286,52 @@ fn every_mark_type_is_drawn_in_its_colour_where_the_scene_puts_it() {
 fn every_mark_type_keeps_its_colour_at_twice_the_backing_resolution() {
     every_mark_type_carries_its_colour(2.0);
 }
+
+/// A pie of four equal slices, one colour each (tableau10's first four), with a tooltip.
+const PIE: &str = r##"{
+  "data": {"values": [{"k": "a", "v": 1}, {"k": "b", "v": 1}, {"k": "c", "v": 1}, {"k": "d", "v": 1}]},
+  "mark": "arc",
+  "encoding": {"theta": {"field": "v", "type": "quantitative"},
+               "color": {"field": "k", "type": "nominal"},
+               "tooltip": {"field": "k", "type": "nominal"}}
+}"##;
+
+fn draws_arcs_at_scene_positions(dpr: f64) {
+    let canvas = canvas();
+    let mut chart = StoryChart::new(PIE).unwrap();
+    chart.render(&canvas, 0.0, 0.0, dpr).unwrap();
+    // The 300x300 plot (Vega-Lite's default continuous size) sits at the padding (5, 5): the
+    // pie's centre is (155, 155), its radius 150, and slices run clockwise from 12 o'clock.
+    let (cx, cy, r) = (155.0, 155.0, 75.0);
+    let colours = [
+        [0x4c, 0x78, 0xa8, 255],
+        [0xf5, 0x85, 0x18, 255],
+        [0xe4, 0x57, 0x56, 255],
+        [0x72, 0xb7, 0xb2, 255],
+    ];
+    for (i, colour) in colours.iter().enumerate() {
+        let a = std::f64::consts::FRAC_PI_4 * (2 * i + 1) as f64;
+        let (x, y) = (cx + r * a.sin(), cy - r * a.cos());
+        assert_eq!(
+            pixel(&canvas, x, y, dpr),
+            *colour,
+            "slice {i} at ({x}, {y})"
+        );
+        // Hover finds the slice's row.
+        let tip = chart.tooltip_at(x, y).unwrap_or_default();
+        assert!(tip.contains(["a", "b", "c", "d"][i]), "slice {i}: {tip}");
+    }
+    // Outside the circle is background.
+    let px = pixel(&canvas, cx + 150.0 * 0.8, cy + 150.0 * 0.8, dpr);
+    assert!(px[0] > 240 && px[1] > 240 && px[2] > 240, "{px:?}");
+}
+
+#[wasm_bindgen_test]
+fn arcs_are_drawn_where_the_scene_puts_them() {
+    draws_arcs_at_scene_positions(1.0);
+}
+
+#[wasm_bindgen_test]
+fn hi_dpi_arcs_draw_at_twice_the_backing_resolution() {
+    draws_arcs_at_scene_positions(2.0);
+}

@@ -244,3 +244,44 @@ fn unit_place(name: &str, key: &str) -> String {
     }
     format!("{out}{key}")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::interact::pick;
+    use crate::scene::Item;
+    use crate::{Chart, FixedMetrics, SceneOptions};
+
+    #[test]
+    fn pies_are_picked_by_slice_and_the_last_wedge_closes_the_circle() {
+        let chart = Chart::from_spec(
+            r#"{"data": {"values": [{"k": "a", "v": 1}, {"k": "b", "v": 3}]}, "mark": "arc",
+                "encoding": {"theta": {"field": "v", "type": "quantitative"},
+                             "color": {"field": "k", "type": "nominal"},
+                             "tooltip": {"field": "k", "type": "nominal"}}}"#,
+        )
+        .unwrap();
+        let scene = chart
+            .scene(&SceneOptions::default(), &FixedMetrics)
+            .unwrap();
+        let wedges: Vec<_> = scene
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Path(p) if p.closed => Some(p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(wedges.len(), 2);
+        // a: the first quarter from 12 o'clock (centre (105, 105), radius 100).
+        let hit = pick(&scene, 140.0, 70.0).unwrap();
+        assert_eq!(chart.tooltip(hit.mark, hit.row).unwrap()[0].1, "a");
+        let hit = pick(&scene, 70.0, 140.0).unwrap();
+        assert_eq!(chart.tooltip(hit.mark, hit.row).unwrap()[0].1, "b");
+        // b ends where a starts: at 12 o'clock.
+        let last = wedges[1].points[wedges[1].points.len() - 2];
+        assert!(
+            (last.0 - 105.0).abs() < 1e-9 && (last.1 - 5.0).abs() < 1e-9,
+            "{last:?}"
+        );
+    }
+}

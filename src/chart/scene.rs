@@ -247,14 +247,16 @@ impl Chart {
                     .as_ref()
                     .map(|(f, o)| (f.as_str(), *o == crate::data::kernels::Order::Descending)),
             };
-            plot_items.extend(mark::encode(&mark::MarkInput {
+            let mut items = mark::encode(&mark::MarkInput {
                 kind: unit.view.mark,
                 table,
                 encoding: &encoding,
                 props: &unit.view.mark_props,
                 plot: (width, height),
                 mark: u16::try_from(index).unwrap_or(u16::MAX),
-            })?);
+            })?;
+            mark::place_constants(&mut items, &unit.view.constants, (width, height));
+            plot_items.extend(items);
         }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());

@@ -111,6 +111,36 @@ pub fn draw_order(table: &Table, encoding: &MarkEncoding<'_>) -> Result<Vec<usiz
     Ok(cmp.sort(&rows).into_iter().map(|r| r as usize).collect())
 }
 
+/// Moves items drawn with no x (or y) channel, which the encoders centre on the plot, to a
+/// constant pixel position (`x: {"value": 0}`, `mark.y: -5`, `mark.x: "width"`).
+pub fn place_constants(
+    items: &mut [Item],
+    constants: &[(Channel, crate::spec::view::Constant)],
+    plot: (f64, f64),
+) {
+    for (channel, constant) in constants {
+        let (dx, dy) = match channel {
+            Channel::X => match constant.pixels(plot.0) {
+                Some(x) => (x - plot.0 / 2.0, 0.0),
+                None => continue,
+            },
+            Channel::Y => match constant.pixels(plot.1) {
+                Some(y) => (0.0, y - plot.1 / 2.0),
+                None => continue,
+            },
+            _ => continue,
+        };
+        for item in items.iter_mut() {
+            match item {
+                Item::Text(t) => (t.x, t.y) = (t.x + dx, t.y + dy),
+                Item::Symbol(s) => (s.x, s.y) = (s.x + dx, s.y + dy),
+                Item::Rect(r) => (r.x, r.y) = (r.x + dx, r.y + dy),
+                Item::Rule(_) | Item::Path(_) => {}
+            }
+        }
+    }
+}
+
 /// Everything one mark encoder reads: the mark type, the planned table, the encoding, the
 /// mark properties, the plot's (width, height), and the mark's index (items carry
 /// `Role::Mark(mark)`, the unit or layer they belong to).

@@ -279,6 +279,39 @@ mod tests {
     }
 
     #[test]
+    fn overlays_and_nested_layers_get_vega_lite_names() {
+        let units = unit_specs(
+            r#"{"data": {"values": []}, "mark": {"type": "area", "line": true, "point": "transparent"},
+                "encoding": {"x": {"field": "a"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            units.names,
+            ["layer_0_marks", "layer_1_marks", "layer_2_marks"]
+        );
+        assert_eq!(units.overlay_of, [None, Some(0), Some(0)]);
+        let Some(crate::spec::types::AnyMark::Def(point)) = &units.specs[2].mark else {
+            panic!("the overlay is a mark definition");
+        };
+        assert_eq!((point.kind.as_str(), point.opacity), ("point", Some(0.0)));
+        let units = unit_specs(
+            r#"{"data": {"values": []}, "layer": [{"mark": "bar"},
+                {"encoding": {"y": {"datum": 1}}, "layer": [{"mark": "rule"}, {"mark": "text"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            units.names,
+            [
+                "layer_0_marks",
+                "layer_1_layer_0_marks",
+                "layer_1_layer_1_marks"
+            ]
+        );
+        assert_eq!(units.places[2], "layer[1].layer[1]");
+        assert!(units.specs[2].encoding.y.is_some());
+    }
+
+    #[test]
     fn errors_name_the_layer() {
         let e = unit_specs(r#"{"layer": [{"mark": "bar"}, {"mark": 3}]}"#).unwrap_err();
         assert!(e.place().starts_with("layer[1]"), "{}", e.place());

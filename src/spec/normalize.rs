@@ -189,12 +189,33 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     }
     let mut transforms = transforms;
     transforms.extend(datum_transforms);
-    let constant_error = constants.first().map(|(c, _)| {
-        Error::unsupported(
-            &format!("encoding.{}", c.name()),
-            "drawing a constant position (datum or value)",
-        )
-    });
+    // `mark.x`/`mark.y` in pixels (or "width"/"height") place marks with no such channel.
+    for (key, channel, def) in [("x", Channel::X, &x), ("y", Channel::Y, &y)] {
+        let Some(value) = mark_def.as_ref().and_then(|d| d.other.get(key)) else {
+            continue;
+        };
+        if def.is_none() && !constants.iter().any(|(c, _)| *c == channel) {
+            constants.push((channel, Constant::Value(value.clone())));
+        }
+    }
+    // Pixel positions are drawn for labels, symbols and ticks on a channel they lack.
+    let placed = matches!(
+        mark,
+        MarkKind::Text | MarkKind::Point | MarkKind::Circle | MarkKind::Square | MarkKind::Tick
+    );
+    let constant_error = constants
+        .iter()
+        .find(|(c, v)| {
+            let pixels = v.as_number().is_some()
+                || matches!(v, Constant::Value(Json::String(s)) if s == "width" || s == "height");
+            !(placed && matches!(c, Channel::X | Channel::Y) && pixels)
+        })
+        .map(|(c, _)| {
+            Error::unsupported(
+                &format!("encoding.{}", c.name()),
+                "drawing this constant position",
+            )
+        });
     let order = normalize_order(enc.other.get("order"), mark)?;
     let mut mark_props = mark_props;
     if polar.is_some() && mark_props.orient.is_none() {
@@ -287,7 +308,7 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
         view_stroke: view_stroke(spec.other.get("config")),
         description: spec.description.clone(),
         transforms,
-        render_error: mark_render_error(mark_def.as_ref())
+        render_error: mark_render_error(mark_def.as_ref(), polar.is_some())
             .or(props_error)
             .or(undrawn_error)
             .or(constant_error)
@@ -1291,7 +1312,7 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:
 /// drawing fails with a clear error naming the first one, instead of drawing it differently.
-fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
+fn mark_render_error(def: Option<&MarkDef>, polar: bool) -> Option<Error> {
     // Properties with no visual effect here (interaction, accessibility, clipping of data
     // that is already inside the plot).
     const HARMLESS: &[&str] = &[
@@ -1303,6 +1324,9 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "style",
         "cursor",
         "tension",
+    ];
+    // Arc properties, applied by arcs and by text on arcs (polar views).
+    const POLAR_PROPS: &[&str] = &[
         "innerRadius",
         "outerRadius",
         "radius",
@@ -1311,6 +1335,8 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
         "thetaOffset",
     ];
     // Text properties applied by the text mark.
+    // Pixel positions, applied by text, symbols and ticks (see `Constant`).
+    let placed = ["text", "point", "circle", "square", "tick"].contains(&def?.kind.as_str());
     const TEXT: &[&str] = &[
         "align",
         "baseline",
@@ -1323,10 +1349,12 @@ fn mark_render_error(def: Option<&MarkDef>) -> Option<Error> {
     ];
     let def = def?;
     let text = def.kind == "text";
-    let key = def
-        .other
-        .keys()
-        .find(|k| !(HARMLESS.contains(&k.as_str()) || text && TEXT.contains(&k.as_str())))?;
+    let key = def.other.keys().find(|k| {
+        !(HARMLESS.contains(&k.as_str())
+            || text && TEXT.contains(&k.as_str())
+            || placed && (k.as_str() == "x" || k.as_str() == "y")
+            || (polar || def.kind == "arc") && POLAR_PROPS.contains(&k.as_str()))
+    })?;
     Some(Error::unsupported(
         &format!("mark.{key}"),
         &format!("the \"{key}\" mark property"),

@@ -418,6 +418,27 @@ pub enum Constant {
     Value(serde_json::Value),
 }
 
+impl Constant {
+    /// A pixel position's number, if this is one.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Constant::Value(v) => v.as_f64(),
+            Constant::Datum(_) => None,
+        }
+    }
+
+    /// A pixel position within a plot `full` pixels long (`"width"`/`"height"` is the far
+    /// end), if this is one.
+    pub fn pixels(&self, full: f64) -> Option<f64> {
+        match self {
+            Constant::Value(serde_json::Value::String(s)) if s == "width" || s == "height" => {
+                Some(full)
+            }
+            _ => self.as_number(),
+        }
+    }
+}
+
 /// A width or height.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Size {
