@@ -655,6 +655,31 @@ mod tests {
     }
 
     #[test]
+    fn a_month_time_axis_labels_months_not_years() {
+        let s = scene(
+            r#"{"data": {"values": [{"d": "2012-01-05", "v": 1}, {"d": "2012-06-05", "v": 2},
+                                     {"d": "2012-12-05", "v": 3}]},
+                "mark": "bar",
+                "encoding": {"x": {"field": "d", "type": "temporal", "timeUnit": "month"},
+                             "y": {"field": "v", "type": "quantitative"}}}"#,
+        );
+        let labels: Vec<String> = s
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) if t.role == Role::Label && t.y > 300.0 => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            labels.first().map(String::as_str),
+            Some("Jan"),
+            "{labels:?}"
+        );
+        assert!(labels.iter().all(|l| l.len() == 3), "{labels:?}");
+    }
+
+    #[test]
     fn a_missing_channel_beside_a_present_one_is_one_step_thick() {
         let s = scene(&format!(
             r#"{{{DATA}, "mark": "bar", "encoding": {{"x": {{"field": "hi", "type": "quantitative"}}}}}}"#

@@ -389,7 +389,11 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
             let ticks = time_ticks(d0, d1, count)
                 .into_iter()
                 .map(|t| {
-                    let specifier = spec.format.as_deref().unwrap_or_else(|| multi_format(t));
+                    let specifier = spec
+                        .format
+                        .as_deref()
+                        .or(spec.time_format.as_deref())
+                        .unwrap_or_else(|| multi_format(t));
                     (time.map(t), format_time(specifier, t))
                 })
                 .collect();
