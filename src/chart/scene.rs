@@ -170,9 +170,9 @@ impl Chart {
             .max(y_axis.as_ref().map_or(0.0, Axis::overhang_top));
 
         // Whole pixels, so 1px guide lines stay sharp.
-        let origin = ((pl + left).ceil(), (pt + top).ceil());
+        let mut origin = ((pl + left).ceil(), (pt + top).ceil());
         let mut items = Vec::new();
-        let total_w = match view.width {
+        let mut total_w = match view.width {
             Size::Container => options
                 .container_width
                 .unwrap_or(pl + left + width + right + pr),
@@ -185,7 +185,7 @@ impl Chart {
         #[allow(clippy::cast_precision_loss)]
         let legend_h = legends.iter().map(AnyLegend::height).sum::<f64>()
             + LEGEND_SPACING * legends.len().saturating_sub(1) as f64;
-        let total_h = if legend_below {
+        let mut total_h = if legend_below {
             pt + top + height + bottom + LEGEND_OFFSET + legend_h + pb
         } else {
             pt + top + (height + bottom).max(legend_h) + pb
@@ -257,6 +257,28 @@ impl Chart {
             })?;
             mark::place_constants(&mut items, &unit.view.constants, (width, height));
             plot_items.extend(items);
+        }
+        // Symbols past the top or right edge of the plot widen the chart, as Vega's
+        // `autosize: "pad"` does, so that no point is cut off.
+        let (over_top, over_right) = symbol_overhang(&plot_items, width);
+        let grow_top = (over_top - top).max(0.0).ceil();
+        let grow_right = if view.width == Size::Container {
+            0.0
+        } else {
+            (over_right - right).max(0.0)
+        };
+        if grow_top > 0.0 || grow_right > 0.0 {
+            origin.1 += grow_top;
+            total_h += grow_top;
+            total_w += grow_right;
+            for item in &mut items {
+                if let Item::Rect(r) = item {
+                    if r.role == Role::Background {
+                        r.width = total_w;
+                        r.height = total_h;
+                    }
+                }
+            }
         }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
@@ -501,6 +523,31 @@ fn plot_size(
     }
 }
 
+/// How far point symbols reach above the plot's top and past its right edge (plot
+/// coordinates), stroke included.
+fn symbol_overhang(items: &[Item], width: f64) -> (f64, f64) {
+    items
+        .iter()
+        .fold((0.0, 0.0), |(top, right), item| match item {
+            Item::Symbol(s) if matches!(s.role, Role::Mark(_)) => {
+                let half = match s.shape {
+                    crate::scene::Shape::Circle => (s.size.max(0.0) / std::f64::consts::PI).sqrt(),
+                    crate::scene::Shape::Square => s.size.max(0.0).sqrt() / 2.0,
+                } + s.stroke.map_or(0.0, |(_, w)| w / 2.0);
+                let (t, r) = (half - s.y, s.x + half - width);
+                (
+                    if t.is_finite() { f64::max(top, t) } else { top },
+                    if r.is_finite() {
+                        f64::max(right, r)
+                    } else {
+                        right
+                    },
+                )
+            }
+            _ => (top, right),
+        })
+}
+
 /// The plot's 1 px outline, behind grid and marks (Vega-Lite's `config.view.stroke`). On the
 /// half pixels the axes use: the left edge under the y domain line, the bottom under the x
 /// domain line, the top and right where the outermost grid lines fall.
@@ -569,6 +616,59 @@ mod tests {
                "y": {{"field": "lo", "type": "quantitative", "title": "Range"}}, "y2": {{"field": "hi"}}}}}}"#
         ));
         assert_eq!(axis_titles(&explicit), ["k", "Range"]);
+    }
+
+    #[test]
+    fn points_at_the_plot_corner_stay_inside_the_chart() {
+        let s = scene(
+            r#"{"data": {"values": [{"a": 0, "b": 0}, {"a": 10, "b": 10}]},
+                "mark": {"type": "circle", "size": 400},
+                "encoding": {"x": {"field": "a", "type": "quantitative"},
+                             "y": {"field": "b", "type": "quantitative"}}}"#,
+        );
+        let r = (400.0 / std::f64::consts::PI).sqrt();
+        let symbols: Vec<_> = s
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Symbol(sy) => Some((sy.x, sy.y)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(symbols.len(), 2);
+        for (x, y) in symbols {
+            assert!(
+                x + r <= s.width && y - r >= 0.0,
+                "({x}, {y}) r={r} in {}x{}",
+                s.width,
+                s.height
+            );
+        }
+    }
+
+    #[test]
+    fn a_month_time_axis_labels_months_not_years() {
+        let s = scene(
+            r#"{"data": {"values": [{"d": "2012-01-05", "v": 1}, {"d": "2012-06-05", "v": 2},
+                                     {"d": "2012-12-05", "v": 3}]},
+                "mark": "bar",
+                "encoding": {"x": {"field": "d", "type": "temporal", "timeUnit": "month"},
+                             "y": {"field": "v", "type": "quantitative"}}}"#,
+        );
+        let labels: Vec<String> = s
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) if t.role == Role::Label && t.y > 300.0 => Some(t.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            labels.first().map(String::as_str),
+            Some("Jan"),
+            "{labels:?}"
+        );
+        assert!(labels.iter().all(|l| l.len() == 3), "{labels:?}");
     }
 
     #[test]

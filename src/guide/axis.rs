@@ -414,7 +414,11 @@ fn tick_labels(
             let ticks = time_ticks(d0, d1, count)
                 .into_iter()
                 .map(|t| {
-                    let specifier = spec.format.as_deref().unwrap_or_else(|| multi_format(t));
+                    let specifier = spec
+                        .format
+                        .as_deref()
+                        .or(spec.time_format.as_deref())
+                        .unwrap_or_else(|| multi_format(t));
                     (time.map(t), format_time_locale(specifier, t, locale.time()))
                 })
                 .collect();

@@ -1083,10 +1083,19 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => Vec::new(),
         Some(Some(t)) => title_lines(t),
     };
-    // Discrete time-unit axes label dates, not epoch numbers.
+    // Discrete time-unit axes label dates, not epoch numbers; a continuous time axis whose
+    // unit has no year (`month`, `date`) labels with the unit's format too ("Jan", not
+    // "2012"), as the review page shows Vega-Lite doing. Units with a year keep the
+    // multi-scale labels.
     let time_format = time_unit
         .as_ref()
-        .filter(|_| ty.is_discrete())
+        .filter(|u| {
+            ty.is_discrete()
+                || !u
+                    .unit
+                    .parts
+                    .contains(&crate::data::kernels::timeunit::TimePart::Year)
+        })
         .map(|u| u.unit.label_format());
     let sort = match &def.sort {
         None => SortOrder::Ascending,
