@@ -315,6 +315,8 @@ impl Channels {
                     }
                 }
                 let primary = size.or(shape).or(color).or(opacity)?;
+                // The merged legend's title: the first channel's (colour before size).
+                let title = &g.first()?.def.axis.title;
                 let parts = Parts {
                     color,
                     size,
@@ -323,6 +325,7 @@ impl Channels {
                 };
                 Some(AnyLegend::Symbol(symbol_legend(
                     primary,
+                    title,
                     &parts,
                     style,
                     default_shape,
@@ -414,6 +417,7 @@ fn label(r: &Resolved, v: &Value) -> String {
 /// legend's channels give it (the mark's own where a channel is absent).
 fn symbol_legend(
     r: &Resolved,
+    title: &[String],
     parts: &Parts<'_>,
     style: SymbolStyle,
     default_shape: &str,
@@ -450,7 +454,7 @@ fn symbol_legend(
         }
         s => s,
     };
-    Legend::symbols(&r.def.axis.title, entries, style, measure)
+    Legend::symbols(title, entries, style, measure)
 }
 
 /// A vertical gradient for a continuous colour scale, `clamp(height, 64, 200)` long.

@@ -18,7 +18,8 @@ use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
-use crate::spec::{PositionDef, Size};
+use crate::spec::scale::ScaleSpec;
+use crate::spec::{MarkKind, PositionDef, Size};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
 pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
@@ -39,6 +40,8 @@ pub struct SceneOptions {
 struct Resolved<'a> {
     def: &'a PositionDef,
     domain: Domain,
+    /// The channel's scale properties with mark-dependent defaults filled in.
+    scale: ScaleSpec,
 }
 
 impl Chart {
@@ -91,7 +94,7 @@ impl Chart {
             };
             c.domain
                 .clone()
-                .scale_for(range, bands, &c.def.scale, nice_default(c.def))
+                .scale_for(range, bands, &c.scale, nice_default(c.def))
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
@@ -242,12 +245,30 @@ impl Chart {
             };
             let domain = Domain::from_data(def, fields, unit.table()?, other.as_ref())?;
             out = Some(match out {
-                None => Resolved { def, domain },
+                None => Resolved {
+                    def,
+                    domain,
+                    scale: def.scale.clone(),
+                },
                 Some(r) => Resolved {
                     def: r.def,
                     domain: r.domain.union(domain),
+                    scale: r.scale,
                 },
             });
+        }
+        // Vega-Lite's `rectBandPaddingInner` is 0: rects alone fill their bands.
+        let rects_only = self.units.iter().any(|u| u.view.mark == MarkKind::Rect)
+            && self
+                .units
+                .iter()
+                .all(|u| !u.view.mark.uses_bands() || u.view.mark == MarkKind::Rect);
+        if let Some(r) = out.as_mut().filter(|_| rects_only) {
+            let s = &mut r.scale;
+            if s.padding.is_none() && s.padding_inner.is_none() {
+                s.padding_inner = Some(0.0);
+                s.padding_outer = s.padding_outer.or(Some(0.0));
+            }
         }
         Ok(out)
     }
@@ -347,7 +368,7 @@ fn x_guides(
     let scale = x
         .domain
         .clone()
-        .scale_for([0.0, width], bands, &x.def.scale, nice_default(x.def));
+        .scale_for([0.0, width], bands, &x.scale, nice_default(x.def));
     let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }
@@ -365,7 +386,7 @@ fn plot_size(
     container: Option<f64>,
     bands: bool,
 ) -> f64 {
-    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.def.scale));
+    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.scale));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,
