@@ -265,7 +265,20 @@ pub fn plan(view: &View) -> Plan {
             } else {
                 Order::Descending
             };
-            let sort = stack_by(view).map(|f| (f, order)).into_iter().collect();
+            let mut sort: Vec<(String, Order)> =
+                stack_by(view).map(|f| (f, order)).into_iter().collect();
+            // Vega-Lite aligns the stack order with an explicit colour domain: each row's
+            // index in `scale.domain` (ascending on horizontal bars, else descending).
+            if let Some((expr, name)) = color_domain_order(view) {
+                steps.push(Step::Transform {
+                    index: view.transforms.len(),
+                    transform: Transform::Calculate {
+                        expr,
+                        as_name: name.clone(),
+                    },
+                });
+                sort = vec![(name, order)];
+            }
             steps.push(Step::Stack {
                 field,
                 groupby,
@@ -413,6 +426,34 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         return None;
     }
     Some((def.channel, offset))
+}
+
+/// The sort-index expression and field of a nominal colour with an explicit `scale.domain`
+/// (Vega-Lite's `alignStackOrderWithColorDomain`), unless an offset channel groups the bars.
+fn color_domain_order(view: &View) -> Option<(String, String)> {
+    use crate::spec::scale::DomainSpec;
+    let color = view.color.as_ref()?;
+    let field = color.field.as_deref()?;
+    if color.ty != crate::spec::FieldType::Nominal || color.aggregate.is_some() {
+        return None;
+    }
+    let offsets = view
+        .undrawn
+        .iter()
+        .any(|d| matches!(d.channel, Channel::Undrawn("xOffset" | "yOffset" | "order")));
+    if offsets {
+        return None;
+    }
+    let values: Vec<serde_json::Value> = match color.scale.domain.as_ref()? {
+        DomainSpec::Values(v) => v.iter().map(crate::data::Value::to_json).collect(),
+        DomainSpec::Numbers(n) => n.iter().map(|x| serde_json::json!(x)).collect(),
+    };
+    let list = serde_json::Value::Array(values).to_string();
+    let key = serde_json::Value::String(field.to_string()).to_string();
+    Some((
+        format!("indexof({list}, datum[{key}])"),
+        format!("_{field}_sort_index"),
+    ))
 }
 
 /// The field stacks are split by: the colour field, unless it is aggregated or is the bars'
