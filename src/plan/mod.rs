@@ -266,7 +266,7 @@ pub fn plan(view: &View) -> Plan {
                 Order::Descending
             };
             let mut sort: Vec<(String, Order)> =
-                stack_by(view).map(|f| (f, order)).into_iter().collect();
+                stack_by(view).into_iter().map(|f| (f, order)).collect();
             // Vega-Lite aligns the stack order with an explicit colour domain: each row's
             // index in `scale.domain` (ascending on horizontal bars, else descending).
             if let Some((expr, name)) = color_domain_order(view) {
@@ -422,7 +422,7 @@ fn stacked_channel(view: &View, value: Channel) -> Option<(Channel, StackOffset)
         .into_iter()
         .flatten()
         .any(|d| d.aggregate.is_some());
-    if aggregated && stack_by(view).is_none() {
+    if aggregated && stack_by(view).is_empty() {
         return None;
     }
     Some((def.channel, offset))
@@ -456,11 +456,20 @@ fn color_domain_order(view: &View) -> Option<(String, String)> {
     ))
 }
 
-/// The field stacks are split by: the colour field, unless it is aggregated or is the bars'
-/// own dimension field (Vega-Lite's `stackBy`).
-fn stack_by(view: &View) -> Option<String> {
-    let color = view.color.as_ref().filter(|c| c.aggregate.is_none())?;
-    let name = field_name(color);
+/// The fields stacks are split by, in Vega-Lite's channel order (`stackBy`): every unaggregated
+/// field on a non-position channel (colour, opacities, stroke width and dash, size, angle,
+/// shape, text, detail) that is not the bars' own dimension field.
+fn stack_by(view: &View) -> Vec<String> {
+    const ORDER: &[&str] = &[
+        "opacity",
+        "fillOpacity",
+        "strokeOpacity",
+        "strokeWidth",
+        "strokeDash",
+        "size",
+        "angle",
+        "shape",
+    ];
     let offsets = view
         .undrawn
         .iter()
@@ -472,7 +481,22 @@ fn stack_by(view: &View) -> Option<String> {
         .chain(offsets)
         .map(field_name)
         .collect::<Vec<_>>();
-    (!dimension.contains(&name)).then_some(name)
+    let styled = ORDER.iter().flat_map(|name| {
+        view.undrawn
+            .iter()
+            .filter(move |d| d.channel == Channel::Undrawn(name))
+    });
+    let defs = view
+        .color
+        .iter()
+        .chain(styled)
+        .chain(view.text.iter())
+        .chain(view.detail.iter());
+    dedup(
+        defs.filter(|d| d.aggregate.is_none() && d.field.is_some())
+            .map(field_name)
+            .filter(|f| !dimension.contains(f)),
+    )
 }
 
 fn dedup(names: impl Iterator<Item = String>) -> Vec<String> {
