@@ -303,7 +303,14 @@ impl Channels {
                 let find = |name: &str| g.iter().copied().find(|r| r.name == name);
                 let (color, size, shape, opacity) =
                     (find("color"), find("size"), find("shape"), find("opacity"));
-                if let (Some(c), 1) = (color, g.len()) {
+                // Vega-Lite draws symbols for colours by quarter, month or day.
+                let by_part = color.is_some_and(|c| {
+                    c.def
+                        .time_unit
+                        .as_ref()
+                        .is_some_and(|u| matches!(u.name.as_str(), "quarter" | "month" | "day"))
+                });
+                if let (Some(c), 1, false) = (color, g.len(), by_part) {
                     if c.scale.is_continuous() {
                         return Some(AnyLegend::Gradient(gradient_legend(c, height, measure)));
                     }
@@ -315,6 +322,8 @@ impl Channels {
                     }
                 }
                 let primary = size.or(shape).or(color).or(opacity)?;
+                // The merged legend's title: the first channel's (colour before size).
+                let title = &g.first()?.def.axis.title;
                 let parts = Parts {
                     color,
                     size,
@@ -323,6 +332,7 @@ impl Channels {
                 };
                 Some(AnyLegend::Symbol(symbol_legend(
                     primary,
+                    title,
                     &parts,
                     style,
                     default_shape,
@@ -385,6 +395,12 @@ fn legend_values(r: &Resolved) -> Vec<(Value, String)> {
             }) else {
                 return Vec::new();
             };
+            if r.def.ty == FieldType::Temporal {
+                return time_ticks(lo, hi, 5.0)
+                    .into_iter()
+                    .map(|t| (Value::Number(t), label(r, &Value::Number(t))))
+                    .collect();
+            }
             let linear = LinearScale::new([lo, hi], [0.0, 1.0]);
             linear
                 .tick_labels(5.0, None)
@@ -414,6 +430,7 @@ fn label(r: &Resolved, v: &Value) -> String {
 /// legend's channels give it (the mark's own where a channel is absent).
 fn symbol_legend(
     r: &Resolved,
+    title: &[String],
     parts: &Parts<'_>,
     style: SymbolStyle,
     default_shape: &str,
@@ -450,7 +467,7 @@ fn symbol_legend(
         }
         s => s,
     };
-    Legend::symbols(&r.def.axis.title, entries, style, measure)
+    Legend::symbols(title, entries, style, measure)
 }
 
 /// A vertical gradient for a continuous colour scale, `clamp(height, 64, 200)` long.

@@ -19,7 +19,8 @@ use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
 use crate::scale::LocaleName;
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
-use crate::spec::{PositionDef, Size};
+use crate::spec::scale::ScaleSpec;
+use crate::spec::{MarkKind, PositionDef, Size};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth` and
 /// `continuousHeight`: 300 in Vega-Lite 6, as the review page shows beside vega-embed).
@@ -49,6 +50,8 @@ struct Resolved<'a> {
     /// The axis: the first unit's, titled with every unit's field titles (see
     /// [`Chart::axis_titles`]).
     axis: crate::spec::AxisSpec,
+    /// The channel's scale properties with mark-dependent defaults filled in.
+    scale: ScaleSpec,
 }
 
 impl Chart {
@@ -112,7 +115,7 @@ impl Chart {
             };
             c.domain
                 .clone()
-                .scale_for(range, bands, &c.def.scale, nice_default(c.def))
+                .scale_for(range, bands, &c.scale, nice_default(c.def))
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(
@@ -340,13 +343,28 @@ impl Chart {
                     def,
                     domain,
                     axis: def.axis.clone(),
+                    scale: def.scale.clone(),
                 },
                 Some(r) => Resolved {
                     def: r.def,
                     domain: r.domain.union(domain),
                     axis: r.axis,
+                    scale: r.scale,
                 },
             });
+        }
+        // Vega-Lite's `rectBandPaddingInner` is 0: rects alone fill their bands.
+        let rects_only = self.units.iter().any(|u| u.view.mark == MarkKind::Rect)
+            && self
+                .units
+                .iter()
+                .all(|u| !u.view.mark.uses_bands() || u.view.mark == MarkKind::Rect);
+        if let Some(r) = out.as_mut().filter(|_| rects_only) {
+            let s = &mut r.scale;
+            if s.padding.is_none() && s.padding_inner.is_none() {
+                s.padding_inner = Some(0.0);
+                s.padding_outer = s.padding_outer.or(Some(0.0));
+            }
         }
         Ok(out)
     }
@@ -491,7 +509,7 @@ fn x_guides(
     let scale = x
         .domain
         .clone()
-        .scale_for([0.0, width], bands, &x.def.scale, nice_default(x.def));
+        .scale_for([0.0, width], bands, &x.scale, nice_default(x.def));
     let axis =
         Axis::new(&x.axis, Orient::Bottom, &scale, width, measure, locale).with_cross(height);
     (Some(scale), Some(axis))
@@ -513,7 +531,7 @@ fn plot_size(
     bands: bool,
     other_axis: bool,
 ) -> f64 {
-    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.def.scale));
+    let band = channel.and_then(|c| c.domain.band_space_for(bands, &c.scale));
     match (size, band) {
         (Size::Pixels(px), _) => px,
         (Size::Step(step), Some(space)) => step * space,

@@ -142,9 +142,17 @@ fn logs(base: f64, negative: bool, x: f64) -> f64 {
 fn pows(base: f64, negative: bool, x: f64) -> f64 {
     let f = |x: f64| {
         if base == 10.0 {
-            if x.is_finite() {
+            if x.is_finite() && x.fract() == 0.0 && x.abs() <= 300.0 {
                 // Exact like JavaScript's "1e" + x for integral exponents.
-                format!("1e{x}").parse::<f64>().unwrap_or(f64::NAN)
+                #[allow(clippy::cast_possible_truncation)]
+                let k = x as i32;
+                if k >= 0 {
+                    10f64.powi(k)
+                } else {
+                    1.0 / 10f64.powi(-k)
+                }
+            } else if x.is_finite() {
+                10f64.powf(x)
             } else if x < 0.0 {
                 0.0
             } else {

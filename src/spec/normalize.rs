@@ -1078,11 +1078,25 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         (None, Some(u), Some(f), None) => format!("{f} ({})", u.unit.part_names().join("-")),
         _ => default_title(field.as_deref(), aggregate),
     };
-    let title = match &def.title {
+    let mut title = match &def.title {
         None => vec![default_title],
         Some(None) => Vec::new(),
         Some(Some(t)) => title_lines(t),
     };
+    // A legend's own title wins over the field's (`legend.title`, `null` for none).
+    if let Some(Some(Json::Object(legend))) = &def.legend {
+        match legend.get("title") {
+            Some(Json::Null) => title = Vec::new(),
+            Some(Json::String(t)) => title = vec![t.clone()],
+            Some(Json::Array(lines)) => {
+                title = lines
+                    .iter()
+                    .filter_map(|l| l.as_str().map(String::from))
+                    .collect()
+            }
+            _ => {}
+        }
+    }
     // Discrete time-unit axes label dates, not epoch numbers; a continuous time axis whose
     // unit has no year (`month`, `date`) labels with the unit's format too ("Jan", not
     // "2012"), as the review page shows Vega-Lite doing. Units with a year keep the
