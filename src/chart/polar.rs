@@ -272,15 +272,16 @@ mod tests {
             })
             .collect();
         assert_eq!(wedges.len(), 2);
-        // a: the first quarter from 12 o'clock (centre (105, 105), radius 100).
-        let hit = pick(&scene, 140.0, 70.0).unwrap();
+        // a: the first quarter from 12 o'clock (centre (155, 155), radius 150: Vega-Lite's
+        // default 300 px plot).
+        let hit = pick(&scene, 205.0, 105.0).unwrap();
         assert_eq!(chart.tooltip(hit.mark, hit.row).unwrap()[0].1, "a");
-        let hit = pick(&scene, 70.0, 140.0).unwrap();
+        let hit = pick(&scene, 105.0, 205.0).unwrap();
         assert_eq!(chart.tooltip(hit.mark, hit.row).unwrap()[0].1, "b");
         // b ends where a starts: at 12 o'clock.
         let last = wedges[1].points[wedges[1].points.len() - 2];
         assert!(
-            (last.0 - 105.0).abs() < 1e-9 && (last.1 - 5.0).abs() < 1e-9,
+            (last.0 - 155.0).abs() < 1e-9 && (last.1 - 5.0).abs() < 1e-9,
             "{last:?}"
         );
     }
