@@ -399,7 +399,9 @@ fn tick_labels(
                 .enumerate()
                 .filter_map(|(i, v)| {
                     let start = scale.position(i)?;
-                    let label = match (&spec.time_format, v.as_f64()) {
+                    // A time-unit field's own `axis.format` is a d3-time-format specifier.
+                    let format = spec.time_format.as_ref().and(spec.format.as_ref());
+                    let label = match (format.or(spec.time_format.as_ref()), v.as_f64()) {
                         (Some(f), Some(t)) => format_time_locale(f, t, locale.time()),
                         _ => v.to_label(),
                     };

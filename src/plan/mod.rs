@@ -414,8 +414,16 @@ pub fn plan(view: &View) -> Plan {
                 .chain(offsets)
                 .filter(|f| *f != field)
                 .collect();
-            let as_start = format!("{field}_start");
-            let as_end = format!("{field}_end");
+            // Vega-Lite appends the suffix to the field as written, then flattens the path:
+            // `ranges[2]` stacks into `ranges.2._start`, `a.b` into `a.b_start`.
+            let bracket = match stacked {
+                Channel::X => view.x.as_ref(),
+                _ => view.y.as_ref(),
+            }
+            .is_some_and(|d| d.bracket_path);
+            let sep = if bracket { "." } else { "" };
+            let as_start = format!("{field}{sep}_start");
+            let as_end = format!("{field}{sep}_end");
             target.field = as_end.clone();
             // Only bars and areas read a stack's start; lines and areas test the stacked
             // field itself for a break in the path (Vega-Lite's `defined`).

@@ -1116,10 +1116,15 @@ fn normalize_position(channel: Channel, def: &ChannelDef) -> Result<PositionDef>
         Some(None) => SortOrder::Data,
         Some(Some(json)) => normalize_sort(&format!("{path}.sort"), Some(json))?,
     };
-    let (axis, axis_error) =
-        normalize_axis(&path, def.axis.as_ref(), title, ty == FieldType::Temporal)?;
+    let (axis, axis_error) = normalize_axis(
+        &path,
+        def.axis.as_ref(),
+        title,
+        ty == FieldType::Temporal || time_unit.is_some(),
+    )?;
     let render_error = render_error.or(axis_error);
     Ok(PositionDef {
+        bracket_path: def.field.as_deref().is_some_and(|f| f.ends_with(']')),
         arg,
         band_position: def.other.get("bandPosition").and_then(Json::as_f64),
         channel,

@@ -315,8 +315,11 @@ pub struct TimeUnitSpec {
 pub struct PositionDef {
     /// The channel.
     pub channel: Channel,
-    /// The source field (`None` for `count`).
+    /// The source field (`None` for `count`), flattened as Vega-Lite flattens paths.
     pub field: Option<String>,
+    /// Whether the field as written ends in a bracket access (`ranges[2]`): Vega-Lite appends
+    /// suffixes to the written path, so its stack outputs become `ranges.2._end`.
+    pub bracket_path: bool,
     /// The field type (defaults filled in).
     pub ty: FieldType,
     /// The aggregate op, if any.
