@@ -6,7 +6,8 @@
 //! - `wasm-bindgen-cli` at exactly the `wasm-bindgen` version in Cargo.lock (installed without
 //!   `--locked`: its lockfile pins a `webpki-roots` release the registry here does not serve);
 //! - `wasm-pack`;
-//! - the npm devDependencies (`npm ci`) when `node_modules` is older than `package-lock.json`;
+//! - the npm devDependencies (`npm ci`) unless `node_modules` was installed from this very
+//!   `package-lock.json` (a stamp file in `node_modules` holds the lockfile it came from);
 //! - for `test`: Debian's `chromium` and `chromium-driver` (apt, root only);
 //! - `www/data/`, a copy of the `vega-datasets` data files served to the demo page;
 //! - for `test`: pip `duckdb` at exactly [`DUCKDB_VERSION`] in a venv under `target/` (the
@@ -17,7 +18,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
 
 use crate::proc;
 use crate::Ctx;
@@ -262,13 +262,19 @@ fn ensure_wasm_pack(ctx: &Ctx) -> Result<(), String> {
     proc::run(Command::new(&ctx.cargo).args(["install", "wasm-pack", "--locked"]))
 }
 
-/// `npm ci` when node_modules is missing or older than package-lock.json; then checks that
-/// `wasm-opt` resolves to npm's binaryen.
+/// `npm ci` unless node_modules was installed from this very package-lock.json (a stamp
+/// holding the lockfile's text, written after each install: file times are no guide, since a
+/// checkout or a new worktree touches the lockfile); then checks that `wasm-opt` resolves to
+/// npm's binaryen.
 fn ensure_npm(ctx: &Ctx) -> Result<(), String> {
     let lock = ctx.root.join("package-lock.json");
-    let lock_time = mtime(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
+    let lock_text =
+        fs::read_to_string(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let stamp = ctx.root.join("node_modules").join(".storychart-lock");
     let installed = ctx.root.join("node_modules").join(".package-lock.json");
-    if mtime(&installed).is_none_or(|t| t < lock_time) {
+    let current =
+        installed.exists() && fs::read_to_string(&stamp).is_ok_and(|text| text == lock_text);
+    if !current {
         println!("installing npm packages (npm ci)...");
         proc::run(
             Command::new("npm")
@@ -276,6 +282,8 @@ fn ensure_npm(ctx: &Ctx) -> Result<(), String> {
                 .current_dir(&ctx.root),
         )
         .map_err(|e| format!("{e} (are node and npm installed?)"))?;
+        fs::write(&stamp, &lock_text)
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     }
     let expected = ctx.root.join("node_modules").join(".bin").join("wasm-opt");
     match which("wasm-opt") {
@@ -291,10 +299,6 @@ fn ensure_npm(ctx: &Ctx) -> Result<(), String> {
             expected.display()
         )),
     }
-}
-
-fn mtime(path: &Path) -> Option<SystemTime> {
-    fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// Copies `node_modules/vega-datasets/data/` to `www/data/` unless the copy is from the same
