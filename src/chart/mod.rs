@@ -13,8 +13,8 @@ use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_te
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::mark::MarkData;
-use crate::plan::params::view_channels;
-use crate::plan::{execute_with, plan, ParamState, Plan};
+use crate::plan::params::{step_params, view_channels};
+use crate::plan::{execute_from, execute_with, plan, ParamState, Plan};
 use crate::spec::{normalize, unit_specs, DataParse, DataSource, View};
 
 pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
@@ -24,8 +24,13 @@ pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
 struct Unit {
     view: View,
     plan: Plan,
-    /// The loaded data, typed, before the plan runs: parameter changes re-run from here.
+    /// The loaded data, typed, before the plan runs.
     source: Option<Table>,
+    /// The index of the first plan step that reads a parameter (`steps.len()` when none).
+    start: usize,
+    /// The table after the steps before `start`, when `start > 0`: parameter changes re-run
+    /// the plan from here (from `source` otherwise).
+    prefix: Option<Table>,
     data: Option<Table>,
 }
 
@@ -49,9 +54,44 @@ impl Unit {
             DataParse::Auto => apply_auto_parse(&mut table)?,
             DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
         }
-        self.data = Some(execute_with(&self.plan, table.clone(), params)?);
+        if self.start > 0 {
+            let before = Plan {
+                steps: self.plan.steps.iter().take(self.start).cloned().collect(),
+                ..self.plan.clone()
+            };
+            let prefix = execute_with(&before, table.clone(), params)?;
+            self.data = Some(execute_from(
+                &self.plan,
+                self.start,
+                prefix.clone(),
+                params,
+            )?);
+            self.prefix = Some(prefix);
+        } else {
+            self.data = Some(execute_with(&self.plan, table.clone(), params)?);
+        }
         self.source = Some(table);
         Ok(())
+    }
+
+    /// The data after setting the parameters `changed` to their values in `params`: `None`
+    /// when no step from `start` on reads any of them (the data stay as they are).
+    fn rerun(&self, changed: &[String], params: &ParamState) -> Result<Option<Table>> {
+        let reads = self.plan.steps.iter().skip(self.start).any(|s| {
+            step_params(s, params.params())
+                .iter()
+                .any(|n| changed.contains(n))
+        });
+        let base = self.prefix.as_ref().or(self.source.as_ref());
+        match base {
+            Some(base) if reads => Ok(Some(execute_from(
+                &self.plan,
+                self.start,
+                base.clone(),
+                params,
+            )?)),
+            _ => Ok(None),
+        }
     }
 
     fn table(&self) -> Result<&Table> {
@@ -116,6 +156,8 @@ impl Chart {
                 view,
                 plan,
                 source: None,
+                start: 0,
+                prefix: None,
                 data: None,
             });
         }
@@ -123,6 +165,14 @@ impl Chart {
             .first()
             .ok_or_else(|| Error::spec_missing("layer", "a layer"))?;
         let params = ParamState::new(&first.view.params, &view_channels(&first.view))?;
+        for unit in &mut units {
+            unit.start = unit
+                .plan
+                .steps
+                .iter()
+                .position(|s| !step_params(s, params.params()).is_empty())
+                .unwrap_or(unit.plan.steps.len());
+        }
         let mut chart = Chart {
             units,
             params,
@@ -159,14 +209,14 @@ impl Chart {
     /// ```
     pub fn set_param(&mut self, name: &str, value: serde_json::Value) -> Result<()> {
         // On an error the chart keeps its previous values and data.
+        // Only the units whose steps read a changed parameter re-run, from the first step
+        // that reads one.
         let mut params = self.params.clone();
         params.set(name, value)?;
+        let changed = params.affected_by(name);
         let mut data = Vec::with_capacity(self.units.len());
         for unit in &self.units {
-            data.push(match &unit.source {
-                Some(source) => Some(execute_with(&unit.plan, source.clone(), &params)?),
-                None => None,
-            });
+            data.push(unit.rerun(&changed, &params)?);
         }
         for (unit, d) in self.units.iter_mut().zip(data) {
             if d.is_some() {
@@ -181,6 +231,23 @@ impl Chart {
     /// spec defines no such parameter.
     pub fn param(&self, name: &str) -> Option<serde_json::Value> {
         self.params.get(name)
+    }
+
+    /// The parameters' state (definitions, selection projections, current values).
+    pub fn params(&self) -> &ParamState {
+        &self.params
+    }
+
+    /// The value of `field` in row `row` of mark `mark`'s data, as JSON (`None` when the mark,
+    /// the field or the row does not exist).
+    pub fn mark_value(&self, mark: u16, row: u32, field: &str) -> Option<serde_json::Value> {
+        let table = self.units.get(usize::from(mark))?.data.as_ref()?;
+        let row = row as usize;
+        if row >= table.num_rows() {
+            return None;
+        }
+        let column = table.require("", field).ok()?;
+        Some(column.value(row).to_json())
     }
 
     /// The variable parameters bound to input widgets, for the host to build its controls:

@@ -13,6 +13,7 @@ use crate::data::Table;
 use crate::error::Result;
 use crate::guide::legend::LEGEND_OFFSET;
 use crate::guide::{translate, Axis, ChartTitle, Legend, Orient};
+use crate::interact::frame::{clip_marks, zoomed, Frame, FrameAxis};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
@@ -83,8 +84,18 @@ impl Colors {
 impl Chart {
     /// Lays the chart out and returns its scene.
     pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
+        self.layout(options, measure).map(|(scene, _)| scene)
+    }
+
+    /// Lays the chart out and returns its scene and the plot [`Frame`] (where the plot is and
+    /// its scales), which interaction reads to turn pointer positions into data values.
+    pub fn layout(
+        &self,
+        options: &SceneOptions,
+        measure: &dyn TextMeasure,
+    ) -> Result<(Scene, Frame)> {
         let Some(first) = self.units.first() else {
-            return Ok(Scene::default());
+            return Ok((Scene::default(), Frame::default()));
         };
         let view = &first.view;
         for unit in &self.units {
@@ -112,6 +123,13 @@ impl Chart {
         let y_offset = self.offset_domain("yOffset", |u| &u.plan.y_offset)?;
         let x = self.resolve(|u| (&u.view.x, &u.plan.x, &u.plan.y))?;
         let y = self.resolve(|u| (&u.view.y, &u.plan.y, &u.plan.x))?;
+        // Scales bound to an interval selection (`bind: "scales"`) show its range.
+        let zooms = self.params.scale_domains();
+        let zoom = |r: Option<&Resolved<'_>>| {
+            let field = r?.def.field.as_deref()?;
+            zooms.iter().find(|(f, _)| f == field).map(|(_, d)| *d)
+        };
+        let (x_zoom, y_zoom) = (zoom(x.as_ref()), zoom(y.as_ref()));
         let [pl, pt, pr, pb] = view.padding;
 
         // Height first: it does not depend on the margins.
@@ -127,7 +145,7 @@ impl Chart {
                 Domain::Discrete(_) => [0.0, height],
                 Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
-            c.domain.clone().scale(range, bands)
+            zoomed(c.domain.clone().scale(range, bands), y_zoom)
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
@@ -153,12 +171,12 @@ impl Chart {
                 bands,
             ),
         };
-        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), x_zoom, width, height, measure);
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure);
+            (x_scale, x_axis) = x_guides(bands, x.as_ref(), x_zoom, width, height, measure);
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -231,6 +249,9 @@ impl Chart {
                 mark: u16::try_from(index).unwrap_or(u16::MAX),
             })?);
         }
+        if x_zoom.is_some() || y_zoom.is_some() {
+            clip_marks(&mut plot_items, width, height);
+        }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
         }
@@ -252,7 +273,22 @@ impl Chart {
             description: view.description.clone().unwrap_or_default(),
         };
         Theme::of(options.theme).apply(&mut scene, view.background.is_some());
-        Ok(scene)
+        let axis = |r: Option<&Resolved<'_>>, scale: Option<PositionScale>| {
+            Some(FrameAxis {
+                field: r?.def.field.clone()?,
+                scale: scale?,
+            })
+        };
+        let frame = Frame {
+            left: origin.0,
+            top: origin.1,
+            width,
+            height,
+            x: axis(x.as_ref(), x_scale),
+            y: axis(y.as_ref(), y_scale),
+            color: colors.and_then(|c| Some((first.view.color.as_ref()?.field.clone()?, c.domain))),
+        };
+        Ok((scene, frame))
     }
 
     /// One position channel over every unit that encodes it: the first unit's definition (for
@@ -402,6 +438,7 @@ fn offset_channel<'a>(
 fn x_guides(
     bands: bool,
     x: Option<&Resolved<'_>>,
+    zoom: Option<[f64; 2]>,
     width: f64,
     height: f64,
     measure: &dyn TextMeasure,
@@ -409,7 +446,7 @@ fn x_guides(
     let Some(x) = x else {
         return (None, None);
     };
-    let scale = x.domain.clone().scale([0.0, width], bands);
+    let scale = zoomed(x.domain.clone().scale([0.0, width], bands), zoom);
     let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
     (Some(scale), Some(axis))
 }

@@ -23,9 +23,20 @@ pub fn execute(plan: &Plan, table: Table) -> Result<Table> {
 
 /// Runs `plan` over `table` with the parameters' current values: expressions read them, and
 /// `{"param": ...}` filters test rows against the selections.
-pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Result<Table> {
+pub fn execute_with(plan: &Plan, table: Table, params: &ParamState) -> Result<Table> {
+    execute_from(plan, 0, table, params)
+}
+
+/// Runs the steps of `plan` from step `from` on (earlier steps already ran on `table`): a
+/// parameter change re-runs only the steps downstream of the first one that reads parameters.
+pub fn execute_from(
+    plan: &Plan,
+    from: usize,
+    mut table: Table,
+    params: &ParamState,
+) -> Result<Table> {
     let env = params.env();
-    for step in &plan.steps {
+    for step in plan.steps.iter().skip(from) {
         table = match step {
             Step::Transform { index, transform } => run_transform(
                 &format!("transform[{index}]"),

@@ -96,6 +96,33 @@ fn projections(def: &SelectionDef, channels: &[ChannelField], value: &Json) -> V
     out
 }
 
+/// The channels and fields selection `def` projects onto, for building its tuples from
+/// pointer events: `(channel, field)` with the channel when it comes from `encodings` (or a
+/// field a channel of `channels` encodes). A point selection with neither `fields` nor
+/// `encodings` projects onto every channel's field (storychart has no `_vgsid_` row ids).
+pub fn projected(def: &SelectionDef, channels: &[ChannelField]) -> Vec<(Option<String>, String)> {
+    let mut out: Vec<(Option<String>, String)> = projections(def, channels, &Json::Null)
+        .into_iter()
+        .map(|p| {
+            let channel = p.channel.or_else(|| {
+                channels
+                    .iter()
+                    .find(|c| c.field == p.field)
+                    .map(|c| c.channel.clone())
+            });
+            (channel, p.field)
+        })
+        .collect();
+    if out.is_empty() && def.kind == SelectKind::Point {
+        for c in channels {
+            if !out.iter().any(|(_, f)| f == &c.field) {
+                out.push((Some(c.channel.clone()), c.field.clone()));
+            }
+        }
+    }
+    out
+}
+
 impl Store {
     /// Reads a selection's value into tuples. `null`, `[]` and `{}` are the empty selection.
     /// `place` and `name` say where in errors.

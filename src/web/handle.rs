@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use crate::interact::frame::Frame;
+use crate::interact::select;
 use crate::render::paint;
 use crate::scene::dump::dump;
 use crate::scene::ThemeName;
@@ -21,6 +23,7 @@ fn js_error(e: &crate::Error) -> JsError {
 pub struct StoryChart {
     chart: Chart,
     scene: Option<Scene>,
+    frame: Frame,
     theme: ThemeName,
 }
 
@@ -33,6 +36,7 @@ impl StoryChart {
         Ok(StoryChart {
             chart,
             scene: None,
+            frame: Frame::default(),
             theme: ThemeName::Light,
         })
     }
@@ -87,10 +91,11 @@ impl StoryChart {
             container_height: None,
             theme: self.theme,
         };
-        let scene = self
+        let (scene, frame) = self
             .chart
-            .scene(&options, &CanvasMeasure::new(&ctx))
+            .layout(&options, &CanvasMeasure::new(&ctx))
             .map_err(|e| js_error(&e))?;
+        self.frame = frame;
         let dpr = if dpr.is_finite() && dpr > 0.0 {
             dpr
         } else {
@@ -189,5 +194,98 @@ impl StoryChart {
             (None, Some(t)) => t.text.join(" "),
             (None, None) => String::new(),
         }
+    }
+
+    /// The selection parameters, as JSON text `[{"name", "type", "bind", "on", "clear",
+    /// "toggle", "nearest"}]`, for the host to attach its pointer handlers.
+    pub fn selections(&self) -> String {
+        let list: Vec<serde_json::Value> = self
+            .chart
+            .params()
+            .params()
+            .iter()
+            .filter_map(|p| {
+                let def = p.selection()?;
+                Some(serde_json::json!({
+                    "name": p.name,
+                    "type": match def.kind {
+                        crate::spec::params::SelectKind::Point => "point",
+                        crate::spec::params::SelectKind::Interval => "interval",
+                    },
+                    "bind": p.bind,
+                    "on": def.on,
+                    "clear": def.clear,
+                    "toggle": def.toggle,
+                    "nearest": def.nearest,
+                }))
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// The plot rectangle of the last drawn chart, `[x, y, width, height]` in CSS pixels.
+    #[wasm_bindgen(js_name = plotRect)]
+    pub fn plot_rect(&self) -> Vec<f64> {
+        let f = &self.frame;
+        vec![f.left, f.top, f.width, f.height]
+    }
+
+    /// The new value (JSON text) of point selection `name` after a click at `(x, y)`;
+    /// `toggle` adds or removes the clicked tuple. `undefined` when it does not apply.
+    #[wasm_bindgen(js_name = pointValue)]
+    pub fn point_value(&self, name: &str, x: f64, y: f64, toggle: bool) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        select::point_value(&self.chart, scene, name, x, y, toggle).map(|v| v.to_string())
+    }
+
+    /// The new value (JSON text) of legend-bound point selection `name` after a click at
+    /// `(x, y)`; `undefined` when no legend entry is there.
+    #[wasm_bindgen(js_name = legendValue)]
+    pub fn legend_value(&self, name: &str, x: f64, y: f64, toggle: bool) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        select::legend_value(&self.chart, scene, &self.frame, name, x, y, toggle)
+            .map(|v| v.to_string())
+    }
+
+    /// The value (JSON text) of interval selection `name` for a brush from `(x0, y0)` to
+    /// `(x1, y1)`; `null` clears it.
+    #[wasm_bindgen(js_name = intervalValue)]
+    pub fn interval_value(&self, name: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> Option<String> {
+        select::interval_value(&self.chart, &self.frame, name, (x0, y0), (x1, y1))
+            .map(|v| v.to_string())
+    }
+
+    /// The brush of interval selection `name` as `[x0, y0, x1, y1]` CSS pixels (empty when
+    /// nothing is selected).
+    #[wasm_bindgen(js_name = intervalRect)]
+    pub fn interval_rect(&self, name: &str) -> Vec<f64> {
+        select::interval_rect(&self.chart, &self.frame, name).map_or_else(Vec::new, |r| r.to_vec())
+    }
+
+    /// The value (JSON text) of scale-bound interval selection `name` after zooming by
+    /// `factor` about `(cx, cy)` and panning by `(dx, dy)` pixels.
+    #[wasm_bindgen(js_name = zoomValue)]
+    pub fn zoom_value(
+        &self,
+        name: &str,
+        cx: f64,
+        cy: f64,
+        factor: f64,
+        dx: f64,
+        dy: f64,
+    ) -> Option<String> {
+        select::zoom_value(&self.chart, &self.frame, name, (cx, cy), factor, (dx, dy))
+            .map(|v| v.to_string())
+    }
+
+    /// The shape of the mark item under `(x, y)` for the hover highlight: `[0, x, y, width,
+    /// height]` for a rectangle, `[1, cx, cy, radius]` for a symbol, empty when none. Reads
+    /// the scene only.
+    #[wasm_bindgen(js_name = hoverShape)]
+    pub fn hover_shape(&self, x: f64, y: f64) -> Vec<f64> {
+        self.scene
+            .as_ref()
+            .and_then(|s| crate::interact::pick::pick_shape(s, x, y))
+            .map_or_else(Vec::new, |v| v.to_vec())
     }
 }
