@@ -10,6 +10,7 @@
 // Tooltips (from the spec's `tooltip` encoding) follow the mouse, show on a touch tap (a tap
 // elsewhere hides them) and never block vertical scrolling on a phone.
 import init, { StoryChart } from './pkg/storychart.js';
+import { attachInteraction } from './interact.js';
 
 let wasmReady = null;
 /** Loads and instantiates the WASM module once per page. */
@@ -37,6 +38,7 @@ export class StoryChartElement extends HTMLElement {
   #tip = null;
   #pointer = null;
   #tipFrame = 0;
+  #interact = null;
   #onDocumentDown = (e) => { if (!this.contains(e.target)) this.#hideTip(); };
   #onScheme = () => this.#schedule();
 
@@ -71,6 +73,8 @@ export class StoryChartElement extends HTMLElement {
   disconnectedCallback() {
     this.#observer?.disconnect();
     this.#observer = null;
+    this.#interact?.detach();
+    this.#interact = null;
     cancelAnimationFrame(this.#frame);
     cancelAnimationFrame(this.#tipFrame);
     document.removeEventListener('pointerdown', this.#onDocumentDown);
@@ -101,6 +105,8 @@ export class StoryChartElement extends HTMLElement {
     }
     this.#chart = chart;
     this.#canvas.setAttribute('aria-label', chart.description() || chart.altText() || 'chart');
+    this.#interact = attachInteraction(this, chart);
+    this.#interact.restore();
     this.#buildControls(JSON.parse(chart.boundInputs()));
     this.#draw();
     this.#observer = new ResizeObserver(() => {
@@ -124,6 +130,7 @@ export class StoryChartElement extends HTMLElement {
     this.#canvas.style.width = `${this.#chart.width()}px`;
     this.#canvas.style.height = `${this.#chart.height()}px`;
     this.dataset.state = 'ready';
+    this.#interact?.afterDraw();
     this.dispatchEvent(new CustomEvent('render'));
   }
 
@@ -201,6 +208,7 @@ export class StoryChartElement extends HTMLElement {
     this.#hideTip();
     this.#draw();
     this.dispatchEvent(new CustomEvent('change', { detail: { name, value } }));
+    this.#interact?.changed(name, value);
   }
 
   /** The current value of a spec parameter (`undefined` when there is none). */
