@@ -386,6 +386,20 @@ export function attachInteraction(el, chart) {
         broadcasting = false;
       }
     },
+    /** The plot rectangle {x, y, width, height} in CSS pixels of the canvas. */
+    plotRect() {
+      const [x, y, width, height] = chart.plotRect();
+      return { x, y, width, height };
+    },
+    /** The legend entries [{label, x, y, width, height}] (symbol boxes, CSS pixels). */
+    legendEntries() {
+      return JSON.parse(chart.legendEntries());
+    },
+    /** The brush [x0, y0, x1, y1] of this chart's interval selection, or null. */
+    brushRect() {
+      const r = brush ? chart.intervalRect(brush.name) : [];
+      return r.length === 4 ? r : null;
+    },
     detach() {
       cancelAnimationFrame(frame);
       groups.get(group)?.delete(el);

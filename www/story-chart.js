@@ -288,6 +288,11 @@ export class StoryChartElement extends HTMLElement {
     return out;
   }
 
+  /** Interaction helpers (plotRect, legendEntries, brushRect); see interact.js. */
+  get interaction() {
+    return this.#interact;
+  }
+
   /** The canvas the chart is drawn on. */
   get canvas() {
     return this.#canvas;

@@ -288,4 +288,30 @@ impl StoryChart {
             .and_then(|s| crate::interact::pick::pick_shape(s, x, y))
             .map_or_else(Vec::new, |v| v.to_vec())
     }
+
+    /// The legend entries of the last drawn chart as JSON text `[{"label", "x", "y", "width",
+    /// "height"}]` (the symbol's box, CSS pixels), for tests and keyboard access.
+    #[wasm_bindgen(js_name = legendEntries)]
+    pub fn legend_entries(&self) -> String {
+        let Some(scene) = &self.scene else {
+            return "[]".to_string();
+        };
+        let labels = scene.items.iter().filter_map(|i| match i {
+            crate::scene::Item::Text(t) if t.role == crate::scene::Role::LegendLabel => {
+                Some(t.text.clone())
+            }
+            _ => None,
+        });
+        let symbols = scene.items.iter().filter_map(|i| match i {
+            crate::scene::Item::Rect(r) if r.role == crate::scene::Role::LegendSymbol => Some(r),
+            _ => None,
+        });
+        let list: Vec<serde_json::Value> = symbols
+            .zip(labels)
+            .map(|(r, label)| {
+                serde_json::json!({"label": label, "x": r.x, "y": r.y, "width": r.width, "height": r.height})
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
+    }
 }
