@@ -13,7 +13,7 @@ use crate::data::kernels::{
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
 use crate::expr::{self, Env};
-use crate::spec::transform::{OpDef, SortField, Transform};
+use crate::spec::transform::{OpDef, Predicate, SortField, Transform};
 
 /// Runs `plan` over `table`, returning the table the mark draws. A chart without parameters:
 /// see [`execute_with`].
@@ -214,6 +214,15 @@ fn run_transform(
             run_stack(path, table, field, groupby, sort, offset, [start, end])
         }
         Transform::Filter(pred) => {
+            // Selections test number ranges and values directly on the columns.
+            if let Predicate::Param { param, empty } = pred {
+                if let Some(rows) = params.selection_rows(param, *empty, &table) {
+                    if rows.len() == table.num_rows() {
+                        return Ok(table);
+                    }
+                    return take_table(&table, &rows);
+                }
+            }
             let place = format!("{path}.filter");
             let text = super::predicate::predicate_expr_with(&place, pred, params)?;
             let rows = expr::parse_at(&place, &text)?.eval_filter(&table, env)?;

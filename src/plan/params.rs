@@ -279,6 +279,20 @@ impl ParamState {
         out
     }
 
+    /// The rows of `table` the predicate `{"param": name, "empty": empty}` keeps, when
+    /// `name` is a selection whose test can run directly on the columns (see
+    /// [`Store::filter_rows`]); `None` when the expression must decide.
+    pub fn selection_rows(
+        &self,
+        name: &str,
+        empty: bool,
+        table: &crate::data::Table,
+    ) -> Option<Vec<usize>> {
+        let i = self.index(name).ok()?;
+        self.params.get(i)?.selection()?;
+        self.stores.get(i)?.filter_rows(table, empty)
+    }
+
     /// The channels selections project onto (as given to [`ParamState::new`]).
     pub fn channels(&self) -> &[ChannelField] {
         &self.channels

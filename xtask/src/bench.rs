@@ -61,6 +61,10 @@ pub fn bench(ctx: &Ctx, which: &str) -> Result<(), String> {
             println!("{section}");
             write_section(&ctx.root.join("BENCHMARKS.md"), "size", &section)
         }
+        "interact" => crate::bench_interact::run(ctx).and_then(|section| {
+            println!("{section}");
+            write_section(&ctx.root.join("BENCHMARKS.md"), "interact", &section)
+        }),
         other => Err(format!("unknown benchmark \"{other}\" (known: size)")),
     }
 }
@@ -113,7 +117,7 @@ fn size_section(root: &Path) -> Result<String, String> {
 }
 
 /// `2 cores, <CPU model>, rustc X, node Y, YYYY-MM-DD`.
-fn machine_line() -> String {
+pub(crate) fn machine_line() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {

@@ -11,6 +11,7 @@
 //! This file only parses arguments and dispatches; the work lives in the modules below.
 
 mod bench;
+mod bench_interact;
 mod build;
 mod proc;
 mod serve;
@@ -31,7 +32,8 @@ commands:
   serve [--port N]  build the release package and serve www/ on http://127.0.0.1:N/ (default 8080)
   build             build the release package into www/pkg and print its size
   test              run fmt, clippy, native tests, browser tests, release build and e2e tests
-  bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
+  bench [size|interact]  measure and rewrite BENCHMARKS.md (download size against vega-embed,
+                    Chart.js, uPlot; interaction speed in Chromium)
   help              print this message
 
 Missing tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages, and for `test`
