@@ -224,6 +224,27 @@ pub fn step_params(step: &Step, all: &[Param]) -> Vec<String> {
     out
 }
 
+/// Runs `step` on `table` without copying it when it is a `{"param": ...}` filter whose
+/// selection test runs directly on the columns: the kept rows, or `None` when the step must
+/// run the usual way.
+pub fn selection_filter(
+    step: Option<&Step>,
+    table: &crate::data::Table,
+    params: &ParamState,
+) -> Result<Option<crate::data::Table>> {
+    let Some(Step::Transform {
+        transform: Transform::Filter(Predicate::Param { param, empty }),
+        ..
+    }) = step
+    else {
+        return Ok(None);
+    };
+    match params.selection_rows(param, *empty, table) {
+        Some(rows) => Ok(Some(crate::data::kernels::take_table(table, &rows)?)),
+        None => Ok(None),
+    }
+}
+
 /// Adds the parameters predicate `p` reads to `out`; false when it cannot tell.
 fn predicate_params(p: &Predicate, out: &mut Vec<String>) -> bool {
     match p {
