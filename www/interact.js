@@ -75,6 +75,7 @@ export function attachInteraction(el, chart) {
   const group = el.getAttribute('group');
   const set = {}; // parameters set on this chart, for the URL
   let restoring = false;
+  let hashTimer = 0;
 
   const overlay = document.createElement('canvas');
   overlay.className = 'story-chart-overlay';
@@ -378,7 +379,11 @@ export function attachInteraction(el, chart) {
     },
     changed(name, value) {
       set[name] = value;
-      if (urlState && !restoring) writeHash(id, set);
+      if (urlState && !restoring) {
+        // history.replaceState is slow and rate-limited: write at most every 250 ms.
+        clearTimeout(hashTimer);
+        hashTimer = setTimeout(() => writeHash(id, set), 250);
+      }
       if (!group || broadcasting) return;
       broadcasting = true;
       try {
@@ -407,6 +412,7 @@ export function attachInteraction(el, chart) {
     },
     detach() {
       cancelAnimationFrame(frame);
+      clearTimeout(hashTimer);
       groups.get(group)?.delete(el);
       overlay.remove();
     },

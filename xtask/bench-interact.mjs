@@ -38,6 +38,7 @@ try {
   const ids = ['delay', 'distance', 'time', 'status'];
   const { page } = await open(browser, 'explore.html?data=bench-data/flights-1m.csv',
     { viewport: { width: 1000, height: 1000 } });
+  page.setDefaultTimeout(600000); // four charts parse 1M rows each
   const t0 = Date.now();
   for (const id of ids) await waitForChart(page, `#${id}`);
   console.log(`explore_load_s ${((Date.now() - t0) / 1000).toFixed(1)}`);
@@ -60,6 +61,7 @@ try {
   await page.context().close();
 
   const hover = await open(browser, 'bench.html?data=bench-data/points-100k.csv', { viewport: { width: 1000, height: 800 } });
+  hover.page.setDefaultTimeout(600000);
   await waitForChart(hover.page, '#bench');
   const points = await hover.page.$eval('#bench', (el) => el.markData().marks[0].rows.length);
   console.log(`hover_points ${points}`);
