@@ -142,7 +142,7 @@ for (const [type, name, value, set] of INPUTS) {
     await page.waitForFunction(([sel, n, v]) => JSON.stringify(document.querySelector(sel).getParam(n)) === v,
       [chart, name, JSON.stringify(value)]);
     const ours = await page.$eval(chart, (el) => el.markData());
-    const vega = vegaMarks('specs/cars-widgets.vl.json', `${name}=${JSON.stringify(value)}`);
+    const vega = vegaMarks('interact-specs/cars-widgets.vl.json', `${name}=${JSON.stringify(value)}`);
     assert.deepEqual(rowsOf(ours), rowsOf(vega));
     assert.notDeepEqual(rowsOf(ours), rowsOf(before), 'the control changed nothing');
     assert.deepEqual(errors, []);
