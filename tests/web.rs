@@ -61,7 +61,7 @@ fn rects(chart: &StoryChart) -> Vec<[f64; 4]> {
 fn draws_bars_at_scene_positions(dpr: f64) {
     let canvas = canvas();
     let mut chart = StoryChart::new(SPEC).unwrap();
-    chart.render(&canvas, 0.0, dpr).unwrap();
+    chart.render(&canvas, 0.0, 0.0, dpr).unwrap();
     assert_eq!(canvas.width() as f64, (chart.width() * dpr).round());
     assert_eq!(canvas.height() as f64, (chart.height() * dpr).round());
     let bars = rects(&chart);

@@ -16,6 +16,8 @@
 // filters the others). `state="url"`: parameters are written to location.hash and restored
 // from it on load.
 
+import { registerInteraction } from './story-chart.js';
+
 const groups = new Map(); // group name -> Set of elements
 let broadcasting = false;
 const reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
@@ -63,12 +65,13 @@ function eventName(stream, fallback) {
 }
 
 /**
- * Wires interaction into element `el` whose chart handle is `chart`. Returns the hooks the
- * element calls: `restore()` before the first draw, `afterDraw()` after each draw,
- * `changed(name, value)` after each parameter change, `detach()` when it leaves the page.
+ * Wires interaction into element `el` (story-chart.js's `registerInteraction` hook, called
+ * after the first draw with `api.chart`, the WASM handle, and `api.canvas`). Returns the hooks
+ * the element calls: `afterDraw()` after each draw, `detach()` when it leaves the page. URL
+ * state is restored at once; parameter changes are seen through the element's `change` event.
  */
-export function attachInteraction(el, chart) {
-  const canvas = el.canvas;
+export function attachInteraction(el, api) {
+  const { chart, canvas } = api;
   const selections = JSON.parse(chart.selections());
   const id = el.id || `chart${[...document.querySelectorAll('story-chart')].indexOf(el)}`;
   const urlState = el.getAttribute('state') === 'url';
@@ -353,7 +356,22 @@ export function attachInteraction(el, chart) {
     groups.get(group).add(el);
   }
 
-  return {
+  /** Shows restored values in the bound controls (built before this hook runs). */
+  const syncControls = (name, value) => {
+    const inputs = JSON.parse(chart.boundInputs());
+    const bind = inputs.find((i) => i.name === name)?.bind;
+    const root = api.shadow ?? el;
+    if (!bind) return;
+    const index = (bind.options ?? []).findIndex((o) => JSON.stringify(o) === JSON.stringify(value));
+    const select = root.querySelector(`select[name="${name}"]`);
+    if (select && index >= 0) select.value = String(index);
+    root.querySelectorAll(`input[type=radio][name$="-${name}"]`).forEach((r, i) => { r.checked = i === index; });
+    const input = root.querySelector(`input[name="${name}"]`);
+    if (input?.type === 'checkbox') input.checked = Boolean(value);
+    else if (input && input.type !== 'radio') input.value = value ?? '';
+  };
+
+  const controller = {
     /** Sets the parameters the URL fragment holds for this chart (before the first draw). */
     restore() {
       if (!urlState) return;
@@ -361,7 +379,10 @@ export function attachInteraction(el, chart) {
       if (!saved) return;
       restoring = true;
       for (const [name, value] of Object.entries(saved)) {
-        try { el.setParam(name, value); } catch { /* a stale fragment names a removed param */ }
+        try {
+          el.setParam(name, value);
+          syncControls(name, value);
+        } catch { /* a stale fragment names a removed param */ }
       }
       restoring = false;
     },
@@ -411,10 +432,19 @@ export function attachInteraction(el, chart) {
       return r.length === 4 ? r : null;
     },
     detach() {
+      el.removeEventListener('change', onChange);
       cancelAnimationFrame(frame);
       clearTimeout(hashTimer);
       groups.get(group)?.delete(el);
       overlay.remove();
     },
   };
+  const onChange = (e) => { if (e instanceof CustomEvent && e.detail?.name) controller.changed(e.detail.name, e.detail.value); };
+  el.addEventListener('change', onChange);
+  el.interaction = controller;
+  controller.restore();
+  controller.afterDraw();
+  return controller;
 }
+
+registerInteraction(attachInteraction);

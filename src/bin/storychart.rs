@@ -14,6 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use storychart::scale::LocaleName;
 use storychart::scene::ThemeName;
 use storychart::{marks_json, to_svg, Chart, Error, FixedMetrics, SceneOptions};
 
@@ -22,7 +23,7 @@ const USAGE: &str = "usage:
       print the data of every mark as JSON
   storychart alt SPEC [--data-dir DIR]
       print a text alternative generated from the data (for <img alt> and social cards)
-  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--theme light|dark] [--signal NAME=JSON]...
+  storychart render SPEC -o OUT.svg [--data-dir DIR] [--width W] [--theme light|dark] [--locale en-US|de-DE|fr-FR|es-ES] [--signal NAME=JSON]...
       write the chart as SVG (W: container width for \"width\": \"container\")
 
 --signal NAME=JSON (repeatable) sets the spec parameter NAME to the JSON value before the
@@ -38,6 +39,7 @@ struct Args {
     out: Option<PathBuf>,
     width: Option<f64>,
     theme: ThemeName,
+    locale: LocaleName,
     signals: Vec<(String, serde_json::Value)>,
 }
 
@@ -54,6 +56,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut out = None;
     let mut width = None;
     let mut theme = ThemeName::Light;
+    let mut locale = LocaleName::EnUs;
     let mut signals = Vec::new();
     while let Some(arg) = argv.next() {
         let mut value = |name: &str| argv.next().ok_or(format!("{name} needs a value"));
@@ -68,6 +71,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
                         .filter(|w| w.is_finite() && *w > 0.0)
                         .ok_or(format!("--width: \"{w}\" is not a positive number"))?,
                 );
+            }
+            "--locale" => {
+                let tag = value("--locale")?;
+                locale = LocaleName::parse(&tag).ok_or_else(|| {
+                    format!("--locale: \"{tag}\" (use en-US, de-DE, fr-FR or es-ES)")
+                })?;
             }
             "--theme" => {
                 theme = match value("--theme")?.as_str() {
@@ -96,6 +105,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         out,
         width,
         theme,
+        locale,
         signals,
     })
 }
@@ -148,6 +158,7 @@ fn run(args: &Args) -> Result<(), Error> {
                 container_width: args.width,
                 container_height: None,
                 theme: args.theme,
+                locale: args.locale,
             };
             let svg = to_svg(&chart.scene(&options, &FixedMetrics)?);
             std::fs::write(out, svg)

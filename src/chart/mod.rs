@@ -132,13 +132,18 @@ impl Unit {
 
 /// A value as a tooltip shows it: numbers grouped by thousands with up to 6 decimals, dates
 /// (temporal fields, epoch ms) as `Jun 1, 2020`, text as it is.
-fn format_tooltip(value: &crate::data::Value, ty: crate::spec::FieldType) -> String {
+/// In `locale`: `1.234,5` and `Mrz 1, 2020` in German.
+fn format_tooltip(
+    value: &crate::data::Value,
+    ty: crate::spec::FieldType,
+    locale: crate::scale::LocaleName,
+) -> String {
     use crate::data::Value;
     match value {
         Value::Number(n) if ty == crate::spec::FieldType::Temporal => {
-            crate::expr::time_format::format_time("%b %-d, %Y", *n)
+            crate::expr::time_format::format_time_locale("%b %-d, %Y", *n, locale.time())
         }
-        Value::Number(n) => crate::scale::NumberFormat::new(",~f")
+        Value::Number(n) => crate::scale::NumberFormat::with_locale(",~f", &locale.number())
             .map(|f| f.format(*n))
             .unwrap_or_else(|_| value.to_label()),
         other => other.to_label(),
@@ -340,6 +345,16 @@ impl Chart {
     /// (`1,499`, `0.38871`, dates as `Jun 1, 2020`). Empty when the mark has no tooltip
     /// encoding.
     pub fn tooltip(&self, mark: u16, row: u32) -> Result<Vec<(String, String)>> {
+        self.tooltip_in(mark, row, crate::scale::LocaleName::EnUs)
+    }
+
+    /// [`Chart::tooltip`] with numbers and dates formatted in `locale`.
+    pub fn tooltip_in(
+        &self,
+        mark: u16,
+        row: u32,
+        locale: crate::scale::LocaleName,
+    ) -> Result<Vec<(String, String)>> {
         let Some(unit) = self.units.get(usize::from(mark)) else {
             return Ok(Vec::new());
         };
@@ -357,7 +372,7 @@ impl Chart {
                 } else {
                     def.axis.title.join(" ")
                 };
-                Ok((title, format_tooltip(&value, def.ty)))
+                Ok((title, format_tooltip(&value, def.ty, locale)))
             })
             .collect()
     }
@@ -435,6 +450,38 @@ impl Chart {
             }
         }
         Ok(text)
+    }
+
+    /// The rows the chart draws now, after its transforms, filters and parameters, as CSV
+    /// (RFC 4180; the data behind "Get the data"). Every column of the plan's output; dates on
+    /// temporal x/y channels as ISO 8601. A layered chart's layers follow one another, each
+    /// with its own header line when its columns differ from the previous layer's.
+    pub fn csv(&self) -> Result<String> {
+        let mut out = String::new();
+        let mut last_header: Option<Vec<String>> = None;
+        for unit in &self.units {
+            let table = unit.table()?;
+            let dates: Vec<&str> = [(&unit.view.x, &unit.plan.x), (&unit.view.y, &unit.plan.y)]
+                .into_iter()
+                .filter_map(|(def, fields)| {
+                    let def = def.as_ref()?;
+                    let fields = fields.as_ref()?;
+                    (def.ty == crate::spec::FieldType::Temporal).then_some(fields)
+                })
+                .flat_map(|f| std::iter::once(f.field.as_str()).chain(f.field2.as_deref()))
+                .collect();
+            let csv = crate::data::csv_out::to_csv(table, &dates);
+            let header: Vec<String> = table.names().iter().map(|n| n.to_string()).collect();
+            if last_header.as_ref() == Some(&header) {
+                // Same columns: append the rows only.
+                let rows = csv.split_once("\r\n").map_or("", |(_, rows)| rows);
+                out.push_str(rows);
+            } else {
+                out.push_str(&csv);
+            }
+            last_header = Some(header);
+        }
+        Ok(out)
     }
 
     /// The rows every mark draws, in the mark-data format: one mark per unit, named as Vega

@@ -19,11 +19,15 @@ use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::plan::ChannelFields;
 use crate::scale::color::{ordinal, TABLEAU10};
+use crate::scale::LocaleName;
 use crate::scene::{Color, Item, Rect, Role, Scene, Theme, ThemeName};
 use crate::spec::{PositionDef, Size};
 
 /// Vega-Lite's default size of a continuous plot dimension (`config.view.continuousWidth`).
 pub const DEFAULT_CONTINUOUS_SIZE: f64 = 200.0;
+
+/// The share of a container's width above which a colour legend moves under the plot.
+const LEGEND_BELOW_SHARE: f64 = 0.25;
 
 /// Size hints from the host: the container's size in CSS pixels, for `"container"` sizes.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -34,6 +38,8 @@ pub struct SceneOptions {
     pub container_height: Option<f64>,
     /// Light or dark.
     pub theme: ThemeName,
+    /// The locale of axis labels (numbers and dates).
+    pub locale: LocaleName,
 }
 
 /// A position channel resolved over all units: the definition its axis comes from and the
@@ -117,6 +123,7 @@ impl Chart {
             container_width: usable(options.container_width),
             container_height: usable(options.container_height),
             theme: options.theme,
+            locale: options.locale,
         };
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
@@ -148,7 +155,14 @@ impl Chart {
             zoomed(c.domain.clone().scale(range, bands), y_zoom)
         });
         let y_axis = match (&y, &y_scale) {
-            (Some(c), Some(s)) => Some(Axis::new(&c.def.axis, Orient::Left, s, height, measure)),
+            (Some(c), Some(s)) => Some(Axis::new(
+                &c.def.axis,
+                Orient::Left,
+                s,
+                height,
+                measure,
+                options.locale,
+            )),
             _ => None,
         };
         let left = y_axis.as_ref().map_or(0.0, Axis::extent);
@@ -159,6 +173,13 @@ impl Chart {
             .filter(|c| c.legend)
             .map(|c| Legend::new(&c.title, c.entries(), measure));
         let legend_w = legend.as_ref().map_or(0.0, Legend::extent);
+        // In a narrow container (a phone column) a legend on the right would take a large
+        // share of the width: it goes under the plot instead.
+        let legend_below = view.width == Size::Container
+            && options
+                .container_width
+                .is_some_and(|c| legend_w > c * LEGEND_BELOW_SHARE);
+        let legend_w = if legend_below { 0.0 } else { legend_w };
         let mut width = match view.width {
             Size::Container => {
                 let container = options.container_width.unwrap_or(DEFAULT_CONTINUOUS_SIZE);
@@ -171,12 +192,28 @@ impl Chart {
                 bands,
             ),
         };
-        let (mut x_scale, mut x_axis) = x_guides(bands, x.as_ref(), x_zoom, width, height, measure);
+        let (mut x_scale, mut x_axis) = x_guides(
+            bands,
+            x.as_ref(),
+            x_zoom,
+            width,
+            height,
+            measure,
+            options.locale,
+        );
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(bands, x.as_ref(), x_zoom, width, height, measure);
+            (x_scale, x_axis) = x_guides(
+                bands,
+                x.as_ref(),
+                x_zoom,
+                width,
+                height,
+                measure,
+                options.locale,
+            );
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -199,7 +236,11 @@ impl Chart {
             }
         };
         let legend_h = legend.as_ref().map_or(0.0, Legend::height);
-        let total_h = pt + top + (height + bottom).max(legend_h) + pb;
+        let total_h = if legend_below {
+            pt + top + height + bottom + LEGEND_OFFSET + legend_h + pb
+        } else {
+            pt + top + (height + bottom).max(legend_h) + pb
+        };
         let bg = view.background.as_deref().unwrap_or("white");
         if let Some(bg) = Color::parse(bg) {
             items.push(Item::Rect(background(total_w, total_h, bg)));
@@ -256,7 +297,11 @@ impl Chart {
             plot_items.extend(axis.items());
         }
         if let Some(legend) = &legend {
-            plot_items.extend(legend.items(width + LEGEND_OFFSET, 0.0));
+            plot_items.extend(if legend_below {
+                legend.items(0.0, height + bottom + LEGEND_OFFSET)
+            } else {
+                legend.items(width + LEGEND_OFFSET, 0.0)
+            });
         }
         translate(&mut plot_items, origin.0, origin.1);
         items.extend(plot_items);
@@ -442,12 +487,14 @@ fn x_guides(
     width: f64,
     height: f64,
     measure: &dyn TextMeasure,
+    locale: LocaleName,
 ) -> (Option<PositionScale>, Option<Axis>) {
     let Some(x) = x else {
         return (None, None);
     };
     let scale = zoomed(x.domain.clone().scale([0.0, width], bands), zoom);
-    let axis = Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure).with_cross(height);
+    let axis =
+        Axis::new(&x.def.axis, Orient::Bottom, &scale, width, measure, locale).with_cross(height);
     (Some(scale), Some(axis))
 }
 

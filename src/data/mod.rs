@@ -7,6 +7,7 @@
 
 pub mod bitmap;
 pub mod column;
+pub mod csv_out;
 pub mod kernels;
 pub mod parse;
 pub mod table;

@@ -3,12 +3,14 @@
 //!
 //! Stage: expressions. Supports the d3 directives `%a %A %b %B %c %d %e %f %H %I %j %L %m %M
 //! %p %q %Q %s %S %u %U %w %W %x %X %y %Y %Z %%` with the `-` (no padding), `_` (space) and `0`
-//! padding modifiers, in the en-US locale. Unknown directives print their letter, as in d3.
+//! padding modifiers, in the en-US locale or a [`TimeLocale`] (`format_time_locale`). Unknown
+//! directives print their letter, as in d3.
 //! Local time is UTC (see [`super::date`]). Never panics; invalid dates print d3's `NaN`s.
 
 use super::date::{parts, Parts};
 
 use crate::js::date::{DAYS, MONTHS};
+use crate::scale::locale::{TimeLocale, EN_US};
 
 /// d3's `pad(value, fill, width)`: the sign, then `fill` up to `width`.
 fn pad(value: f64, fill: Option<char>, width: usize) -> String {
@@ -38,6 +40,11 @@ fn name(list: &[&str], i: f64, abbrev: bool) -> String {
 
 /// Formats time value `t` with a d3-time-format `specifier` (UTC).
 pub fn format_time(specifier: &str, t: f64) -> String {
+    format_time_locale(specifier, t, &EN_US)
+}
+
+/// `d3.timeFormatLocale(locale).utcFormat(specifier)(t)`: names and `%c %x %X %p` from `locale`.
+pub fn format_time_locale(specifier: &str, t: f64, locale: &TimeLocale) -> String {
     let mut out = String::new();
     let mut chars = specifier.chars().peekable();
     while let Some(c) = chars.next() {
@@ -59,12 +66,12 @@ pub fn format_time(specifier: &str, t: f64) -> String {
             break;
         };
         let fill = fill.unwrap_or(if d == 'e' { Some(' ') } else { Some('0') });
-        out.push_str(&directive(d, fill, t));
+        out.push_str(&directive(d, fill, t, locale));
     }
     out
 }
 
-fn directive(d: char, fill: Option<char>, t: f64) -> String {
+fn directive(d: char, fill: Option<char>, t: f64, locale: &TimeLocale) -> String {
     let nan = Parts {
         year: f64::NAN,
         month: f64::NAN,
@@ -78,13 +85,13 @@ fn directive(d: char, fill: Option<char>, t: f64) -> String {
     };
     let p = parts(t).unwrap_or(nan);
     match d {
-        'a' => name(&DAYS, p.weekday, true),
-        'A' => name(&DAYS, p.weekday, false),
-        'b' => name(&MONTHS, p.month, true),
-        'B' => name(&MONTHS, p.month, false),
-        'c' => format_time("%-m/%-d/%Y, %-I:%M:%S %p", t),
-        'x' => format_time("%-m/%-d/%Y", t),
-        'X' => format_time("%-I:%M:%S %p", t),
+        'a' => name(&locale.short_days, p.weekday, false),
+        'A' => name(&locale.days, p.weekday, false),
+        'b' => name(&locale.short_months, p.month, false),
+        'B' => name(&locale.months, p.month, false),
+        'c' => format_time_locale(locale.date_time, t, locale),
+        'x' => format_time_locale(locale.date, t, locale),
+        'X' => format_time_locale(locale.time, t, locale),
         'd' | 'e' => pad(p.day, fill, 2),
         'f' => pad(p.ms * 1000.0, fill, 6),
         'H' => pad(p.hours, fill, 2),
@@ -101,7 +108,12 @@ fn directive(d: char, fill: Option<char>, t: f64) -> String {
         'L' => pad(p.ms, fill, 3),
         'm' => pad(p.month + 1.0, fill, 2),
         'M' => pad(p.minutes, fill, 2),
-        'p' => if p.hours >= 12.0 { "PM" } else { "AM" }.to_string(),
+        'p' => (if p.hours >= 12.0 {
+            locale.periods[1]
+        } else {
+            locale.periods[0]
+        })
+        .to_string(),
         'q' => {
             super::value::number_to_string(1.0 + f64::from(super::value::to_int32(p.month / 3.0)))
         }

@@ -5,9 +5,10 @@
 //! places `ceil(length / 40)` ticks (Vega-Lite's default tick count) with d3's tick algorithm
 //! and formats them with d3's `tickFormat`; a band axis labels every band at its centre.
 
-use crate::expr::time_format::format_time;
+use crate::expr::time_format::format_time_locale;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::scale::time::{multi_format, time_ticks};
+use crate::scale::LocaleName;
 use crate::scene::{Align, Baseline, Color, Item, Role, Rule, Text};
 use crate::spec::AxisSpec;
 
@@ -58,15 +59,17 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// Builds and measures an axis for `scale`, whose range spans `length` pixels.
+    /// Builds and measures an axis for `scale`, whose range spans `length` pixels; labels are
+    /// formatted in `locale`.
     pub fn new(
         spec: &AxisSpec,
         orient: Orient,
         scale: &PositionScale,
         length: f64,
         measure: &dyn TextMeasure,
+        locale: LocaleName,
     ) -> Axis {
-        let (ticks, discrete) = tick_labels(spec, scale, length);
+        let (ticks, discrete) = tick_labels(spec, scale, length, locale);
         let ticks: Vec<(f64, String)> = ticks
             .into_iter()
             .map(|(p, t)| (p, truncate(&t, measure)))
@@ -104,7 +107,16 @@ impl Axis {
             grid: spec.grid.unwrap_or(!discrete),
             label_angle,
             label_extent: if spec.labels { label_extent } else { 0.0 },
-            title: spec.title.clone(),
+            // An x title longer than its axis is cut with an ellipsis, so a narrow chart (a
+            // phone column) never draws it past the chart's edges.
+            title: match orient {
+                Orient::Bottom => spec
+                    .title
+                    .iter()
+                    .map(|t| fit(t, length.max(TITLE_SIZE * 3.0), TITLE_SIZE, true, measure))
+                    .collect(),
+                Orient::Left => spec.title.clone(),
+            },
             spec: spec.clone(),
             cross: 0.0,
             length,
@@ -296,7 +308,12 @@ fn parity(positions: &[f64], halves: &[f64]) -> Vec<bool> {
 }
 
 /// Tick positions and label texts; `true` when the scale is discrete.
-fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64, String)>, bool) {
+fn tick_labels(
+    spec: &AxisSpec,
+    scale: &PositionScale,
+    length: f64,
+    locale: LocaleName,
+) -> (Vec<(f64, String)>, bool) {
     match scale {
         PositionScale::Band { scale, domain } => {
             let ticks = domain
@@ -305,7 +322,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 .filter_map(|(i, v)| {
                     let start = scale.position(i)?;
                     let label = match (&spec.time_format, v.as_f64()) {
-                        (Some(f), Some(t)) => format_time(f, t),
+                        (Some(f), Some(t)) => format_time_locale(f, t, locale.time()),
                         _ => v.to_label(),
                     };
                     Some((start + scale.bandwidth() / 2.0, label))
@@ -320,7 +337,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
                 .into_iter()
                 .map(|t| {
                     let specifier = spec.format.as_deref().unwrap_or_else(|| multi_format(t));
-                    (time.map(t), format_time(specifier, t))
+                    (time.map(t), format_time_locale(specifier, t, locale.time()))
                 })
                 .collect();
             (ticks, false)
@@ -328,7 +345,7 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
         PositionScale::Linear(linear) => {
             let count = spec.tick_count.unwrap_or((length / 40.0).ceil()).max(0.0);
             // normalize() has checked the specifier, so it parses here.
-            let format = linear.tick_format(count, spec.format.as_deref());
+            let format = linear.tick_format_locale(count, spec.format.as_deref(), &locale.number());
             let ticks = linear
                 .ticks(count)
                 .into_iter()
@@ -341,15 +358,19 @@ fn tick_labels(spec: &AxisSpec, scale: &PositionScale, length: f64) -> (Vec<(f64
 
 /// Shortens a label past [`LABEL_LIMIT`] with an ellipsis, as Vega's `labelLimit` does.
 fn truncate(text: &str, measure: &dyn TextMeasure) -> String {
-    if measure.width(text, LABEL_SIZE, false) <= LABEL_LIMIT {
+    fit(text, LABEL_LIMIT, LABEL_SIZE, false, measure)
+}
+
+/// Shortens `text` with an ellipsis so that it is at most `limit` pixels wide.
+fn fit(text: &str, limit: f64, size: f64, bold: bool, measure: &dyn TextMeasure) -> String {
+    if measure.width(text, size, bold) <= limit {
         return text.to_string();
     }
+    let ellipsis = measure.width("…", size, bold);
     let mut out = String::new();
     for c in text.chars() {
         out.push(c);
-        if measure.width(&out, LABEL_SIZE, false) + measure.width("…", LABEL_SIZE, false)
-            > LABEL_LIMIT
-        {
+        if measure.width(&out, size, bold) + ellipsis > limit {
             out.pop();
             break;
         }
@@ -378,6 +399,7 @@ fn rule(x1: f64, y1: f64, x2: f64, y2: f64, stroke: Color, role: Role) -> Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::FixedMetrics;
 
     #[test]
     fn parity_hides_every_other_label_until_none_overlap() {
@@ -392,5 +414,43 @@ mod tests {
         let kept = parity(&[0.0, 10.0, 20.0, 30.0, 40.0], &[30.0; 5]);
         assert_eq!(kept.iter().filter(|k| **k).count(), 2);
         assert!(parity(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn an_x_title_longer_than_its_axis_is_cut_with_an_ellipsis() {
+        let spec = AxisSpec {
+            visible: true,
+            title: vec!["Share of those recruited on social media (%)".to_string()],
+            label_angle: None,
+            format: None,
+            grid: None,
+            tick_count: None,
+            labels: true,
+            ticks: true,
+            domain: true,
+            time_format: None,
+        };
+        let scale =
+            PositionScale::Linear(crate::scale::LinearScale::new([0.0, 70.0], [0.0, 120.0]));
+        let axis = Axis::new(
+            &spec,
+            Orient::Bottom,
+            &scale,
+            120.0,
+            &FixedMetrics,
+            LocaleName::EnUs,
+        );
+        let title = &axis.title[0];
+        assert!(title.ends_with('…'), "{title}");
+        assert!(FixedMetrics.width(title, TITLE_SIZE, true) <= 120.0);
+        let wide = Axis::new(
+            &spec,
+            Orient::Bottom,
+            &scale,
+            600.0,
+            &FixedMetrics,
+            LocaleName::EnUs,
+        );
+        assert_eq!(wide.title, spec.title);
     }
 }

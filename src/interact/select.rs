@@ -110,8 +110,9 @@ pub fn point_value(
     Some(with_tuple(chart, name, tuple, toggle))
 }
 
-/// The index of the legend entry at `(x, y)`, if any: its symbol's row, from the symbol to
-/// the right edge of the chart.
+/// The index of the legend entry at `(x, y)`, if any: in the row of its symbol, the nearest
+/// symbol at or left of the pointer (its label runs to the right; legends may be a column
+/// beside the plot or rows under it).
 pub fn legend_entry(scene: &Scene, x: f64, y: f64) -> Option<usize> {
     scene
         .items
@@ -120,11 +121,14 @@ pub fn legend_entry(scene: &Scene, x: f64, y: f64) -> Option<usize> {
             Item::Rect(r) if r.role == Role::LegendSymbol => Some(r),
             _ => None,
         })
-        .position(|r| {
+        .enumerate()
+        .filter(|(_, r)| {
             let half = r.height.max(LEGEND_ROW) / 2.0;
             let mid = r.y + r.height / 2.0;
             x >= r.x - 2.0 && x <= scene.width && (y - mid).abs() <= half
         })
+        .max_by(|(_, a), (_, b)| a.x.total_cmp(&b.x))
+        .map(|(i, _)| i)
 }
 
 /// The value of point selection `name` (bound to the legend) after a click at `(x, y)`:

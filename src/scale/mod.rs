@@ -11,16 +11,19 @@
 //! - [`ticks`] — `ticks`, `tick_increment`, `tick_step`, `nice`;
 //! - [`linear`] — [`LinearScale`];
 //! - [`band`] — [`BandScale`] (band and point scales over indices);
-//! - [`format`] — [`NumberFormat`], [`FormatSpec`], [`Locale`] and the `precision_*` helpers.
+//! - [`format`] — [`NumberFormat`], [`FormatSpec`], [`Locale`] and the `precision_*` helpers;
+//! - [`locale`] — [`LocaleName`]: the four chart locales (numbers and [`TimeLocale`] names).
 
 pub mod band;
 pub mod color;
 mod digits;
 pub mod format;
 pub mod linear;
+pub mod locale;
 pub mod ticks;
 pub mod time;
 
 pub use band::BandScale;
 pub use format::{FormatSpec, Locale, NumberFormat};
 pub use linear::LinearScale;
+pub use locale::{LocaleName, TimeLocale};

@@ -4,10 +4,12 @@
 //! top left of the chart. Renderers (Canvas 2D, SVG) only walk this list; hit testing reads it
 //! too. [`dump`] writes a stable text form for golden tests.
 
+pub mod bounds;
 pub mod color;
 pub mod dump;
 pub mod theme;
 
+pub use bounds::{text_bounds, Bounds};
 pub use color::Color;
 pub use theme::{Theme, ThemeName};
 

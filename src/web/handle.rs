@@ -9,9 +9,11 @@ use web_sys::HtmlCanvasElement;
 use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
 use crate::interact::frame::Frame;
 use crate::interact::select;
+use crate::layout::TextMeasure;
 use crate::render::paint;
+use crate::scale::LocaleName;
 use crate::scene::dump::dump;
-use crate::scene::ThemeName;
+use crate::scene::{text_bounds, ThemeName};
 use crate::{marks_json, Chart, Scene, SceneOptions};
 
 fn js_error(e: &crate::Error) -> JsError {
@@ -25,6 +27,9 @@ pub struct StoryChart {
     scene: Option<Scene>,
     frame: Frame,
     theme: ThemeName,
+    locale: LocaleName,
+    /// The measured width of each text item of the last scene, in paint order.
+    text_widths: Vec<f64>,
 }
 
 #[wasm_bindgen]
@@ -38,6 +43,8 @@ impl StoryChart {
             scene: None,
             frame: Frame::default(),
             theme: ThemeName::Light,
+            locale: LocaleName::EnUs,
+            text_widths: Vec::new(),
         })
     }
 
@@ -76,26 +83,34 @@ impl StoryChart {
         self.chart.param(name).map(|v| v.to_string())
     }
 
-    /// Lays the chart out for a container `width` (CSS pixels) and draws it on `canvas` at
-    /// `dpr` device pixels per CSS pixel. Sets the canvas's backing size; the caller sets its
-    /// CSS size from `width()` and `height()`.
+    /// Lays the chart out for a container `width` and `height` (CSS pixels; 0 when unknown,
+    /// the height only counts for `"height": "container"`) and draws it on `canvas` at `dpr`
+    /// device pixels per CSS pixel. Sets the canvas's backing size; the caller sets its CSS
+    /// size from `width()` and `height()`.
     pub fn render(
         &mut self,
         canvas: &HtmlCanvasElement,
         width: f64,
+        height: f64,
         dpr: f64,
     ) -> Result<(), JsError> {
         let ctx = context_2d(canvas)?;
         let options = SceneOptions {
             container_width: (width > 0.0).then_some(width),
-            container_height: None,
+            container_height: (height > 0.0).then_some(height),
             theme: self.theme,
+            locale: self.locale,
         };
+        let measure = CanvasMeasure::new(&ctx);
         let (scene, frame) = self
             .chart
-            .layout(&options, &CanvasMeasure::new(&ctx))
+            .layout(&options, &measure)
             .map_err(|e| js_error(&e))?;
         self.frame = frame;
+        self.text_widths = scene
+            .texts()
+            .map(|t| measure.width(&t.text, t.size, t.bold))
+            .collect();
         let dpr = if dpr.is_finite() && dpr > 0.0 {
             dpr
         } else {
@@ -121,6 +136,48 @@ impl StoryChart {
         } else {
             ThemeName::Light
         };
+    }
+
+    /// Formats axis labels in locale `tag` (`en-US`, `de-DE`, `fr-FR`, `es-ES`) from the next
+    /// `render` on; returns `false` (and keeps the current locale) for other tags.
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&mut self, tag: &str) -> bool {
+        match LocaleName::parse(tag) {
+            Some(locale) => {
+                self.locale = locale;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The rows the chart draws now (after filters and parameters) as CSV text.
+    pub fn csv(&self) -> Result<String, JsError> {
+        self.chart.csv().map_err(|e| js_error(&e))
+    }
+
+    /// The boxes of the last scene's text items as a flat array `[x, y, width, height, ...]`
+    /// in CSS pixels, in paint order (see `texts()`).
+    #[wasm_bindgen(js_name = textBoxes)]
+    pub fn text_boxes(&self) -> Vec<f64> {
+        let Some(scene) = &self.scene else {
+            return Vec::new();
+        };
+        scene
+            .texts()
+            .zip(&self.text_widths)
+            .map(|(t, w)| text_bounds(t, *w))
+            .flat_map(|b| [b.x, b.y, b.width, b.height])
+            .collect()
+    }
+
+    /// The last scene's text items as a JSON array of strings, in paint order.
+    pub fn texts(&self) -> String {
+        let Some(scene) = &self.scene else {
+            return "[]".to_string();
+        };
+        let texts: Vec<&str> = scene.texts().map(|t| t.text.as_str()).collect();
+        serde_json::to_string(&texts).unwrap_or_else(|_| "[]".to_string())
     }
 
     /// Width of the last drawn chart in CSS pixels.
@@ -165,7 +222,7 @@ impl StoryChart {
     #[wasm_bindgen(js_name = tooltipAt)]
     pub fn tooltip_at(&self, x: f64, y: f64) -> Option<String> {
         let hit = crate::interact::pick(self.scene.as_ref()?, x, y)?;
-        let pairs = self.chart.tooltip(hit.mark, hit.row).ok()?;
+        let pairs = self.chart.tooltip_in(hit.mark, hit.row, self.locale).ok()?;
         if pairs.is_empty() {
             return None;
         }

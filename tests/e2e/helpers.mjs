@@ -23,15 +23,20 @@ export async function open(browser, path, contextOptions = {}) {
   return { page, errors, context };
 }
 
-/** Waits until the <story-chart> matching `selector` has drawn. */
+/** Waits until the <story-chart> matching `selector` has drawn (scrolled near first: charts
+ * start when they near the viewport). */
 export async function waitForChart(page, selector) {
+  await page.waitForSelector(selector, { state: 'attached' });
+  await page.$eval(selector, (el) => {
+    if (el.dataset.state === 'idle') el.scrollIntoView({ block: 'center' });
+  });
   await page.waitForFunction(
     (sel) => ['ready', 'error'].includes(document.querySelector(sel)?.dataset.state),
     selector,
   );
   const state = await page.$eval(selector, (el) => el.dataset.state);
   if (state !== 'ready') {
-    throw new Error(`${selector} failed: ${await page.$eval(selector, (el) => el.textContent)}`);
+    throw new Error(`${selector} failed: ${await page.$eval(selector, (el) => el.shadowRoot?.textContent ?? el.textContent)}`);
   }
 }
 

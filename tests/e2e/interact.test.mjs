@@ -67,7 +67,11 @@ test('a touch tap shows the tooltip, a second tap elsewhere dismisses it, a vert
   const cdp = await context.newCDPSession(page);
   const x = o.x + bar.x + bar.width / 2;
   const y = o.y + bar.y + bar.height / 2;
-  assert.equal(await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.tagName, [x, y]), 'CANVAS');
+  const under = await page.evaluate(([px, py]) => {
+    const hit = document.elementFromPoint(px, py);
+    return (hit?.shadowRoot?.elementFromPoint(px, py) ?? hit)?.tagName;
+  }, [x, y]);
+  assert.equal(under, 'CANVAS');
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
   for (let i = 1; i <= 10; i++) {
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: y - 25 * i }] });
@@ -81,6 +85,7 @@ test('a legend click shows only that series; shift-click toggles it; double-clic
   const { page, errors, context } = await open(browser, 'interact.html');
   const chart = 'story-chart#legend';
   await waitForChart(page, chart);
+  await page.$eval(chart, (el) => el.scrollIntoView({ block: 'center' }));
   const all = await page.$eval(chart, (el) => el.markData());
   const entries = await page.$eval(chart, (el) => el.interaction.legendEntries());
   assert.deepEqual(entries.map((e) => e.label), ['Europe', 'Japan', 'USA']);

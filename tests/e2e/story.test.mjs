@@ -176,3 +176,95 @@ test('every gallery chart draws from its vega-datasets data, with no console err
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('at 320, 768 and 1280 px no chart overflows its container and no two texts overlap', async () => {
+  for (const width of [320, 768, 1280]) {
+    const { page, errors, context } = await open(browser, 'index.html', { viewport: { width, height: 900 } });
+    const ids = await page.$$eval('story-chart', (els) => els.map((e) => e.id));
+    for (const id of ids) {
+      const sel = `story-chart#${id}`;
+      await waitForChart(page, sel);
+      const m = await page.$eval(sel, (el) => {
+        const host = el.getBoundingClientRect();
+        const canvas = el.canvas.getBoundingClientRect();
+        return { host: { left: host.left, right: host.right }, canvas: { left: canvas.left, right: canvas.right },
+          size: el.chartSize, texts: el.textBoxes(), scroll: el.shadowRoot.querySelector('.plot').scrollWidth,
+          client: el.shadowRoot.querySelector('.plot').clientWidth };
+      });
+      const where = `${id} at ${width}px`;
+      assert.ok(m.canvas.left >= m.host.left - 0.5 && m.canvas.right <= m.host.right + 0.5, `${where}: canvas overflows`);
+      assert.ok(m.scroll <= m.client, `${where}: plot scrolls (${m.scroll} > ${m.client})`);
+      assert.ok(m.texts.length > 0, `${where}: no text`);
+      for (const t of m.texts) {
+        assert.ok(t.x >= -0.5 && t.y >= -0.5 && t.x + t.width <= m.size.width + 0.5 && t.y + t.height <= m.size.height + 0.5,
+          `${where}: "${t.text}" leaves the chart ${JSON.stringify(t)} ${JSON.stringify(m.size)}`);
+      }
+      for (let i = 0; i < m.texts.length; i += 1) {
+        for (let j = i + 1; j < m.texts.length; j += 1) {
+          const a = m.texts[i];
+          const b = m.texts[j];
+          const dx = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+          const dy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+          assert.ok(!(dx > 0.5 && dy > 0.5), `${where}: "${a.text}" overlaps "${b.text}"`);
+        }
+      }
+    }
+    // The page itself never scrolls sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `page scrolls at ${width}px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('news chrome is HTML: headline, dek, notes and a linked source line, outside the canvas', async () => {
+  const { page, context } = await open(browser, 'index.html');
+  const chart = 'story-chart#platforms';
+  await waitForChart(page, chart);
+  const chrome = await page.$eval(chart, (el) => {
+    const text = (slot) => el.querySelector(`[slot="${slot}"]`)?.textContent.replace(/\s+/g, ' ').trim();
+    const visible = (part) => !el.shadowRoot.querySelector(`.${part}`).hidden;
+    return { headline: text('headline'), source: text('source'), note: text('note'),
+      link: el.querySelector('[slot="source"] a')?.href,
+      shown: ['headline', 'dek', 'note', 'source'].every(visible), byline: visible('byline'),
+      label: el.getAttribute('aria-labelledby') };
+  });
+  assert.equal(chrome.headline, 'Facebook for children, WeChat for adults');
+  assert.match(chrome.source, /^Source: Human Trafficking Institute, 2020 Federal Human Trafficking Report, as reported by CBS News/);
+  assert.match(chrome.note, /Other platforms/);
+  assert.equal(chrome.link, 'https://www.traffickinginstitute.org/');
+  assert.ok(chrome.shown);
+  assert.equal(chrome.byline, false, 'no byline given, none shown');
+  assert.equal(await page.$eval(`#${chrome.label}`, (h) => h.textContent), chrome.headline);
+  // The page links the gallery and the explorer.
+  const links = await page.$$eval('a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(links.includes('gallery.html') && links.includes('explore.html'));
+  await context.close();
+});
+
+test('emulateMedia switches a drawn chart to dark and back; the theme attribute wins', async () => {
+  const { page, errors, context } = await open(browser, 'index.html');
+  const chart = 'story-chart#victims-by-group';
+  await waitForChart(page, chart);
+  const bg = async () => (await canvasPixels(page, chart, [[1, 1]]))[0];
+  assert.deepEqual(await bg(), [255, 255, 255, 255]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.theme === 'dark', chart);
+  const dark = await bg();
+  assert.ok(dark[0] < 40 && dark[1] < 40 && dark[2] < 40, `dark background ${dark}`);
+  // Axis label text is light on dark: sample the brightest pixel inside the first label's box.
+  const label = (await page.$eval(chart, (el) => el.textBoxes())).find((t) => t.text === 'Girls');
+  const points = [];
+  for (let x = Math.ceil(label.x); x < label.x + label.width; x += 1) points.push([x, label.y + label.height / 2]);
+  const brightest = Math.max(...(await canvasPixels(page, chart, points)).map((p) => p[0]));
+  assert.ok(brightest > 150, `label pixels too dark: ${brightest}`);
+  await page.$eval(chart, (el) => el.setAttribute('theme', 'light'));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.theme === 'light', chart);
+  assert.deepEqual(await bg(), [255, 255, 255, 255]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.$eval(chart, (el) => el.setAttribute('theme', 'dark'));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.theme === 'dark', chart);
+  const forced = await bg();
+  assert.ok(forced[0] < 40, `theme="dark" background ${forced}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
