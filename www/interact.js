@@ -97,7 +97,11 @@ export function attachInteraction(el, api) {
   let frame = 0;
   let pending = null;
 
-  const pos = (e) => ({ x: e.offsetX, y: e.offsetY });
+  // Scene coordinates: a fixed-size chart wider than its container is drawn shrunk (CSS).
+  const pos = (e) => {
+    const k = canvas.clientWidth > 0 ? chart.width() / canvas.clientWidth : 1;
+    return { x: e.offsetX * k, y: e.offsetY * k };
+  };
   const setParam = (name, json) => {
     if (json === undefined) return;
     el.setParam(name, JSON.parse(json));
