@@ -19,6 +19,7 @@
 // Events: "render" after each draw, "error" (detail: message) when the chart cannot be drawn
 // (the message is shown inside the element too), "change" (detail: {name, value}) on setParam.
 import init, { StoryChart } from './pkg/storychart.js';
+import './interact.js';
 
 // Hook for the interaction module (www/interact.js, branch s2-interact): add
 // `import './interact.js';` below; that module calls `registerInteraction(attach)`.

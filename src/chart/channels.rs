@@ -202,6 +202,17 @@ fn row_values(table: &Table, fields: &ChannelFields) -> Result<Vec<Value>> {
 }
 
 impl Channels {
+    /// The colour field and its categories in legend order, when colour is a discrete
+    /// (ordinal) scale over a field: what a legend click selects.
+    pub(super) fn color_categories(&self) -> Option<(String, Vec<Value>)> {
+        let r = self.color.as_ref()?;
+        let field = r.def.field.clone()?;
+        match &r.scale.mapping {
+            crate::layout::channels::Mapping::Ordinal(domain) => Some((field, domain.clone())),
+            _ => None,
+        }
+    }
+
     /// Each row's fill in `unit`'s table (`None` without a colour or opacity channel):
     /// the colour scale's colour (or `base`), with the mark's and the row's opacity.
     pub(super) fn fills(

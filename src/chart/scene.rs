@@ -13,6 +13,7 @@ use crate::data::Table;
 use crate::error::Result;
 use crate::guide::legend::{AnyLegend, LEGEND_OFFSET, LEGEND_SPACING};
 use crate::guide::{translate, Axis, ChartTitle, Orient};
+use crate::interact::frame::{clip_marks, zoomed, Frame, FrameAxis};
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::{self, MarkChannel, MarkEncoding};
@@ -57,8 +58,18 @@ struct Resolved<'a> {
 impl Chart {
     /// Lays the chart out and returns its scene.
     pub fn scene(&self, options: &SceneOptions, measure: &dyn TextMeasure) -> Result<Scene> {
+        self.layout(options, measure).map(|(scene, _)| scene)
+    }
+
+    /// Lays the chart out and returns its scene and the plot [`Frame`] (where the plot is and
+    /// its scales), which interaction reads to turn pointer positions into data values.
+    pub fn layout(
+        &self,
+        options: &SceneOptions,
+        measure: &dyn TextMeasure,
+    ) -> Result<(Scene, Frame)> {
         let Some(first) = self.units.first() else {
-            return Ok(Scene::default());
+            return Ok((Scene::default(), Frame::default()));
         };
         let view = &first.view;
         for unit in &self.units {
@@ -84,7 +95,17 @@ impl Chart {
             locale: options.locale,
         };
         if self.is_polar() {
-            return self.polar_scene(options, measure, self.channels()?);
+            // Arcs have no position scales: a legend click is all the frame serves.
+            let channels = self.channels()?;
+            let color = channels.color_categories();
+            let scene = self.polar_scene(options, measure, channels)?;
+            let frame = Frame {
+                width: scene.width,
+                height: scene.height,
+                color,
+                ..Frame::default()
+            };
+            return Ok((scene, frame));
         }
         let bands = self.units.iter().any(|u| u.view.mark.uses_bands());
         let x_offset = self.offset_domain("xOffset", |u| &u.plan.x_offset)?;
@@ -97,6 +118,13 @@ impl Chart {
         if let Some(y) = &mut y {
             y.axis.title = self.axis_titles(|u| [&u.view.y, &u.view.y2]);
         }
+        // Scales bound to an interval selection (`bind: "scales"`) show its range.
+        let zooms = self.params.scale_domains();
+        let zoom = |r: Option<&Resolved<'_>>| {
+            let field = r?.def.field.as_deref()?;
+            zooms.iter().find(|(f, _)| f == field).map(|(_, d)| *d)
+        };
+        let (x_zoom, y_zoom) = (zoom(x.as_ref()), zoom(y.as_ref()));
         let [pl, pt, pr, pb] = view.padding;
 
         // Height first: it does not depend on the margins.
@@ -113,9 +141,12 @@ impl Chart {
                 Domain::Discrete(_) => [0.0, height],
                 Domain::Continuous(_) | Domain::Temporal(_) => [height, 0.0],
             };
-            c.domain
-                .clone()
-                .scale_for(range, bands, &c.scale, nice_default(c.def))
+            zoomed(
+                c.domain
+                    .clone()
+                    .scale_for(range, bands, &c.scale, nice_default(c.def)),
+                y_zoom,
+            )
         });
         let y_axis = match (&y, &y_scale) {
             (Some(c), Some(s)) => Some(Axis::new(
@@ -154,13 +185,28 @@ impl Chart {
                 y.is_some(),
             ),
         };
-        let (mut x_scale, mut x_axis) =
-            x_guides(bands, x.as_ref(), width, height, measure, options.locale);
+        let (mut x_scale, mut x_axis) = x_guides(
+            bands,
+            x.as_ref(),
+            x_zoom,
+            width,
+            height,
+            measure,
+            options.locale,
+        );
         let mut right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         if view.width == Size::Container && right > legend_w {
             // Narrow the plot so the last label fits inside the container.
             width = (width - right).max(0.0);
-            (x_scale, x_axis) = x_guides(bands, x.as_ref(), width, height, measure, options.locale);
+            (x_scale, x_axis) = x_guides(
+                bands,
+                x.as_ref(),
+                x_zoom,
+                width,
+                height,
+                measure,
+                options.locale,
+            );
             right = x_axis.as_ref().map_or(0.0, Axis::overhang_end);
         }
         let right = right.max(legend_w);
@@ -283,6 +329,9 @@ impl Chart {
                 }
             }
         }
+        if x_zoom.is_some() || y_zoom.is_some() {
+            clip_marks(&mut plot_items, width, height);
+        }
         for axis in [&x_axis, &y_axis].into_iter().flatten() {
             plot_items.extend(axis.items());
         }
@@ -315,7 +364,22 @@ impl Chart {
             description: view.description.clone().unwrap_or_default(),
         };
         Theme::of(options.theme).apply(&mut scene, view.background.is_some());
-        Ok(scene)
+        let axis = |r: Option<&Resolved<'_>>, scale: Option<PositionScale>| {
+            Some(FrameAxis {
+                field: r?.def.field.clone()?,
+                scale: scale?,
+            })
+        };
+        let frame = Frame {
+            left: origin.0,
+            top: origin.1,
+            width,
+            height,
+            x: axis(x.as_ref(), x_scale),
+            y: axis(y.as_ref(), y_scale),
+            color: channels.color_categories(),
+        };
+        Ok((scene, frame))
     }
 
     /// One position channel over every unit that encodes it: the first unit's definition (for
@@ -498,6 +562,7 @@ fn offset_channel<'a>(
 fn x_guides(
     bands: bool,
     x: Option<&Resolved<'_>>,
+    zoom: Option<[f64; 2]>,
     width: f64,
     height: f64,
     measure: &dyn TextMeasure,
@@ -506,10 +571,12 @@ fn x_guides(
     let Some(x) = x else {
         return (None, None);
     };
-    let scale = x
-        .domain
-        .clone()
-        .scale_for([0.0, width], bands, &x.scale, nice_default(x.def));
+    let scale = zoomed(
+        x.domain
+            .clone()
+            .scale_for([0.0, width], bands, &x.scale, nice_default(x.def)),
+        zoom,
+    );
     let axis =
         Axis::new(&x.axis, Orient::Bottom, &scale, width, measure, locale).with_cross(height);
     (Some(scale), Some(axis))

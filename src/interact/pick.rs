@@ -31,6 +31,27 @@ pub struct Hit {
 /// assert_eq!(pick(&scene, 0.0, 0.0), None);
 /// ```
 pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
+    pick_item(scene, x, y).map(|(hit, _)| hit)
+}
+
+/// The outline of the topmost mark item at `(x, y)`, for a hover highlight: `[0, x, y, width,
+/// height]` for a rectangle, `[1, cx, cy, radius, 0]` for a symbol.
+pub fn pick_shape(scene: &Scene, x: f64, y: f64) -> Option<[f64; 5]> {
+    match pick_item(scene, x, y)?.1 {
+        Item::Rect(r) => Some([0.0, r.x, r.y, r.width, r.height]),
+        Item::Symbol(s) => {
+            let r = match s.shape {
+                Shape::Circle => (s.size / std::f64::consts::PI).sqrt(),
+                Shape::Square => s.size.sqrt() / 2.0,
+            };
+            Some([1.0, s.x, s.y, r, 0.0])
+        }
+        _ => None,
+    }
+}
+
+/// The topmost mark item at `(x, y)` and its hit.
+pub fn pick_item(scene: &Scene, x: f64, y: f64) -> Option<(Hit, &Item)> {
     if !(x.is_finite() && y.is_finite()) {
         return None;
     }
@@ -45,7 +66,7 @@ pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
                 && x <= r.x + r.width + pad_x
                 && y >= r.y - pad_y
                 && y <= r.y + r.height + pad_y;
-            inside.then_some(Hit { mark, row })
+            inside.then_some((Hit { mark, row }, item))
         }
         Item::Symbol(s) => {
             let (Role::Mark(mark), Some(row)) = (s.role, s.row) else {
@@ -60,13 +81,13 @@ pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
                 Shape::Circle => (x - s.x).hypot(y - s.y) <= reach,
                 Shape::Square => (x - s.x).abs() <= reach && (y - s.y).abs() <= reach,
             };
-            inside.then_some(Hit { mark, row })
+            inside.then_some((Hit { mark, row }, item))
         }
         Item::Path(p) => {
             let (Role::Mark(mark), Some(row), true) = (p.role, p.row, p.closed) else {
                 return None;
             };
-            inside_polygon(&p.points, x, y).then_some(Hit { mark, row })
+            inside_polygon(&p.points, x, y).then_some((Hit { mark, row }, item))
         }
         Item::Rule(_) | Item::Text(_) => None,
     })

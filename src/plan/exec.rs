@@ -13,7 +13,7 @@ use crate::data::kernels::{
 use crate::data::{Column, Table};
 use crate::error::{Error, Result};
 use crate::expr::{self, Env};
-use crate::spec::transform::{OpDef, SortField, Transform};
+use crate::spec::transform::{OpDef, Predicate, SortField, Transform};
 
 /// Runs `plan` over `table`, returning the table the mark draws. A chart without parameters:
 /// see [`execute_with`].
@@ -23,9 +23,20 @@ pub fn execute(plan: &Plan, table: Table) -> Result<Table> {
 
 /// Runs `plan` over `table` with the parameters' current values: expressions read them, and
 /// `{"param": ...}` filters test rows against the selections.
-pub fn execute_with(plan: &Plan, mut table: Table, params: &ParamState) -> Result<Table> {
+pub fn execute_with(plan: &Plan, table: Table, params: &ParamState) -> Result<Table> {
+    execute_from(plan, 0, table, params)
+}
+
+/// Runs the steps of `plan` from step `from` on (earlier steps already ran on `table`): a
+/// parameter change re-runs only the steps downstream of the first one that reads parameters.
+pub fn execute_from(
+    plan: &Plan,
+    from: usize,
+    mut table: Table,
+    params: &ParamState,
+) -> Result<Table> {
     let env = params.env();
-    for step in &plan.steps {
+    for step in plan.steps.iter().skip(from) {
         table = match step {
             Step::Transform { index, transform } => run_transform(
                 &format!("transform[{index}]"),
@@ -237,6 +248,15 @@ fn run_transform(
             run_stack(path, table, field, groupby, sort, offset, [start, end])
         }
         Transform::Filter(pred) => {
+            // Selections test number ranges and values directly on the columns.
+            if let Predicate::Param { param, empty } = pred {
+                if let Some(rows) = params.selection_rows(param, *empty, &table) {
+                    if rows.len() == table.num_rows() {
+                        return Ok(table);
+                    }
+                    return take_table(&table, &rows);
+                }
+            }
             let place = format!("{path}.filter");
             let text = super::predicate::predicate_expr_with(&place, pred, params)?;
             let rows = expr::parse_at(&place, &text)?.eval_filter(&table, env)?;

@@ -10,9 +10,11 @@
 use serde_json::Value as Json;
 
 use super::selection::{ChannelField, Store};
+use super::Step;
 use crate::error::{Error, Result};
 use crate::expr::Env;
-use crate::spec::params::{eval_exprs, Param, ParamKind};
+use crate::spec::params::{eval_exprs, Param, ParamKind, SelectKind};
+use crate::spec::transform::{Predicate, Transform};
 use crate::spec::View;
 
 /// The parameters of one chart and their current values.
@@ -183,6 +185,141 @@ impl ParamState {
     }
 }
 
+/// The parameters `step` may read: a change to any other parameter leaves its output as it
+/// was. Conservative: a step whose spec could hold an expression anywhere reads every
+/// parameter in `all`.
+pub fn step_params(step: &Step, all: &[Param]) -> Vec<String> {
+    let every = || all.iter().map(|p| p.name.clone()).collect();
+    let Step::Transform { transform, .. } = step else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match transform {
+        Transform::Filter(p) => {
+            if !predicate_params(p, &mut out) {
+                return every();
+            }
+        }
+        Transform::Calculate { expr, .. } => match crate::expr::parse(expr) {
+            Ok(e) => out = e.params(),
+            Err(_) => return every(),
+        },
+        Transform::Aggregate { .. }
+        | Transform::JoinAggregate { .. }
+        | Transform::Window { .. }
+        | Transform::Fold { .. }
+        | Transform::Stack { .. } => {}
+        Transform::Bin { bin: json, .. } | Transform::TimeUnit { unit: json, .. } => {
+            let text = json.to_string();
+            if text.contains("\"param\"")
+                || text.contains("\"expr\"")
+                || text.contains("\"signal\"")
+            {
+                return every();
+            }
+        }
+        #[allow(unreachable_patterns)]
+        _ => return every(),
+    }
+    out
+}
+
+/// Runs `step` on `table` without copying it when it is a `{"param": ...}` filter whose
+/// selection test runs directly on the columns: the kept rows, or `None` when the step must
+/// run the usual way.
+pub fn selection_filter(
+    step: Option<&Step>,
+    table: &crate::data::Table,
+    params: &ParamState,
+) -> Result<Option<crate::data::Table>> {
+    let Some(Step::Transform {
+        transform: Transform::Filter(Predicate::Param { param, empty }),
+        ..
+    }) = step
+    else {
+        return Ok(None);
+    };
+    match params.selection_rows(param, *empty, table) {
+        Some(rows) => Ok(Some(crate::data::kernels::take_table(table, &rows)?)),
+        None => Ok(None),
+    }
+}
+
+/// Adds the parameters predicate `p` reads to `out`; false when it cannot tell.
+fn predicate_params(p: &Predicate, out: &mut Vec<String>) -> bool {
+    match p {
+        Predicate::Expr(text) => match crate::expr::parse(text) {
+            Ok(e) => {
+                out.extend(e.params());
+                true
+            }
+            Err(_) => false,
+        },
+        Predicate::Param { param, .. } => {
+            out.push(param.clone());
+            true
+        }
+        Predicate::Field { .. } => true,
+        Predicate::And(list) | Predicate::Or(list) => list.iter().all(|q| predicate_params(q, out)),
+        Predicate::Not(q) => predicate_params(q, out),
+    }
+}
+
+impl ParamState {
+    /// The names whose values may change when parameter `name` is set: itself and every
+    /// `expr` parameter (they are recomputed from the others).
+    pub fn affected_by(&self, name: &str) -> Vec<String> {
+        self.params
+            .iter()
+            .filter(|p| p.name == name || matches!(p.kind, ParamKind::Variable { expr: Some(_) }))
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    /// The interval selections bound to scales (`bind: "scales"`) and their current ranges,
+    /// per field: `[(field, [lo, hi])]`. Empty while nothing is zoomed.
+    pub fn scale_domains(&self) -> Vec<(String, [f64; 2])> {
+        let mut out = Vec::new();
+        for (p, store) in self.params.iter().zip(&self.stores) {
+            let bound = p.bind.as_ref().and_then(Json::as_str) == Some("scales");
+            if !bound || p.selection().map(|d| d.kind) != Some(SelectKind::Interval) {
+                continue;
+            }
+            if let Json::Object(fields) = store.to_value(SelectKind::Interval) {
+                for (field, range) in fields {
+                    let lo = range.get(0).and_then(Json::as_f64);
+                    let hi = range.get(1).and_then(Json::as_f64);
+                    if let (Some(lo), Some(hi)) = (lo, hi) {
+                        if lo.is_finite() && hi.is_finite() && lo != hi {
+                            out.push((field, [lo.min(hi), lo.max(hi)]));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The rows of `table` the predicate `{"param": name, "empty": empty}` keeps, when
+    /// `name` is a selection whose test can run directly on the columns (see
+    /// [`Store::filter_rows`]); `None` when the expression must decide.
+    pub fn selection_rows(
+        &self,
+        name: &str,
+        empty: bool,
+        table: &crate::data::Table,
+    ) -> Option<Vec<usize>> {
+        let i = self.index(name).ok()?;
+        self.params.get(i)?.selection()?;
+        self.stores.get(i)?.filter_rows(table, empty)
+    }
+
+    /// The channels selections project onto (as given to [`ParamState::new`]).
+    pub fn channels(&self) -> &[ChannelField] {
+        &self.channels
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -230,6 +367,39 @@ mod tests {
         assert_eq!(s.get("q"), Some(json!([])));
         let e = s.set("q", json!([{"b": 1}])).unwrap_err();
         assert_eq!(e.place(), "params[0]");
+    }
+
+    #[test]
+    fn steps_name_the_parameters_they_read() {
+        use crate::spec::transform::parse_transform;
+        let params = parse_params(&json!([
+            {"name": "a", "value": 1}, {"name": "b", "value": 2},
+            {"name": "s", "select": "point"}
+        ]))
+        .unwrap();
+        let step = |t: Json| Step::Transform {
+            index: 0,
+            transform: parse_transform(0, &t).unwrap(),
+        };
+        let reads = |t: Json| step_params(&step(t), &params);
+        assert_eq!(reads(json!({"filter": "datum.x > a"})), vec!["a"]);
+        assert_eq!(
+            reads(json!({"filter": {"and": [{"param": "s"}, "datum.y < b"]}})),
+            vec!["s", "b"]
+        );
+        assert_eq!(
+            reads(json!({"calculate": "datum.x * 2", "as": "y"})),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            reads(json!({"filter": {"field": "x", "gt": 3}})),
+            Vec::<String>::new()
+        );
+        let s = state(
+            json!([{"name": "a", "value": 1}, {"name": "c", "expr": "a * 2"}, {"name": "d", "value": 0}]),
+        );
+        assert_eq!(s.affected_by("a"), vec!["a", "c"]);
+        assert_eq!(s.affected_by("d"), vec!["c", "d"]);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value as Json};
 
+use crate::data::{Column, NumberColumn, StrColumn, Table};
 use crate::error::{Error, Result};
 use crate::spec::params::{SelectKind, SelectionDef};
 
@@ -91,6 +92,33 @@ fn projections(def: &SelectionDef, channels: &[ChannelField], value: &Json) -> V
                 channel: Some(c.channel.clone()),
                 enumerated: !interval || c.discrete,
             });
+        }
+    }
+    out
+}
+
+/// The channels and fields selection `def` projects onto, for building its tuples from
+/// pointer events: `(channel, field)` with the channel when it comes from `encodings` (or a
+/// field a channel of `channels` encodes). A point selection with neither `fields` nor
+/// `encodings` projects onto every channel's field (storychart has no `_vgsid_` row ids).
+pub fn projected(def: &SelectionDef, channels: &[ChannelField]) -> Vec<(Option<String>, String)> {
+    let mut out: Vec<(Option<String>, String)> = projections(def, channels, &Json::Null)
+        .into_iter()
+        .map(|p| {
+            let channel = p.channel.or_else(|| {
+                channels
+                    .iter()
+                    .find(|c| c.field == p.field)
+                    .map(|c| c.channel.clone())
+            });
+            (channel, p.field)
+        })
+        .collect();
+    if out.is_empty() && def.kind == SelectKind::Point {
+        for c in channels {
+            if !out.iter().any(|(_, f)| f == &c.field) {
+                out.push((Some(c.channel.clone()), c.field.clone()));
+            }
         }
     }
     out
@@ -247,6 +275,115 @@ impl Store {
     }
 }
 
+/// A direct test of one tuple field against a column, for [`Store::filter_rows`].
+enum Matcher<'a> {
+    /// `inrange` over a number column without invalid rows.
+    Range(&'a NumberColumn, f64, f64),
+    /// `===` (or `indexof`) against numbers.
+    Numbers(&'a NumberColumn, Vec<f64>),
+    /// `===` (or `indexof`) against strings, as dictionary codes.
+    Codes(&'a StrColumn, Vec<u32>),
+    /// Never true (a value of another type than the column's: `===` is strict).
+    Never,
+}
+
+impl Matcher<'_> {
+    fn matches(&self, row: usize) -> bool {
+        match self {
+            Matcher::Range(c, lo, hi) => c.values.get(row).is_some_and(|v| *lo <= *v && *v <= *hi),
+            Matcher::Numbers(c, list) => {
+                c.valid.get(row) && c.values.get(row).is_some_and(|v| list.contains(v))
+            }
+            Matcher::Codes(c, list) => {
+                c.valid.get(row) && c.codes.get(row).is_some_and(|v| list.contains(v))
+            }
+            Matcher::Never => false,
+        }
+    }
+}
+
+fn matcher<'a>(f: &TupleField, table: &'a Table) -> Option<Matcher<'a>> {
+    let column = table.require("", &f.field).ok()?;
+    if !f.enumerated {
+        // Vega's inrange coerces null to 0: leave columns with invalid rows to the expression.
+        let (Column::Number(c), Json::Array(r)) = (column, &f.value) else {
+            return None;
+        };
+        let (a, b) = (r.first()?.as_f64()?, r.get(1)?.as_f64()?);
+        if (0..c.values.len()).any(|row| !c.valid.get(row)) {
+            return None;
+        }
+        return Some(Matcher::Range(c, a.min(b), a.max(b)));
+    }
+    let values: Vec<&Json> = match &f.value {
+        Json::Array(list) => list.iter().collect(),
+        one => vec![one],
+    };
+    match column {
+        Column::Number(c) => {
+            let nums: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+            if values
+                .iter()
+                .any(|v| !(v.is_number() || v.is_string() || v.is_null()))
+            {
+                return None;
+            }
+            Some(Matcher::Numbers(c, nums))
+        }
+        Column::Str(c) => {
+            if values
+                .iter()
+                .any(|v| !(v.is_number() || v.is_string() || v.is_null()))
+            {
+                return None;
+            }
+            let codes: Vec<u32> = values
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter_map(|s| c.dict.iter().position(|d| d == s))
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect();
+            Some(if codes.is_empty() {
+                Matcher::Never
+            } else {
+                Matcher::Codes(c, codes)
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Store {
+    /// The rows of `table` that [`Store::test_expr`] keeps, computed directly for the common
+    /// cases (number ranges over number columns without invalid rows; numbers and strings
+    /// compared with number and string columns), in ascending order. `None` when the
+    /// expression must decide.
+    pub fn filter_rows(&self, table: &Table, empty: bool) -> Option<Vec<usize>> {
+        let rows = table.num_rows();
+        if self.tuples.is_empty() {
+            return Some(if empty {
+                (0..rows).collect()
+            } else {
+                Vec::new()
+            });
+        }
+        let tuples: Vec<Vec<Matcher<'_>>> = self
+            .tuples
+            .iter()
+            .map(|t| {
+                t.iter()
+                    .map(|f| matcher(f, table))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .collect::<Option<_>>()?;
+        Some(
+            (0..rows)
+                .filter(|&row| tuples.iter().any(|t| t.iter().all(|m| m.matches(row))))
+                .collect(),
+        )
+    }
+}
+
 fn is_range(v: &Json, enumerated: bool) -> bool {
     match v {
         Json::Array(list) if enumerated => !list.is_empty(),
@@ -359,6 +496,51 @@ mod tests {
             s.test_expr(true),
             r#"((indexof(["USA","Japan"], datum["Origin"]) !== -1))"#
         );
+    }
+
+    #[test]
+    fn direct_row_tests_agree_with_the_expressions() {
+        let table = crate::data::parse::parse_json(
+            r#"[{"Horsepower": 90, "Origin": "USA"}, {"Horsepower": 130, "Origin": "Japan"},
+                {"Horsepower": 150, "Origin": "USA"}, {"Horsepower": 100, "Origin": null}]"#,
+            "t",
+        )
+        .unwrap();
+        let cases = [
+            (json!("interval"), json!({"x": [100, 150]})),
+            (json!("interval"), json!({"x": [150, 100]})),
+            (
+                json!({"type": "point", "fields": ["Origin"]}),
+                json!([{"Origin": "USA"}]),
+            ),
+            (
+                json!({"type": "point", "fields": ["Origin"]}),
+                json!([{"Origin": "Mars"}]),
+            ),
+            (
+                json!({"type": "point", "fields": ["Origin", "Horsepower"]}),
+                json!([{"Origin": "USA", "Horsepower": 150}, {"Origin": "Japan", "Horsepower": 130}]),
+            ),
+            (
+                json!({"type": "point", "fields": ["Horsepower"]}),
+                json!([{"Horsepower": "130"}]),
+            ),
+            (json!("interval"), json!({})),
+        ];
+        for (select, value) in cases {
+            let s = store(select, value.clone()).unwrap();
+            for empty in [true, false] {
+                let rows = s.filter_rows(&table, empty).expect("a direct test");
+                let expr = crate::expr::parse(&s.test_expr(empty)).unwrap();
+                let want: Vec<usize> = expr
+                    .eval_filter(&table, &crate::expr::Env::new())
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r as usize)
+                    .collect();
+                assert_eq!(rows, want, "{value} empty={empty}");
+            }
+        }
     }
 
     #[test]

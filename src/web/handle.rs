@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use crate::interact::frame::Frame;
+use crate::interact::select;
 use crate::layout::TextMeasure;
 use crate::render::paint;
 use crate::scale::LocaleName;
@@ -23,6 +25,7 @@ fn js_error(e: &crate::Error) -> JsError {
 pub struct StoryChart {
     chart: Chart,
     scene: Option<Scene>,
+    frame: Frame,
     theme: ThemeName,
     locale: LocaleName,
     /// The measured width of each text item of the last scene, in paint order.
@@ -38,6 +41,7 @@ impl StoryChart {
         Ok(StoryChart {
             chart,
             scene: None,
+            frame: Frame::default(),
             theme: ThemeName::Light,
             locale: LocaleName::EnUs,
             text_widths: Vec::new(),
@@ -98,10 +102,11 @@ impl StoryChart {
             locale: self.locale,
         };
         let measure = CanvasMeasure::new(&ctx);
-        let scene = self
+        let (scene, frame) = self
             .chart
-            .scene(&options, &measure)
+            .layout(&options, &measure)
             .map_err(|e| js_error(&e))?;
+        self.frame = frame;
         self.text_widths = scene
             .texts()
             .map(|t| measure.width(&t.text, t.size, t.bold))
@@ -246,5 +251,124 @@ impl StoryChart {
             (None, Some(t)) => t.text.join(" "),
             (None, None) => String::new(),
         }
+    }
+
+    /// The selection parameters, as JSON text `[{"name", "type", "bind", "on", "clear",
+    /// "toggle", "nearest"}]`, for the host to attach its pointer handlers.
+    pub fn selections(&self) -> String {
+        let list: Vec<serde_json::Value> = self
+            .chart
+            .params()
+            .params()
+            .iter()
+            .filter_map(|p| {
+                let def = p.selection()?;
+                Some(serde_json::json!({
+                    "name": p.name,
+                    "type": match def.kind {
+                        crate::spec::params::SelectKind::Point => "point",
+                        crate::spec::params::SelectKind::Interval => "interval",
+                    },
+                    "bind": p.bind,
+                    "on": def.on,
+                    "clear": def.clear,
+                    "toggle": def.toggle,
+                    "nearest": def.nearest,
+                }))
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// The plot rectangle of the last drawn chart, `[x, y, width, height]` in CSS pixels.
+    #[wasm_bindgen(js_name = plotRect)]
+    pub fn plot_rect(&self) -> Vec<f64> {
+        let f = &self.frame;
+        vec![f.left, f.top, f.width, f.height]
+    }
+
+    /// The new value (JSON text) of point selection `name` after a click at `(x, y)`;
+    /// `toggle` adds or removes the clicked tuple. `undefined` when it does not apply.
+    #[wasm_bindgen(js_name = pointValue)]
+    pub fn point_value(&self, name: &str, x: f64, y: f64, toggle: bool) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        select::point_value(&self.chart, scene, name, x, y, toggle).map(|v| v.to_string())
+    }
+
+    /// The new value (JSON text) of legend-bound point selection `name` after a click at
+    /// `(x, y)`; `undefined` when no legend entry is there.
+    #[wasm_bindgen(js_name = legendValue)]
+    pub fn legend_value(&self, name: &str, x: f64, y: f64, toggle: bool) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        select::legend_value(&self.chart, scene, &self.frame, name, x, y, toggle)
+            .map(|v| v.to_string())
+    }
+
+    /// The value (JSON text) of interval selection `name` for a brush from `(x0, y0)` to
+    /// `(x1, y1)`; `null` clears it.
+    #[wasm_bindgen(js_name = intervalValue)]
+    pub fn interval_value(&self, name: &str, x0: f64, y0: f64, x1: f64, y1: f64) -> Option<String> {
+        select::interval_value(&self.chart, &self.frame, name, (x0, y0), (x1, y1))
+            .map(|v| v.to_string())
+    }
+
+    /// The brush of interval selection `name` as `[x0, y0, x1, y1]` CSS pixels (empty when
+    /// nothing is selected).
+    #[wasm_bindgen(js_name = intervalRect)]
+    pub fn interval_rect(&self, name: &str) -> Vec<f64> {
+        select::interval_rect(&self.chart, &self.frame, name).map_or_else(Vec::new, |r| r.to_vec())
+    }
+
+    /// The value (JSON text) of scale-bound interval selection `name` after zooming by
+    /// `factor` about `(cx, cy)` and panning by `(dx, dy)` pixels.
+    #[wasm_bindgen(js_name = zoomValue)]
+    pub fn zoom_value(
+        &self,
+        name: &str,
+        cx: f64,
+        cy: f64,
+        factor: f64,
+        dx: f64,
+        dy: f64,
+    ) -> Option<String> {
+        select::zoom_value(&self.chart, &self.frame, name, (cx, cy), factor, (dx, dy))
+            .map(|v| v.to_string())
+    }
+
+    /// The shape of the mark item under `(x, y)` for the hover highlight: `[0, x, y, width,
+    /// height]` for a rectangle, `[1, cx, cy, radius]` for a symbol, empty when none. Reads
+    /// the scene only.
+    #[wasm_bindgen(js_name = hoverShape)]
+    pub fn hover_shape(&self, x: f64, y: f64) -> Vec<f64> {
+        self.scene
+            .as_ref()
+            .and_then(|s| crate::interact::pick::pick_shape(s, x, y))
+            .map_or_else(Vec::new, |v| v.to_vec())
+    }
+
+    /// The legend entries of the last drawn chart as JSON text `[{"label", "x", "y", "width",
+    /// "height"}]` (the symbol's box, CSS pixels), for tests and keyboard access.
+    #[wasm_bindgen(js_name = legendEntries)]
+    pub fn legend_entries(&self) -> String {
+        let Some(scene) = &self.scene else {
+            return "[]".to_string();
+        };
+        let labels = scene.items.iter().filter_map(|i| match i {
+            crate::scene::Item::Text(t) if t.role == crate::scene::Role::LegendLabel => {
+                Some(t.text.clone())
+            }
+            _ => None,
+        });
+        let symbols = scene.items.iter().filter_map(|i| match i {
+            crate::scene::Item::Rect(r) if r.role == crate::scene::Role::LegendSymbol => Some(r),
+            _ => None,
+        });
+        let list: Vec<serde_json::Value> = symbols
+            .zip(labels)
+            .map(|(r, label)| {
+                serde_json::json!({"label": label, "x": r.x, "y": r.y, "width": r.width, "height": r.height})
+            })
+            .collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
     }
 }

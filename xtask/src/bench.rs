@@ -62,8 +62,12 @@ pub fn bench(ctx: &Ctx, which: &str) -> Result<(), String> {
             write_section(&ctx.root.join("BENCHMARKS.md"), "size", &section)
         }
         "engine" => crate::bench_engine::bench(ctx),
+        "interact" => crate::bench_interact::run(ctx).and_then(|section| {
+            println!("{section}");
+            write_section(&ctx.root.join("BENCHMARKS.md"), "interact", &section)
+        }),
         other => Err(format!(
-            "unknown benchmark \"{other}\" (known: size, engine)"
+            "unknown benchmark \"{other}\" (known: size, engine, interact)"
         )),
     }
 }

@@ -14,6 +14,7 @@
 
 mod bench;
 mod bench_engine;
+mod bench_interact;
 mod build;
 mod proc;
 mod serve;
@@ -39,6 +40,7 @@ commands:
                     specs (../shared/vega-lite/specs) into target/review/
   bench [size]      measure and rewrite BENCHMARKS.md (download size against vega-embed, Chart.js, uPlot)
   bench engine      data engine speed and memory, native and WASM in Chromium, against a JS loop
+  bench interact    interaction speed in Chromium: brushing linked charts, hovering a scatter
   help              print this message
 
 Missing tools (wasm32 target, wasm-bindgen-cli, wasm-pack, npm packages, and for `test`
