@@ -114,21 +114,51 @@ pub fn point_value(
 /// symbol at or left of the pointer (its label runs to the right; legends may be a column
 /// beside the plot or rows under it).
 pub fn legend_entry(scene: &Scene, x: f64, y: f64) -> Option<usize> {
+    legend_symbols(scene)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, [left, top, _, height])| {
+            let half = height.max(LEGEND_ROW) / 2.0;
+            x >= left - 2.0 && x <= scene.width && (y - (top + height / 2.0)).abs() <= half
+        })
+        .max_by(|(_, a), (_, b)| a[0].total_cmp(&b[0]))
+        .map(|(i, _)| i)
+}
+
+/// The bounding box `[x, y, width, height]` of every legend entry's symbol, in scene order,
+/// whatever its kind (squares, circles and shapes, strokes).
+pub fn legend_symbols(scene: &Scene) -> Vec<[f64; 4]> {
     scene
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Rect(r) if r.role == Role::LegendSymbol => Some(r),
+            Item::Rect(r) if r.role == Role::LegendSymbol => Some([r.x, r.y, r.width, r.height]),
+            Item::Symbol(s) if s.role == Role::LegendSymbol => {
+                let half = s.size.max(0.0).sqrt() / 2.0;
+                Some([s.x - half, s.y - half, 2.0 * half, 2.0 * half])
+            }
+            Item::Rule(r) if r.role == Role::LegendSymbol => Some([
+                r.x1.min(r.x2),
+                r.y1.min(r.y2),
+                (r.x1 - r.x2).abs(),
+                (r.y1 - r.y2).abs(),
+            ]),
+            Item::Path(p) if p.role == Role::LegendSymbol => {
+                let mut b = [
+                    f64::INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NEG_INFINITY,
+                ];
+                for (px, py) in &p.points {
+                    b = [b[0].min(*px), b[1].min(*py), b[2].max(*px), b[3].max(*py)];
+                }
+                b[0].is_finite()
+                    .then_some([b[0], b[1], b[2] - b[0], b[3] - b[1]])
+            }
             _ => None,
         })
-        .enumerate()
-        .filter(|(_, r)| {
-            let half = r.height.max(LEGEND_ROW) / 2.0;
-            let mid = r.y + r.height / 2.0;
-            x >= r.x - 2.0 && x <= scene.width && (y - mid).abs() <= half
-        })
-        .max_by(|(_, a), (_, b)| a.x.total_cmp(&b.x))
-        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The value of point selection `name` (bound to the legend) after a click at `(x, y)`:
@@ -419,16 +449,17 @@ mod tests {
             "",
         );
         let (scene, frame) = layout(&c);
-        let symbols: Vec<_> = scene
+        let symbols: Vec<(f64, f64)> = scene
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Rect(r) if r.role == Role::LegendSymbol => Some(r.clone()),
+                Item::Rect(r) if r.role == Role::LegendSymbol => Some((r.x, r.y + 2.0)),
+                Item::Symbol(s) if s.role == Role::LegendSymbol => Some((s.x, s.y)),
                 _ => None,
             })
             .collect();
         assert_eq!(symbols.len(), 2);
-        let (x, y) = (symbols[1].x + 20.0, symbols[1].y + 2.0);
+        let (x, y) = (symbols[1].0 + 20.0, symbols[1].1);
         assert_eq!(legend_entry(&scene, x, y), Some(1));
         let v = legend_value(&c, &scene, &frame, "s", x, y, false).unwrap();
         assert_eq!(v, json!([{"c": "v"}]));

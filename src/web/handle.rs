@@ -359,14 +359,11 @@ impl StoryChart {
             }
             _ => None,
         });
-        let symbols = scene.items.iter().filter_map(|i| match i {
-            crate::scene::Item::Rect(r) if r.role == crate::scene::Role::LegendSymbol => Some(r),
-            _ => None,
-        });
-        let list: Vec<serde_json::Value> = symbols
+        let list: Vec<serde_json::Value> = crate::interact::select::legend_symbols(scene)
+            .into_iter()
             .zip(labels)
-            .map(|(r, label)| {
-                serde_json::json!({"label": label, "x": r.x, "y": r.y, "width": r.width, "height": r.height})
+            .map(|([x, y, width, height], label)| {
+                serde_json::json!({"label": label, "x": x, "y": y, "width": width, "height": height})
             })
             .collect();
         serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
