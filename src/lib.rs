@@ -22,6 +22,7 @@ pub mod plan;
 pub mod render;
 pub mod scale;
 pub mod scene;
+mod sorting;
 pub mod spec;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -118,7 +118,7 @@ fn union(a: DataDomain, b: DataDomain) -> DataDomain {
         }
         (DataDomain::Bins(mut x), DataDomain::Bins(y)) => {
             x.extend(y);
-            x.sort_by(f64::total_cmp);
+            crate::sorting::sort_by(&mut x, f64::total_cmp);
             x.dedup();
             DataDomain::Bins(x)
         }

@@ -193,7 +193,7 @@ impl Expr {
             .collect();
         if let Some(name) = missing.first() {
             let mut known: Vec<&str> = env.params.keys().map(String::as_str).collect();
-            known.sort_unstable();
+            crate::sorting::sort(&mut known);
             return Err(Error::expr_param(&self.place, &self.text, name, &known));
         }
         let n = u32::try_from(table.num_rows()).map_err(|_| {

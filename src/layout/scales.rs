@@ -298,11 +298,11 @@ fn sorted_categories(
     }
     match &def.sort {
         SortOrder::Data => {}
-        SortOrder::Ascending => seen.sort_by(|a, b| a.0.ascending(&b.0)),
-        SortOrder::Descending => seen.sort_by(|a, b| b.0.ascending(&a.0)),
+        SortOrder::Ascending => crate::sorting::sort_by(&mut seen, |a, b| a.0.ascending(&b.0)),
+        SortOrder::Descending => crate::sorting::sort_by(&mut seen, |a, b| b.0.ascending(&a.0)),
         SortOrder::ByField { .. } => {}
         SortOrder::ByChannel { descending, .. } => {
-            seen.sort_by(|a, b| {
+            crate::sorting::sort_by(&mut seen, |a, b| {
                 let by = a.1.total_cmp(&b.1);
                 let by = if *descending { by.reverse() } else { by };
                 by.then_with(|| a.0.ascending(&b.0))
@@ -310,7 +310,7 @@ fn sorted_categories(
         }
         SortOrder::Custom(order) => {
             let rank = |v: &Value| order.iter().position(|o| o == v).unwrap_or(order.len());
-            seen.sort_by(|a, b| {
+            crate::sorting::sort_by(&mut seen, |a, b| {
                 rank(&a.0)
                     .cmp(&rank(&b.0))
                     .then_with(|| a.0.ascending(&b.0))
@@ -352,7 +352,7 @@ fn categories_by_field(
             (column.value(*row), w)
         })
         .collect();
-    seen.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut seen, |a, b| {
         let by = a.1.total_cmp(&b.1);
         let by = if descending { by.reverse() } else { by };
         by.then_with(|| a.0.ascending(&b.0))

@@ -35,9 +35,9 @@ impl MarkData {
                 (v.to_string(), v)
             })
             .collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_by(&mut rows, |a, b| a.0.cmp(&b.0));
         let mut fields: Vec<String> = fields.iter().map(|f| field_path(f)).collect();
-        fields.sort();
+        crate::sorting::sort(&mut fields);
         MarkData {
             name: name.to_string(),
             kind: kind.to_string(),

@@ -70,11 +70,11 @@ pub fn paths(input: &MarkInput<'_>) -> Result<Vec<Item>> {
         }
         match &order {
             // The `order` field, compared as Vega compares values; ties keep data order.
-            Some(cmp) => points.sort_by(|a, b| {
+            Some(cmp) => crate::sorting::sort_by(&mut points, |a, b| {
                 let (a, b) = (a.3 as u32, b.3 as u32);
                 cmp.compare_stable(a, b)
             }),
-            None => points.sort_by(|a, b| a.0.total_cmp(&b.0)),
+            None => crate::sorting::sort_by(&mut points, |a, b| a.0.total_cmp(&b.0)),
         }
         let color = points.first().map_or(base, |p| encoding.color(p.3, base));
         for run in points.split(|p| p.1.is_none()).filter(|r| !r.is_empty()) {

@@ -166,7 +166,7 @@ impl Plan {
             .chain(self.defined.clone())
             .filter(|f| !f.starts_with(crate::spec::normalize::DATUM_FIELD))
             .collect();
-        fields.sort();
+        crate::sorting::sort(&mut fields);
         fields.dedup();
         fields
     }
@@ -709,7 +709,7 @@ fn stack_by(view: &View) -> Vec<String> {
         })
         .filter(|(_, name)| !dimension.contains(name))
         .collect();
-    by.sort_by_key(|(rank, _)| *rank);
+    crate::sorting::sort_by_key(&mut by, |(rank, _)| *rank);
     dedup(by.into_iter().map(|(_, name)| name))
 }
 

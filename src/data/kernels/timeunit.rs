@@ -209,7 +209,7 @@ pub fn parse_time_unit(name: &str) -> Option<TimeUnit> {
     if parts.is_empty() || types > 1 {
         return None;
     }
-    parts.sort_unstable();
+    crate::sorting::sort(&mut parts);
     Some(TimeUnit {
         parts,
         utc,

@@ -43,7 +43,7 @@ pub fn top_n_other(
         *totals.entry(label.as_str()).or_insert(0.0) += add;
     }
     let mut ranked: Vec<(&str, f64)> = totals.into_iter().collect();
-    ranked.sort_by(|(a, ta), (b, tb)| {
+    crate::sorting::sort_by(&mut ranked, |(a, ta), (b, tb)| {
         tb.total_cmp(ta)
             .then_with(|| a.encode_utf16().cmp(b.encode_utf16()))
     });
@@ -119,7 +119,7 @@ mod tests {
                 }
                 let name = v.to_label();
                 let mut distinct = names.clone();
-                distinct.sort();
+                crate::sorting::sort(&mut distinct);
                 distinct.dedup();
                 let beaten_by = distinct
                     .iter()

@@ -316,7 +316,7 @@ impl PatternParser<'_> {
                 _ => {}
             }
         }
-        ranges.sort_unstable();
+        crate::sorting::sort(&mut ranges);
         Ok(Node::Class(ranges, negate))
     }
 
