@@ -252,7 +252,8 @@ impl Chart {
         }
         for (index, unit) in self.units.iter().enumerate() {
             let table = unit.table()?;
-            let styles = channels.styles(unit, table)?;
+            let mut styles = channels.styles(unit, table)?;
+            styles.sizes = self.conditional_sizes(unit, table, styles.sizes.take())?;
             let unit_base = Color::parse(&unit.view.mark_props.fill).unwrap_or(Color::BLACK);
             let fills = channels.fills(unit, table, unit_base, &styles)?;
             let fills = self.conditional_fills(unit, table, fills)?;

@@ -253,9 +253,11 @@ pub fn normalize(spec: &TopLevelSpec) -> Result<View> {
     let condition_color = [&enc.color, &enc.fill]
         .into_iter()
         .flatten()
-        .filter(|c| c.field.is_none())
+        .filter(|c| c.field.is_none() && c.aggregate.is_none())
         .find_map(|c| match c.other.get("condition") {
-            Some(one @ Json::Object(o)) if o.contains_key("field") => {
+            Some(one @ Json::Object(o))
+                if o.contains_key("field") || o.contains_key("aggregate") =>
+            {
                 <ChannelDef as serde::Deserialize>::deserialize(one).ok()
             }
             _ => None,
@@ -1251,8 +1253,19 @@ fn undrawn_channels(
     }
     // The other channels' conditions (`shape`, `size`, ...) group by their fields too; they
     // are not drawn yet.
+    let symbols = matches!(mark, MarkKind::Point | MarkKind::Circle | MarkKind::Square);
     for (key, _) in UNDRAWN {
         if let Some(condition) = enc.other.get(*key).and_then(|c| c.get("condition")) {
+            // Sizes of symbols from value conditions (`{"param", "value": 200}`) are drawn.
+            let size = (symbols && *key == "size")
+                .then(|| <ChannelDef as serde::Deserialize>::deserialize(enc.other.get(*key)?).ok())
+                .flatten()
+                .and_then(|def| drawn_condition(key, &def, condition));
+            if let Some(c) = size {
+                drawn.push(c);
+                found.push((key, condition));
+                continue;
+            }
             note(
                 format!("encoding.{key}.condition"),
                 "a conditional encoding".to_string(),
@@ -1302,6 +1315,7 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
     let channel = match key {
         "color" | "fill" => "color",
         "opacity" => "opacity",
+        "size" => "size",
         _ => return None,
     };
     let items: Vec<&Json> = match condition {
@@ -1313,8 +1327,16 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
         .map(|c| {
             // A field in the condition draws its colour scale (the view's colour field).
             let value = match (c.get("value"), c.get("field")) {
-                (Some(v), None) => Some(v.clone()),
+                (Some(v), None) if channel != "size" || v.is_number() => Some(v.clone()),
                 (None, Some(_)) if channel == "color" && def.field.is_none() => None,
+                // `{"aggregate": "count"}` alone: the count field's colour scale.
+                (None, None)
+                    if c.get("aggregate").is_some()
+                        && channel == "color"
+                        && def.field.is_none() =>
+                {
+                    None
+                }
                 _ => return None,
             };
             let test = match (c.get("param"), c.get("test")) {
@@ -1323,11 +1345,17 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
                     empty: c.get("empty").and_then(Json::as_bool).unwrap_or(true),
                 },
                 (None, Some(Json::String(text))) => CondTest::Expr(text.clone()),
+                (None, Some(logic @ Json::Object(_))) if logic_ok(logic) => {
+                    CondTest::Logic(logic.clone())
+                }
                 _ => return None,
             };
             Some((test, value))
         })
         .collect::<Option<Vec<_>>>()?;
+    if channel == "size" && def.value.as_ref().is_some_and(|v| !v.is_number()) {
+        return None;
+    }
     if channel == "opacity" && (def.field.is_some() || def.aggregate.is_some()) {
         return None;
     }
@@ -1336,6 +1364,27 @@ fn drawn_condition(key: &str, def: &ChannelDef, condition: &Json) -> Option<Cond
         tests,
         default: def.value.clone(),
     })
+}
+
+/// Whether a logical composition (`{"or": [...]}`, `{"and": [...]}`, `{"not": ...}`) is made
+/// of parameters and expression strings only, which conditions draw.
+fn logic_ok(logic: &Json) -> bool {
+    match logic {
+        Json::String(_) => true,
+        Json::Object(map) if map.len() == 1 || map.contains_key("param") => {
+            if let Some(Json::String(_)) = map.get("param") {
+                return map.keys().all(|k| k == "param" || k == "empty");
+            }
+            match (map.get("or"), map.get("and"), map.get("not")) {
+                (Some(Json::Array(items)), None, None) | (None, Some(Json::Array(items)), None) => {
+                    items.iter().all(logic_ok)
+                }
+                (None, None, Some(one)) => logic_ok(one),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Mark properties that only change how marks look and that storychart does not apply yet:

@@ -388,7 +388,7 @@ pub enum DataParse {
 /// evaluated per row with the current parameters when the chart is drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conditional {
-    /// `color` (also for `fill`) or `opacity`.
+    /// `color` (also for `fill`), `opacity` or `size` (symbols).
     pub channel: &'static str,
     /// The tests in order, each with the value its rows take (`None`: the colour of the
     /// condition's field, which is the view's colour field).
@@ -409,6 +409,8 @@ pub enum CondTest {
     },
     /// `{"test": "..."}`: an expression over `datum` and the parameters.
     Expr(String),
+    /// `{"test": {"or": [...]}}`: a logical composition of parameters and expressions.
+    Logic(serde_json::Value),
 }
 
 /// A constant position (`x: {"datum": 5}`, `y: {"value": 0}`).
