@@ -931,8 +931,19 @@ fn normalize_mark_props(
         }
     }
     props.fill = fill;
+    // Rounding only the bars' far end is not drawn yet; square bars would be silently different.
+    let rounded_end = def
+        .and_then(|d| d.corner_radius_end)
+        .is_some_and(|r| r > 0.0)
+        .then(|| {
+            Error::unsupported(
+                "mark.cornerRadiusEnd",
+                "the \"cornerRadiusEnd\" mark property",
+            )
+        });
     let error = text_error
-        .or(gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour")));
+        .or(gradient.then(|| Error::unsupported("mark.color", "drawing a gradient colour")))
+        .or(rounded_end);
     Ok((props, error))
 }
 
@@ -1975,6 +1986,21 @@ fn normalize_axis(
                     .map_err(|e| Error::spec_shape(&format!("{path}.axis.format"), &e))?;
             }
             spec.format = format;
+            // Axis properties that change what the axis says (its labels, its ticks, its side):
+            // drawing without them would be a silently different chart.
+            for key in ["labelExpr", "values", "formatType", "tickMinStep", "orient"] {
+                let Some(value) = def.other.get(key) else {
+                    continue;
+                };
+                let default_side = match value.as_str() {
+                    Some("bottom") => path.ends_with(".x") || path.ends_with(".x2"),
+                    Some("left") => path.ends_with(".y") || path.ends_with(".y2"),
+                    _ => false,
+                };
+                if key != "orient" || !default_side {
+                    error = error.or(signal(key, &format!("the axis property \"{key}\"")));
+                }
+            }
             spec.grid = def.grid;
             spec.tick_count = def.tick_count;
             spec.labels = def.labels.unwrap_or(true);
