@@ -7,7 +7,7 @@
 use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, aggregate_rows, bin, fold, group_by, joinaggregate, stack, take, take_table,
+    aggregate, aggregate_rows, bin, fold, group_by, joinaggregate, select, stack, take, take_table,
     time_unit, timeunit, window, AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
@@ -238,8 +238,13 @@ fn run_transform(
         }
         Transform::Filter(pred) => {
             let place = format!("{path}.filter");
-            let text = super::predicate::predicate_expr_with(&place, pred, params)?;
-            let rows = expr::parse_at(&place, &text)?.eval_filter(&table, env)?;
+            let rows = match super::predicate::fast_mask(pred, &table) {
+                Some(mask) => select::selection(&mask),
+                None => {
+                    let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+                    expr::parse_at(&place, &text)?.eval_filter(&table, env)?
+                }
+            };
             if rows.len() == table.num_rows() {
                 return Ok(table);
             }
