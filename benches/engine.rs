@@ -72,6 +72,12 @@ fn main() {
                 assert!(same, "fused {} != planned {}", fused.1, planned.1);
                 report(&format!("{name}_planned"), rows, planned, "");
             }
+            if rows <= 1_000_000 || name == "filter_group_3" {
+                let chart = median_ms(|| work::filter_group_chart(&t, key, 250.0, 750.0, median));
+                let same = (chart.1 - fused.1).abs() <= 1e-9 * chart.1.abs();
+                assert!(same, "fused {} != chart {}", fused.1, chart.1);
+                report(&format!("{name}_chart"), rows, chart, "");
+            }
         }
         report(
             "bin_count_fused",

@@ -7,7 +7,7 @@
 use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
-    aggregate, aggregate_rows, bin, fold, group_by, joinaggregate, stack, take, take_table,
+    aggregate, aggregate_rows, bin, fold, group_by, joinaggregate, select, stack, take, take_table,
     time_unit, timeunit, window, AggregateOp, Order, StackOffset, WindowOp, WindowSpec,
 };
 use crate::data::{Column, Table};
@@ -36,7 +36,25 @@ pub fn execute_from(
     params: &ParamState,
 ) -> Result<Table> {
     let env = params.env();
-    for step in plan.steps.iter().skip(from) {
+    let mut steps = plan.steps.iter().skip(from).peekable();
+    while let Some(step) = steps.next() {
+        if let (
+            Step::Transform {
+                transform: Transform::Filter(pred),
+                ..
+            },
+            Some(Step::Transform {
+                transform: Transform::Aggregate { ops, groupby },
+                ..
+            }),
+        ) = (step, steps.peek())
+        {
+            if let Some(out) = fused_filter_aggregate(pred, &table, groupby, ops) {
+                table = out?;
+                steps.next();
+                continue;
+            }
+        }
         table = match step {
             Step::Transform { index, transform } => run_transform(
                 &format!("transform[{index}]"),
@@ -162,6 +180,103 @@ pub fn execute_from(
     Ok(table)
 }
 
+/// A `filter` whose predicate has a [fast mask](super::predicate::fast_mask) followed by an
+/// `aggregate` grouping by one string column with ops the fused kernel computes over number
+/// fields: one selection vector and dense per-code accumulators, without gathering the
+/// selected rows. `None` when the shapes do not fit (the caller runs both steps in general);
+/// the result equals the general path's (`kernels::fused` and this module's tests check it).
+fn fused_filter_aggregate(
+    pred: &crate::spec::transform::Predicate,
+    table: &Table,
+    groupby: &[String],
+    ops: &[OpDef],
+) -> Option<Result<Table>> {
+    let [key_name] = groupby else {
+        return None;
+    };
+    let key_column = table.column(key_name)?;
+    let Column::Str(key) = key_column else {
+        return None;
+    };
+    let ops = aggregate_ops("transform", ops).ok()?;
+    let mut inputs = Vec::with_capacity(ops.len());
+    for (op, field, _) in &ops {
+        if !crate::data::kernels::fused::supports(*op) {
+            return None;
+        }
+        let value = match field {
+            Some(f) if *op != AggregateOp::Count => match table.column(f) {
+                Some(Column::Number(c)) => Some(c),
+                _ => return None,
+            },
+            None if *op != AggregateOp::Count => return None,
+            _ => None,
+        };
+        inputs.push(value);
+    }
+    let mask = super::predicate::fast_mask(pred, table)?;
+    let sel = select::selection(&mask);
+    // One kernel call per distinct value field (count rides along with the first).
+    let mut out_cols: Vec<Option<crate::data::NumberColumn>> = vec![None; ops.len()];
+    let mut first_row = None;
+    let mut done = vec![false; ops.len()];
+    for i in 0..ops.len() {
+        if done.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        // A count takes any field's call; the call's field is the first undone op's field.
+        let value = (i..ops.len())
+            .filter(|j| !done.get(*j).copied().unwrap_or(true))
+            .find_map(|j| inputs.get(j).copied().flatten());
+        let same = |j: usize| {
+            let v = inputs.get(j).copied().flatten();
+            match (v, value) {
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                (None, _) | (_, None) => true,
+            }
+        };
+        let members: Vec<usize> = (i..ops.len())
+            .filter(|j| !done.get(*j).copied().unwrap_or(true) && same(*j))
+            .collect();
+        let member_ops: Vec<AggregateOp> = members
+            .iter()
+            .filter_map(|j| ops.get(*j).map(|o| o.0))
+            .collect();
+        let fused = crate::data::kernels::fused::filter_group_aggregate(
+            Some(&sel),
+            key,
+            value,
+            &member_ops,
+        )?;
+        for (j, col) in members.iter().zip(fused.columns) {
+            if let Some(slot) = out_cols.get_mut(*j) {
+                *slot = Some(col);
+            }
+            if let Some(d) = done.get_mut(*j) {
+                *d = true;
+            }
+        }
+        first_row.get_or_insert(fused.first_row);
+    }
+    let first_row = match first_row {
+        Some(f) => f,
+        None => {
+            crate::data::kernels::fused::filter_group_aggregate(Some(&sel), key, None, &[])?
+                .first_row
+        }
+    };
+    let mut out = Table::with_rows(first_row.len());
+    let result = out
+        .push_column(key_name, take(key_column, &first_row))
+        .and_then(|()| {
+            for ((_, _, name), col) in ops.iter().zip(out_cols) {
+                out.push_column(name, Column::Number(col.unwrap_or_default()))?;
+            }
+            Ok(())
+        });
+    Some(result.map(|()| out))
+}
+
 /// The spec path of the channel whose output field is `field`.
 fn binned_path(plan: &Plan, field: &str) -> String {
     [&plan.x, &plan.y]
@@ -258,8 +373,13 @@ fn run_transform(
                 }
             }
             let place = format!("{path}.filter");
-            let text = super::predicate::predicate_expr_with(&place, pred, params)?;
-            let rows = expr::parse_at(&place, &text)?.eval_filter(&table, env)?;
+            let rows = match super::predicate::fast_mask(pred, &table) {
+                Some(mask) => select::selection(&mask),
+                None => {
+                    let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+                    expr::parse_at(&place, &text)?.eval_filter(&table, env)?
+                }
+            };
             if rows.len() == table.num_rows() {
                 return Ok(table);
             }
@@ -505,4 +625,79 @@ fn run_stack(
     table.push_column(as_start, Column::Number(start))?;
     table.push_column(as_end, Column::Number(end))?;
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::kernels::test_util::{random_table, Rng};
+    use crate::spec::transform::{FieldTest, Predicate};
+
+    fn op(name: &str, field: Option<&str>, as_name: &str) -> OpDef {
+        OpDef {
+            op: name.into(),
+            field: field.map(Into::into),
+            param: None,
+            as_name: as_name.into(),
+        }
+    }
+
+    /// filter -> aggregate through the fused route equals the two steps run in general
+    /// (selection, gathered rows, group-by, aggregate), bit for bit.
+    #[test]
+    fn fused_filter_aggregate_equals_the_general_path() {
+        let names = [
+            "count", "valid", "missing", "sum", "mean", "min", "max", "median", "q1", "q3",
+            "variance", "stdevp", "stderr",
+        ];
+        let mut rng = Rng(0xfeed_beef);
+        let mut ran = 0;
+        for _ in 0..300 {
+            let mut t = random_table(&mut rng, 120);
+            let n2 = take(
+                t.column("n").unwrap(),
+                &(0..t.num_rows()).rev().collect::<Vec<_>>(),
+            );
+            t.push_column("n2", n2).unwrap();
+            let lo = rng.below(5) as f64 - 1.0;
+            let pred = Predicate::Field {
+                field: "n".into(),
+                time_unit: None,
+                test: FieldTest::Range(serde_json::json!(lo), serde_json::json!(lo + 2.5)),
+            };
+            let ops: Vec<OpDef> = (0..1 + rng.below(4))
+                .enumerate()
+                .map(|(i, _)| {
+                    let name = names.get(rng.below(names.len() as u64) as usize).unwrap();
+                    let field = ["n", "n2"].get(rng.below(2) as usize).copied();
+                    op(name, field, &format!("o{i}"))
+                })
+                .collect();
+            let groupby = vec!["g".to_string()];
+            let fused = fused_filter_aggregate(&pred, &t, &groupby, &ops)
+                .expect("shape fits")
+                .unwrap();
+            let text = super::super::predicate::predicate_expr("f", &pred).unwrap();
+            let rows = expr::parse(&text)
+                .unwrap()
+                .eval_filter(&t, &Env::new())
+                .unwrap();
+            let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
+            let filtered = take_table(&t, &rows).unwrap();
+            let plain = aggregate_ops("a", &ops).unwrap();
+            let want = run_aggregate("a", &filtered, &groupby, &plain).unwrap();
+            assert_eq!(fused.num_rows(), want.num_rows());
+            for name in
+                std::iter::once("g".to_string()).chain(ops.iter().map(|o| o.as_name.clone()))
+            {
+                let (a, b) = (fused.column(&name).unwrap(), want.column(&name).unwrap());
+                for r in 0..want.num_rows() {
+                    let (x, y) = (a.value(r), b.value(r));
+                    assert_eq!(format!("{x:?}"), format!("{y:?}"), "{name} row {r} {ops:?}");
+                }
+            }
+            ran += 1;
+        }
+        assert_eq!(ran, 300);
+    }
 }

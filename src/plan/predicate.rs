@@ -7,8 +7,10 @@
 use serde_json::Value as Json;
 
 use super::params::ParamState;
+use crate::data::kernels::select::{self, Cmp};
 use crate::data::kernels::timeunit::{parse_time_unit, TimePart};
 use crate::data::value::js_number_string;
+use crate::data::{Column, Table};
 use crate::error::{Error, Result};
 use crate::spec::transform::{FieldTest, Predicate};
 
@@ -59,6 +61,63 @@ pub fn predicate_expr_with(path: &str, pred: &Predicate, params: &ParamState) ->
             field_test(&f, test, unit.as_ref())
         }
     })
+}
+
+/// The rows `pred` keeps, computed column-wise without the expression evaluator, when every
+/// leaf is a field comparison (`equal`, `lt`, `lte`, `gt`, `gte`, `range` with number bounds, no
+/// `timeUnit`) on a number column, combined with `and`/`or`/`not`. `None` for any other shape:
+/// the caller then evaluates [`predicate_expr_with`]'s text. The result equals that path's
+/// (JavaScript's comparison of `null` as 0; `plan::exec`'s tests check it on random tables).
+pub fn fast_mask(pred: &Predicate, table: &Table) -> Option<Vec<bool>> {
+    let rows = table.num_rows();
+    match pred {
+        Predicate::And(parts) | Predicate::Or(parts) => {
+            let and = matches!(pred, Predicate::And(_));
+            let (first, rest) = parts.split_first()?;
+            let mut acc = fast_mask(first, table)?;
+            for p in rest {
+                let m = fast_mask(p, table)?;
+                for (a, b) in acc.iter_mut().zip(m) {
+                    *a = if and { *a & b } else { *a | b };
+                }
+            }
+            Some(acc)
+        }
+        Predicate::Not(inner) => {
+            let mut m = fast_mask(inner, table)?;
+            for a in &mut m {
+                *a = !*a;
+            }
+            Some(m)
+        }
+        Predicate::Field {
+            field,
+            time_unit: None,
+            test,
+        } => {
+            let Some(Column::Number(col)) = table.column(field) else {
+                return None;
+            };
+            let num = |v: &Json| match v {
+                Json::Number(n) => n.as_f64(),
+                _ => None,
+            };
+            let cmp = match test {
+                FieldTest::Equal(v) => Cmp::Eq(num(v)?),
+                FieldTest::Lt(v) => Cmp::Lt(num(v)?),
+                FieldTest::Lte(v) => Cmp::Lte(num(v)?),
+                FieldTest::Gt(v) => Cmp::Gt(num(v)?),
+                FieldTest::Gte(v) => Cmp::Gte(num(v)?),
+                FieldTest::Range(Json::Null, Json::Null) => return Some(vec![true; rows]),
+                FieldTest::Range(lo, Json::Null) => Cmp::Gte(num(lo)?),
+                FieldTest::Range(Json::Null, hi) => Cmp::Lte(num(hi)?),
+                FieldTest::Range(lo, hi) => Cmp::Range(num(lo)?, num(hi)?),
+                FieldTest::OneOf(_) | FieldTest::Valid(_) => return None,
+            };
+            Some(select::mask(col, cmp, rows))
+        }
+        Predicate::Field { .. } | Predicate::Expr(_) | Predicate::Param { .. } => None,
+    }
 }
 
 /// A predicate's time unit after Vega-Lite's `normalizeTimeUnit`: its parts and whether it is
@@ -347,6 +406,84 @@ pub fn implicit_parse(pred: &Predicate, out: &mut Vec<(String, &'static str)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A random predicate tree over the number columns `n` (nulls) and `x` (nulls and valid
+    /// `NaN`), with a few leaves the fast path declines (string column, `oneOf`).
+    fn random_predicate(rng: &mut crate::data::kernels::test_util::Rng, depth: u32) -> Predicate {
+        let c = |rng: &mut crate::data::kernels::test_util::Rng| {
+            let v = [-1.0, 0.0, 0.5, 1.0, 2.25, 3.0, -0.0];
+            serde_json::json!(v.get(rng.below(7) as usize).copied().unwrap_or(0.0))
+        };
+        let pick = rng.below(if depth == 0 { 10 } else { 13 });
+        let field = if rng.below(2) == 0 { "n" } else { "x" };
+        let leaf = |test| Predicate::Field {
+            field: field.into(),
+            time_unit: None,
+            test,
+        };
+        match pick {
+            0 => leaf(FieldTest::Equal(c(rng))),
+            1 => leaf(FieldTest::Lt(c(rng))),
+            2 => leaf(FieldTest::Lte(c(rng))),
+            3 => leaf(FieldTest::Gt(c(rng))),
+            4 => leaf(FieldTest::Gte(c(rng))),
+            5 => leaf(FieldTest::Range(c(rng), c(rng))),
+            6 => leaf(FieldTest::Range(Json::Null, c(rng))),
+            7 => leaf(FieldTest::Range(c(rng), Json::Null)),
+            8 => Predicate::Field {
+                field: "g".into(),
+                time_unit: None,
+                test: FieldTest::Equal(serde_json::json!("a")),
+            },
+            9 => leaf(FieldTest::OneOf(vec![c(rng)])),
+            10 => Predicate::Not(Box::new(random_predicate(rng, depth - 1))),
+            11 => Predicate::And(vec![
+                random_predicate(rng, depth - 1),
+                random_predicate(rng, depth - 1),
+            ]),
+            _ => Predicate::Or(vec![
+                random_predicate(rng, depth - 1),
+                random_predicate(rng, depth - 1),
+            ]),
+        }
+    }
+
+    #[test]
+    fn fast_mask_equals_the_expression_path() {
+        use crate::data::kernels::test_util::{random_table, Rng};
+        use crate::data::{Bitmap, Column, NumberColumn};
+        let mut rng = Rng(0x5eed_f00d);
+        let mut fast = 0;
+        for _ in 0..400 {
+            let mut t = random_table(&mut rng, 150);
+            // `x`: numbers, nulls and valid NaN (a column built directly, not by `push`).
+            let mut values = Vec::new();
+            let mut valid = Bitmap::new();
+            for _ in 0..t.num_rows() {
+                let (v, ok) = match rng.below(6) {
+                    0 => (f64::NAN, false),
+                    1 => (f64::NAN, true),
+                    2 => (-(rng.below(3) as f64), true),
+                    _ => (rng.below(8) as f64 / 4.0, true),
+                };
+                values.push(v);
+                valid.push(ok);
+            }
+            t.push_column("x", Column::Number(NumberColumn { values, valid }))
+                .unwrap();
+            let pred = random_predicate(&mut rng, 2);
+            let text = predicate_expr("filter", &pred).unwrap();
+            let want = crate::expr::parse(&text)
+                .unwrap()
+                .eval_filter(&t, &crate::expr::Env::new())
+                .unwrap();
+            if let Some(mask) = fast_mask(&pred, &t) {
+                fast += 1;
+                assert_eq!(select::selection(&mask), want, "{text}");
+            }
+        }
+        assert!(fast > 150, "the fast path ran only {fast} times");
+    }
 
     fn field(test: FieldTest) -> Predicate {
         Predicate::Field {

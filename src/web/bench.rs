@@ -56,6 +56,19 @@ impl BenchTable {
         work::filter_group_planned(&self.table, key, lo, hi, median).map_err(|e| js_error(&e))
     }
 
+    /// The same work as a reader's chart runs it: spec -> normalize -> plan -> execute on a
+    /// clone of the table.
+    #[wasm_bindgen(js_name = filterGroupChart)]
+    pub fn filter_group_chart(
+        &self,
+        key: &str,
+        lo: f64,
+        hi: f64,
+        median: bool,
+    ) -> Result<f64, JsError> {
+        work::filter_group_chart(&self.table, key, lo, hi, median).map_err(|e| js_error(&e))
+    }
+
     /// `bin` + `count` of `n2` (fused).
     #[wasm_bindgen(js_name = binCountFused)]
     pub fn bin_count_fused(&self) -> Result<f64, JsError> {

@@ -14,6 +14,7 @@ pub mod impute;
 pub mod joinaggregate;
 pub mod lookup;
 pub mod quantile;
+pub mod select;
 pub mod sort;
 pub mod stack;
 pub mod take;
@@ -22,7 +23,7 @@ pub mod topn;
 pub mod window;
 
 #[cfg(test)]
-mod test_util;
+pub(crate) mod test_util;
 
 pub use aggregate::{
     aggregate, aggregate_rows, aggregate_values, aggregate_with_param, AggregateOp,
