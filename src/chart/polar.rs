@@ -7,17 +7,17 @@
 //! scale is linear or sqrt from zero (unless `zero: false`) onto `[rangeMin, min(w, h) / 2]`.
 
 use super::channels::Channels;
-use super::scene::{background, SceneOptions, DEFAULT_CONTINUOUS_SIZE};
+use super::scene::{background, finish_scene, SceneOptions, DEFAULT_CONTINUOUS_SIZE};
 use super::Chart;
 use crate::error::{Error, Result};
 use crate::guide::legend::{AnyLegend, LEGEND_OFFSET, LEGEND_SPACING};
-use crate::guide::{translate, ChartTitle};
+use crate::guide::ChartTitle;
 use crate::layout::scales::Domain;
 use crate::layout::{PositionScale, TextMeasure};
 use crate::mark::arc::{PolarScales, RadiusScale, ThetaScale};
 use crate::mark::{self, MarkChannel, MarkEncoding};
 use crate::scale::LinearScale;
-use crate::scene::{Color, Item, Scene, Theme};
+use crate::scene::{Color, Item, Scene};
 use crate::spec::{MarkKind, Size};
 
 impl Chart {
@@ -132,21 +132,16 @@ impl Chart {
             plot_items.extend(legend.items(width + LEGEND_OFFSET, legend_y));
             legend_y += legend.height() + LEGEND_SPACING;
         }
-        translate(&mut plot_items, origin.0, origin.1);
-        items.extend(plot_items);
-        if let Some(title) = &title {
-            let half = title.width() / 2.0;
-            let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
-            items.extend(title.items((origin.0 + width / 2.0).clamp(lo, hi), pt));
-        }
-        let mut scene = Scene {
-            width: total_w,
-            height: total_h,
+        Ok(finish_scene(
             items,
-            description: view.description.clone().unwrap_or_default(),
-        };
-        Theme::of(options.theme).apply(&mut scene, view.background.is_some());
-        Ok(scene)
+            plot_items,
+            origin,
+            width,
+            title.as_ref(),
+            (total_w, total_h),
+            view,
+            options.theme,
+        ))
     }
 
     /// The theta and radius scales over every unit.

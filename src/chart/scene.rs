@@ -350,21 +350,16 @@ impl Chart {
             plot_items.extend(legend.items(x, legend_y));
             legend_y += legend.height() + LEGEND_SPACING;
         }
-        translate(&mut plot_items, origin.0, origin.1);
-        items.extend(plot_items);
-        if let Some(title) = &title {
-            // Centred over the plot, but kept inside the chart.
-            let half = title.width() / 2.0;
-            let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
-            items.extend(title.items((origin.0 + width / 2.0).clamp(lo, hi), pt));
-        }
-        let mut scene = Scene {
-            width: total_w,
-            height: total_h,
+        let scene = finish_scene(
             items,
-            description: view.description.clone().unwrap_or_default(),
-        };
-        Theme::of(options.theme).apply(&mut scene, view.background.is_some());
+            plot_items,
+            origin,
+            width,
+            title.as_ref(),
+            (total_w, total_h),
+            view,
+            options.theme,
+        );
         let axis = |r: Option<&Resolved<'_>>, scale: Option<PositionScale>| {
             Some(FrameAxis {
                 field: r?.def.field.clone()?,
@@ -649,6 +644,38 @@ fn view_outline(width: f64, height: f64, stroke: Color) -> Rect {
         role: Role::View,
         row: None,
     }
+}
+
+/// The last steps of every layout: the plot's items moved to the plot's `origin` and put over
+/// the chart's own, the chart title centred over the plot (but kept inside the chart), and
+/// the theme applied.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn finish_scene(
+    mut items: Vec<Item>,
+    mut plot_items: Vec<Item>,
+    origin: (f64, f64),
+    plot_width: f64,
+    title: Option<&ChartTitle>,
+    (total_w, total_h): (f64, f64),
+    view: &crate::spec::View,
+    theme: ThemeName,
+) -> Scene {
+    let [pl, pt, pr, _] = view.padding;
+    translate(&mut plot_items, origin.0, origin.1);
+    items.extend(plot_items);
+    if let Some(title) = title {
+        let half = title.width() / 2.0;
+        let (lo, hi) = (pl + half, (total_w - pr - half).max(pl + half));
+        items.extend(title.items((origin.0 + plot_width / 2.0).clamp(lo, hi), pt));
+    }
+    let mut scene = Scene {
+        width: total_w,
+        height: total_h,
+        items,
+        description: view.description.clone().unwrap_or_default(),
+    };
+    Theme::of(theme).apply(&mut scene, view.background.is_some());
+    scene
 }
 
 pub(super) fn background(width: f64, height: f64, fill: Color) -> Rect {

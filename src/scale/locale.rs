@@ -96,33 +96,11 @@ pub static EN_US: TimeLocale = TimeLocale {
     date: "%-m/%-d/%Y",
     time: "%-I:%M:%S %p",
     periods: ["AM", "PM"],
-    days: [
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-    ],
-    short_days: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    short_months: [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ],
+    // The English names JavaScript's dates use too (one copy in the WASM).
+    days: crate::js::date::DAYS,
+    short_days: crate::js::date::SHORT_DAYS,
+    months: crate::js::date::MONTHS,
+    short_months: crate::js::date::SHORT_MONTHS,
 };
 
 /// d3-time-format `locale/de-DE.json`.
