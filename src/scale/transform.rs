@@ -57,21 +57,9 @@ impl Transform {
                     x.ln()
                 }
             }
-            Transform::Pow(e) => {
-                if e == 1.0 {
-                    x
-                } else if e == 0.5 {
-                    if x < 0.0 {
-                        -(-x).sqrt()
-                    } else {
-                        x.sqrt()
-                    }
-                } else if x < 0.0 {
-                    -(-x).powf(e)
-                } else {
-                    x.powf(e)
-                }
-            }
+            Transform::Pow(1.0) => x,
+            Transform::Pow(0.5) => odd(x, f64::sqrt),
+            Transform::Pow(e) => odd(x, |v| v.powf(e)),
             Transform::Symlog(c) => sign(x) * (x / c).abs().ln_1p(),
         }
     }
@@ -87,23 +75,20 @@ impl Transform {
                     y.exp()
                 }
             }
-            Transform::Pow(e) => {
-                if e == 1.0 {
-                    y
-                } else if e == 0.5 {
-                    if y < 0.0 {
-                        -(y * y)
-                    } else {
-                        y * y
-                    }
-                } else if y < 0.0 {
-                    -(-y).powf(1.0 / e)
-                } else {
-                    y.powf(1.0 / e)
-                }
-            }
+            Transform::Pow(1.0) => y,
+            Transform::Pow(0.5) => odd(y, |v| v * v),
+            Transform::Pow(e) => odd(y, |v| v.powf(1.0 / e)),
             Transform::Symlog(c) => sign(y) * y.abs().exp_m1() * c,
         }
+    }
+}
+
+/// `f` made odd, as d3's pow scale applies it: `f(x)` for `x >= 0`, `-f(-x)` below zero.
+fn odd(x: f64, f: impl Fn(f64) -> f64) -> f64 {
+    if x < 0.0 {
+        -f(-x)
+    } else {
+        f(x)
     }
 }
 
