@@ -8,7 +8,9 @@
 // sets the answers as parameters through the element's setParam, so linked charts and the URL
 // see every change. Pointer moves are coalesced to one update per animation frame; the
 // hover highlight and the brush live on an overlay canvas (no data recompute); discrete
-// changes cross-fade over 200 ms, none under prefers-reduced-motion.
+// changes (clicks) ask the element for a transition (tweened marks, none under
+// prefers-reduced-motion). Keys are wired by www/keyboard.js; a chart that joins a `group`
+// late starts with the values the group's charts already set.
 //
 //   <story-chart group="flights" state="url" src="..."></story-chart>
 //
@@ -17,11 +19,11 @@
 // from it on load.
 
 import { registerInteraction } from './story-chart.js';
+import { attachKeyboard } from './keyboard.js';
 
 const groups = new Map(); // group name -> Set of elements
+const groupValues = new Map(); // group name -> Map(param name -> the value last set in the group)
 let broadcasting = false;
-const reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
-const FADE_MS = 200;
 
 /** Reads the `#sc.<id>=<json>&...` fragment into {id: {param: value}}. */
 function readHash() {
@@ -127,23 +129,8 @@ export function attachInteraction(el, api) {
     });
   };
 
-  /** Cross-fades from the current picture to the next draw (discrete changes only). */
-  const fade = () => {
-    if (reducedMotion?.matches || !canvas.width) return;
-    const ghost = document.createElement('canvas');
-    ghost.width = canvas.width;
-    ghost.height = canvas.height;
-    ghost.getContext('2d').drawImage(canvas, 0, 0);
-    Object.assign(ghost.style, {
-      position: 'absolute', pointerEvents: 'none', left: `${canvas.offsetLeft}px`, top: `${canvas.offsetTop}px`,
-      width: canvas.style.width, height: canvas.style.height, opacity: '1',
-      transition: `opacity ${FADE_MS}ms ease-out`,
-    });
-    ghost.className = 'story-chart-fade';
-    canvas.after(ghost);
-    requestAnimationFrame(() => { ghost.style.opacity = '0'; });
-    setTimeout(() => ghost.remove(), FADE_MS + 50);
-  };
+  /** The next setParam is a discrete change: the element tweens the marks to it. */
+  const fade = () => api.transition?.();
 
   function paintOverlay() {
     const dpr = window.devicePixelRatio || 1;
@@ -359,6 +346,11 @@ export function attachInteraction(el, api) {
     if (!groups.has(group)) groups.set(group, new Set());
     groups.get(group).add(el);
   }
+  const keys = attachKeyboard(el, api, {
+    points: points.filter((s) => eventName(s.on, 'click') === 'click'),
+    legends,
+    clears: [...points, ...legends, ...brushes],
+  });
 
   /** Shows restored values in the bound controls (built before this hook runs). */
   const syncControls = (name, value) => {
@@ -401,9 +393,29 @@ export function attachInteraction(el, api) {
         if (brush) el.dataset.brush = brush.name;
       }
       paintOverlay();
+      keys.afterDraw();
+    },
+    /** A chart added to a group late starts with the values its group already set. */
+    join() {
+      const values = group ? groupValues.get(group) : null;
+      if (!values) return;
+      broadcasting = true;
+      try {
+        for (const [name, value] of values) {
+          if (el.getParam(name) === undefined) continue;
+          if (JSON.stringify(el.getParam(name)) === JSON.stringify(value)) continue;
+          try { el.setParam(name, value); syncControls(name, value); } catch { /* a value this chart rejects */ }
+        }
+      } finally {
+        broadcasting = false;
+      }
     },
     changed(name, value) {
       set[name] = value;
+      if (group) {
+        if (!groupValues.has(group)) groupValues.set(group, new Map());
+        groupValues.get(group).set(name, value);
+      }
       if (urlState && !restoring) {
         // history.replaceState is slow and rate-limited: write at most every 250 ms.
         clearTimeout(hashTimer);
@@ -441,12 +453,14 @@ export function attachInteraction(el, api) {
       clearTimeout(hashTimer);
       groups.get(group)?.delete(el);
       overlay.remove();
+      keys.detach();
     },
   };
   const onChange = (e) => { if (e instanceof CustomEvent && e.detail?.name) controller.changed(e.detail.name, e.detail.value); };
   el.addEventListener('change', onChange);
   el.interaction = controller;
   controller.restore();
+  controller.join();
   controller.afterDraw();
   return controller;
 }

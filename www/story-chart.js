@@ -18,6 +18,9 @@
 // no-get-data, no-download-image (each hides that action).
 // Events: "render" after each draw, "error" (detail: message) when the chart cannot be drawn
 // (the message is shown inside the element too), "change" (detail: {name, value}) on setParam.
+// Discrete changes (bound controls, legend and point clicks, keys) move the marks from the old
+// state to the new over TRANSITION_MS (tweened in Rust: interact/tween.rs), none under
+// prefers-reduced-motion: reduce; `data-transition` is "running" meanwhile, then "done".
 import init, { StoryChart } from './pkg/storychart.js';
 import './interact.js';
 
@@ -25,7 +28,8 @@ import './interact.js';
 // `import './interact.js';` below; that module calls `registerInteraction(attach)`.
 // `attach(host, api)` runs after a chart's first draw and may return
 // `{ afterDraw(), detach() }`. Without the module the element works on its own.
-//   api = { chart, canvas, plot, shadow, redraw(), dispatch(name, detail) }
+//   api = { chart, canvas, plot, shadow, redraw(), dispatch(name, detail),
+//           transition() (the next setParam moves the marks), showTooltip(pairs, point), hideTooltip() }
 // `var` without an initializer on purpose: with the import cycle, interact.js runs before this
 // module's body, and its registration must not be reset to null afterwards.
 // eslint-disable-next-line no-var
@@ -70,6 +74,9 @@ function parseAspect(text) {
 
 const media = (q) => (typeof matchMedia === 'function' ? matchMedia(q) : null);
 const darkQuery = media('(prefers-color-scheme: dark)');
+const reducedMotion = media('(prefers-reduced-motion: reduce)');
+/** How long marks move after a discrete change (the issue allows at most 300 ms). */
+const TRANSITION_MS = 250;
 
 const STYLES = `
 :host { display: block; position: relative; color: var(--story-chart-ink, inherit);
@@ -160,6 +167,8 @@ export class StoryChartElement extends HTMLElement {
   #dprQuery = null;
   #interaction = null;
   #generation = 0;
+  #animate = false;
+  #tween = 0;
   #onDocumentDown = (e) => { if (!e.composedPath().includes(this)) this.#hideTip(); };
   #onScheme = () => this.#schedule();
   #onDpr = () => { this.#watchDpr(); this.#schedule(); };
@@ -221,6 +230,7 @@ export class StoryChartElement extends HTMLElement {
     this.#resize = null;
     cancelAnimationFrame(this.#frame);
     cancelAnimationFrame(this.#tipFrame);
+    cancelAnimationFrame(this.#tween);
     document.removeEventListener('pointerdown', this.#onDocumentDown);
     darkQuery?.removeEventListener('change', this.#onScheme);
     this.#dprQuery?.removeEventListener('change', this.#onDpr);
@@ -328,6 +338,9 @@ export class StoryChartElement extends HTMLElement {
         shadow: this.#shadow,
         redraw: () => this.#draw(),
         dispatch: (name, detail) => this.dispatchEvent(new CustomEvent(name, { detail })),
+        transition: () => { this.#animate = true; },
+        showTooltip: (pairs, point) => this.#showTip(pairs, point),
+        hideTooltip: () => this.#hideTip(),
       }) ?? null;
     }
   }
@@ -394,7 +407,7 @@ export class StoryChartElement extends HTMLElement {
       const label = bind.name ?? name;
       const options = bind.options ?? [];
       const labels = bind.labels ?? options.map(String);
-      const set = (v) => { this.setParam(name, v); };
+      const set = (v) => { this.#animate = true; this.setParam(name, v); };
       if (bind.input === 'radio') {
         const group = el('fieldset');
         const legend = el('legend');
@@ -450,10 +463,37 @@ export class StoryChartElement extends HTMLElement {
   /** Sets a spec parameter and redraws; fires `change` with the new value. */
   setParam(name, value) {
     if (!this.#chart) throw new Error('chart not ready');
+    // A discrete change (a control, a click, a key) moves the marks; others draw at once.
+    const animate = this.#animate && !reducedMotion?.matches && this.#chart.beginTransition();
+    this.#animate = false;
     this.#chart.setParam(name, JSON.stringify(value));
     this.#hideTip();
     this.#draw();
+    if (animate) this.#runTransition();
     this.dispatchEvent(new CustomEvent('change', { detail: { name, value } }));
+  }
+
+  /** Paints the transition the last draw began, one frame per animation frame, for
+   * TRANSITION_MS; the last frame is the drawn end state itself. `data-transition` is
+   * "running" meanwhile and "done" after. */
+  #runTransition() {
+    cancelAnimationFrame(this.#tween);
+    const chart = this.#chart;
+    const start = performance.now();
+    this.dataset.transition = 'running';
+    const frame = () => {
+      this.#tween = 0;
+      let more = false;
+      if (chart === this.#chart) {
+        try {
+          more = chart.paintTransition(this.#canvas, (performance.now() - start) / TRANSITION_MS,
+            window.devicePixelRatio || 1);
+        } catch { more = false; }
+      }
+      if (more) this.#tween = requestAnimationFrame(frame);
+      else this.dataset.transition = 'done';
+    };
+    frame();
   }
 
   /** The current value of a spec parameter (`undefined` when there is none). */

@@ -306,6 +306,13 @@ impl Chart {
         Some(column.value(row).to_json())
     }
 
+    /// The view and plan of mark (unit) `mark`, for the interaction modules.
+    pub fn unit(&self, mark: u16) -> Option<(&View, &Plan)> {
+        self.units
+            .get(usize::from(mark))
+            .map(|u| (&u.view, &u.plan))
+    }
+
     /// The variable parameters bound to input widgets, for the host to build its controls:
     /// `[{"name", "bind", "value"}]` with each parameter's current value. Selections and
     /// `"legend"`/`"scales"` bindings are left out (they are bound to the chart itself).

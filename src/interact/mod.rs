@@ -4,8 +4,10 @@
 //! functions answer what is under them, and the host page shows the answer. Hover reads the
 //! scene only, so moving the pointer never recomputes data.
 
+pub mod focus;
 pub mod frame;
 pub mod pick;
 pub mod select;
+pub mod tween;
 
 pub use pick::{pick, Hit};

@@ -38,6 +38,15 @@ pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
 /// height]` for a rectangle, `[1, cx, cy, radius, 0]` for a symbol.
 pub fn pick_shape(scene: &Scene, x: f64, y: f64) -> Option<[f64; 5]> {
     match pick_item(scene, x, y)?.1 {
+        item @ (Item::Rect(_) | Item::Symbol(_)) => item_shape(item),
+        _ => None,
+    }
+}
+
+/// The highlight outline of a mark item: `[0, x, y, width, height]` for a rectangle or the
+/// bounding box of a closed path (a wedge, a shape), `[1, cx, cy, radius, 0]` for a symbol.
+pub fn item_shape(item: &Item) -> Option<[f64; 5]> {
+    match item {
         Item::Rect(r) => Some([0.0, r.x, r.y, r.width, r.height]),
         Item::Symbol(s) => {
             let r = match s.shape {
@@ -45,6 +54,19 @@ pub fn pick_shape(scene: &Scene, x: f64, y: f64) -> Option<[f64; 5]> {
                 Shape::Square => s.size.sqrt() / 2.0,
             };
             Some([1.0, s.x, s.y, r, 0.0])
+        }
+        Item::Path(p) if p.closed => {
+            let mut b = [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            for (px, py) in &p.points {
+                b = [b[0].min(*px), b[1].min(*py), b[2].max(*px), b[3].max(*py)];
+            }
+            b[0].is_finite()
+                .then_some([0.0, b[0], b[1], b[2] - b[0], b[3] - b[1]])
         }
         _ => None,
     }

@@ -102,6 +102,13 @@ pub fn point_value(
             Json::Null
         });
     };
+    point_value_of(chart, name, hit, toggle)
+}
+
+/// The value of point selection `name` after choosing the item `hit` (a click on it, or Enter
+/// on the keyboard focus): its tuple, added or removed with `toggle`.
+pub fn point_value_of(chart: &Chart, name: &str, hit: Hit, toggle: bool) -> Option<Json> {
+    let def = selection(chart, name, SelectKind::Point)?;
     let mut tuple = Map::new();
     for (_, field) in projected(def, chart.params().channels()) {
         let value = chart.mark_value(hit.mark, hit.row, &field)?;

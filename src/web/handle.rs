@@ -7,8 +7,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use crate::interact::focus::{self, Target, TargetKind};
 use crate::interact::frame::Frame;
 use crate::interact::select;
+use crate::interact::tween::{self, Grow};
 use crate::layout::TextMeasure;
 use crate::render::paint;
 use crate::scale::LocaleName;
@@ -30,6 +32,21 @@ pub struct StoryChart {
     locale: LocaleName,
     /// The measured width of each text item of the last scene, in paint order.
     text_widths: Vec<f64>,
+    /// The keyboard focus: its index in `focus::targets` of the last scene, and the target.
+    focus: Option<(usize, Target)>,
+    /// The transition begun by `beginTransition`, if any.
+    transition: Option<Transition>,
+}
+
+/// A transition from the scene shown before a change to the next drawn one.
+struct Transition {
+    from: Scene,
+    from_keys: Vec<Option<String>>,
+    /// The keys of the end scene, set by the `render` after the change.
+    to_keys: Vec<Option<String>>,
+    grow: Grow,
+    /// Whether a frame was painted: a later `render` (a resize) ends the transition.
+    started: bool,
 }
 
 #[wasm_bindgen]
@@ -45,6 +62,8 @@ impl StoryChart {
             theme: ThemeName::Light,
             locale: LocaleName::EnUs,
             text_widths: Vec::new(),
+            focus: None,
+            transition: None,
         })
     }
 
@@ -124,8 +143,221 @@ impl StoryChart {
         ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
             .map_err(|_| JsError::new("canvas: setTransform failed"))?;
         paint(&scene, &mut CanvasPainter::new(&ctx));
+        match self.transition.take() {
+            Some(t) if !t.started => {
+                let to_keys = self.keys(&scene);
+                self.transition = Some(Transition { to_keys, ..t });
+            }
+            _ => {}
+        }
         self.scene = Some(scene);
         Ok(())
+    }
+
+    /// Starts a transition from the chart as drawn now to the next `render` (call it before
+    /// `setParam`). Returns `false` (and the next render draws at once) when there is nothing
+    /// drawn yet or the scene is too large to tween.
+    #[wasm_bindgen(js_name = beginTransition)]
+    pub fn begin_transition(&mut self) -> bool {
+        self.transition = None;
+        let Some(scene) = &self.scene else {
+            return false;
+        };
+        if scene.items.len() > tween::MAX_ITEMS {
+            return false;
+        }
+        let from_keys = self.keys(scene);
+        let grow = self
+            .chart
+            .unit(0)
+            .map(|(_, p)| Grow::of(p))
+            .unwrap_or_default();
+        self.transition = Some(Transition {
+            from: scene.clone(),
+            from_keys,
+            to_keys: Vec::new(),
+            grow,
+            started: false,
+        });
+        true
+    }
+
+    /// Paints the transition's frame at `t` (0..=1 of its duration, eased here) on `canvas`.
+    /// At `t >= 1` paints the end state itself, ends the transition and returns `false`; also
+    /// `false` when no transition runs.
+    #[wasm_bindgen(js_name = paintTransition)]
+    pub fn paint_transition(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        t: f64,
+        dpr: f64,
+    ) -> Result<bool, JsError> {
+        let Some(scene) = &self.scene else {
+            self.transition = None;
+            return Ok(false);
+        };
+        let Some(tr) = &mut self.transition else {
+            return Ok(false);
+        };
+        tr.started = true;
+        let done = t >= 1.0 || t.is_nan();
+        let frame;
+        let shown = if done {
+            scene
+        } else {
+            frame = tween::tween(
+                &tr.from,
+                &tr.from_keys,
+                scene,
+                &tr.to_keys,
+                tween::ease(t),
+                tr.grow,
+            );
+            &frame
+        };
+        let ctx = context_2d(canvas)?;
+        let dpr = if dpr.is_finite() && dpr > 0.0 {
+            dpr
+        } else {
+            1.0
+        };
+        ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+            .map_err(|_| JsError::new("canvas: setTransform failed"))?;
+        ctx.clear_rect(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        );
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+            .map_err(|_| JsError::new("canvas: setTransform failed"))?;
+        paint(shown, &mut CanvasPainter::new(&ctx));
+        if done {
+            self.transition = None;
+        }
+        Ok(!done)
+    }
+
+    /// The transition keys of `scene`'s items, from the current mark data.
+    fn keys(&self, scene: &Scene) -> Vec<Option<String>> {
+        let mut fields: Vec<Option<Vec<String>>> = Vec::new();
+        tween::item_keys(scene, |mark, row| {
+            let m = usize::from(mark);
+            if fields.len() <= m {
+                fields.resize(m + 1, None);
+            }
+            let slot = fields.get_mut(m)?;
+            let list = slot.get_or_insert_with(|| {
+                self.chart
+                    .unit(mark)
+                    .map(|(v, p)| tween::key_fields(v, p))
+                    .unwrap_or_default()
+            });
+            if list.is_empty() {
+                return None;
+            }
+            let mut key = String::new();
+            for f in list.iter() {
+                let v = self.chart.mark_value(mark, row, f)?;
+                key.push_str(&v.to_string());
+                key.push('\u{1f}');
+            }
+            Some(key)
+        })
+    }
+
+    /// Moves the keyboard focus by `key` (a `KeyboardEvent.key`: arrows, `Home`, `End`; any
+    /// other name only re-reads the focus) and describes the focused target as JSON text
+    /// `{"kind": "mark"|"legend", "index", "count", "x", "y", "shape", "pairs", "text"}`
+    /// (`pairs`: its tooltip, `text`: what a screen reader announces); `undefined` when the
+    /// chart has nothing to focus.
+    #[wasm_bindgen(js_name = focusKey)]
+    pub fn focus_key(&mut self, key: &str) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        let targets = focus::targets(scene);
+        let current = self.focus.and_then(|(i, old)| match targets.get(i) {
+            Some(t) if *t == old => Some(i),
+            _ => focus::relocate(&targets, &old),
+        });
+        let index = match focus::Key::parse(key) {
+            Some(k) => focus::step(&targets, current, k),
+            None => current,
+        };
+        let Some((index, target)) = index.and_then(|i| targets.get(i).map(|t| (i, *t))) else {
+            self.focus = None;
+            return None;
+        };
+        self.focus = Some((index, target));
+        let (pairs, spoken) = match target.kind {
+            TargetKind::Mark(hit) => {
+                let pairs = self
+                    .chart
+                    .tooltip_in(hit.mark, hit.row, self.locale)
+                    .unwrap_or_default();
+                let spoken = if pairs.is_empty() {
+                    self.mark_pairs(hit.mark, hit.row)
+                } else {
+                    pairs.clone()
+                };
+                (pairs, spoken)
+            }
+            TargetKind::Legend(i) => {
+                let pairs = focus::legend_pairs(scene, i);
+                (pairs.clone(), pairs)
+            }
+        };
+        let out = serde_json::json!({
+            "kind": if matches!(target.kind, TargetKind::Legend(_)) { "legend" } else { "mark" },
+            "index": index,
+            "count": targets.len(),
+            "x": target.center.0,
+            "y": target.center.1,
+            "shape": target.shape,
+            "pairs": pairs,
+            "text": focus::announce(&spoken),
+        });
+        Some(out.to_string())
+    }
+
+    /// The fields a mark draws with their raw values, for announcing a mark without tooltip.
+    fn mark_pairs(&self, mark: u16, row: u32) -> Vec<(String, String)> {
+        let Some((_, plan)) = self.chart.unit(mark) else {
+            return Vec::new();
+        };
+        plan.mark_fields()
+            .into_iter()
+            .filter_map(|f| {
+                let v = self.chart.mark_value(mark, row, &f)?;
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                Some((f, text))
+            })
+            .collect()
+    }
+
+    /// Drops the keyboard focus.
+    #[wasm_bindgen(js_name = focusClear)]
+    pub fn focus_clear(&mut self) {
+        self.focus = None;
+    }
+
+    /// The new value (JSON text) of selection `name` when the focused target is chosen (Enter):
+    /// the focused mark's tuple for a point selection, the focused legend entry's for a
+    /// legend-bound one; `undefined` when it does not apply.
+    #[wasm_bindgen(js_name = focusValue)]
+    pub fn focus_value(&self, name: &str, toggle: bool) -> Option<String> {
+        let scene = self.scene.as_ref()?;
+        let (_, target) = self.focus?;
+        let value = match target.kind {
+            TargetKind::Mark(hit) => select::point_value_of(&self.chart, name, hit, toggle),
+            TargetKind::Legend(_) => {
+                let (x, y) = target.center;
+                select::legend_value(&self.chart, scene, &self.frame, name, x, y, toggle)
+            }
+        };
+        value.map(|v| v.to_string())
     }
 
     /// Draws with the dark theme (`true`) or the light one from the next `render` on.
