@@ -273,6 +273,48 @@ fn entering(item: &Item, t: f64, grow: Grow) -> Item {
     item
 }
 
+/// How the items of a transition's frames come from its two scenes.
+struct Matching {
+    /// For each item of `to`: the index of the same item in `from`, if it was there.
+    matched: Vec<Option<usize>>,
+    /// The items of `from` that are not in `to`, in paint order.
+    exiting: Vec<usize>,
+    /// Where the exiting items go: before `to`'s first mark item.
+    at: usize,
+}
+
+fn matching(from_keys: &[Option<String>], to_keys: &[Option<String>]) -> Matching {
+    let mut old: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, key) in from_keys.iter().enumerate() {
+        if let Some(k) = key {
+            old.insert(k.as_str(), i);
+        }
+    }
+    let mut used = vec![false; from_keys.len()];
+    let mut at = None;
+    let matched = to_keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let key = key.as_deref()?;
+            at.get_or_insert(i);
+            let j = *old.get(key)?;
+            if let Some(u) = used.get_mut(j) {
+                *u = true;
+            }
+            Some(j)
+        })
+        .collect();
+    let exiting = (0..from_keys.len())
+        .filter(|j| matches!(from_keys.get(*j), Some(Some(_))) && used.get(*j) == Some(&false))
+        .collect();
+    Matching {
+        matched,
+        exiting,
+        at: at.unwrap_or(to_keys.len()),
+    }
+}
+
 /// The scene `t` (0..=1, already eased) of the way from `from` to `to`; `from_keys` and
 /// `to_keys` are their [`item_keys`]. At `t = 1` the marks are `to`'s; at `t = 0` they are
 /// `from`'s (entering ones invisible). Exiting marks are drawn under the others.
@@ -285,34 +327,28 @@ pub fn tween(
     grow: Grow,
 ) -> Scene {
     let t = if t.is_nan() { 1.0 } else { t.clamp(0.0, 1.0) };
-    let mut old: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-    for (i, key) in from_keys.iter().enumerate() {
-        if let Some(k) = key {
-            old.insert(k.as_str(), (i, false));
-        }
-    }
-    let mut items: Vec<Item> = Vec::with_capacity(to.items.len());
-    let mut first_mark = None;
+    let m = matching(from_keys, to_keys);
+    let mut items: Vec<Item> = Vec::with_capacity(to.items.len() + m.exiting.len());
     for (i, item) in to.items.iter().enumerate() {
-        let Some(Some(key)) = to_keys.get(i) else {
-            items.push(item.clone());
-            continue;
-        };
-        first_mark.get_or_insert(items.len());
-        let moved = old.get_mut(key.as_str()).and_then(|(j, used)| {
-            let b = between(from.items.get(*j)?, item, t)?;
-            *used = true;
-            Some(b)
+        let keyed = matches!(to_keys.get(i), Some(Some(_)));
+        let moved = m
+            .matched
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|j| between(from.items.get(j)?, item, t));
+        items.push(match moved {
+            Some(b) => b,
+            None if keyed => entering(item, t, grow),
+            None => item.clone(),
         });
-        items.push(moved.unwrap_or_else(|| entering(item, t, grow)));
     }
-    let exiting: Vec<Item> = old
-        .values()
-        .filter(|(_, used)| !used)
-        .filter_map(|(j, _)| from.items.get(*j))
-        .map(|item| with_opacity(item, 1.0 - t))
-        .collect();
-    let at = first_mark.unwrap_or(items.len());
+    let exiting = m
+        .exiting
+        .iter()
+        .filter_map(|j| from.items.get(*j))
+        .map(|item| with_opacity(item, 1.0 - t));
+    let at = m.at.min(items.len());
     items.splice(at..at, exiting);
     Scene {
         width: to.width,
@@ -320,6 +356,20 @@ pub fn tween(
         items,
         description: to.description.clone(),
     }
+}
+
+/// The keys of the items of every [`tween`] frame of `from_keys` to `to_keys`, so a
+/// transition that starts while another runs can start from the frame on screen.
+pub fn tween_keys(from_keys: &[Option<String>], to_keys: &[Option<String>]) -> Vec<Option<String>> {
+    let m = matching(from_keys, to_keys);
+    let mut keys = to_keys.to_vec();
+    let at = m.at.min(keys.len());
+    let exiting = m
+        .exiting
+        .iter()
+        .map(|j| from_keys.get(*j).cloned().flatten());
+    keys.splice(at..at, exiting);
+    keys
 }
 
 #[cfg(test)]
@@ -409,6 +459,17 @@ mod tests {
         assert!((b_mid.height - b_end.height / 2.0).abs() < 1e-9);
         assert!((b_mid.y + b_mid.height - (b_end.y + b_end.height)).abs() < 1e-9);
         assert!((b_mid.fill.a - 0.5).abs() < 1e-9);
+        // A frame's keys line up with its items: a transition begun mid-way starts from it.
+        let mid_keys = tween_keys(&all_keys, &some_keys);
+        assert_eq!(mid_keys.len(), mid.items.len());
+        let again = tween(&mid, &mid_keys, &all, &all_keys, 0.0, Grow::Up);
+        let sorted = |mut v: Vec<(f64, f64, f64, f64, f64)>| {
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            v
+        };
+        assert_eq!(sorted(bars(&again)), sorted(bars(&mid)));
+        let done = tween(&mid, &mid_keys, &all, &all_keys, 1.0, Grow::Up);
+        assert_eq!(bars(&done), bars(&all));
         // Guides are the end state's.
         let texts = |s: &Scene| s.texts().map(|t| t.text.clone()).collect::<Vec<_>>();
         assert_eq!(texts(&mid), texts(&some));

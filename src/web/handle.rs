@@ -47,6 +47,8 @@ struct Transition {
     grow: Grow,
     /// Whether a frame was painted: a later `render` (a resize) ends the transition.
     started: bool,
+    /// The eased position of the last painted frame.
+    shown: f64,
 }
 
 #[wasm_bindgen]
@@ -159,25 +161,33 @@ impl StoryChart {
     /// drawn yet or the scene is too large to tween.
     #[wasm_bindgen(js_name = beginTransition)]
     pub fn begin_transition(&mut self) -> bool {
-        self.transition = None;
+        let running = self.transition.take();
         let Some(scene) = &self.scene else {
             return false;
         };
         if scene.items.len() > tween::MAX_ITEMS {
             return false;
         }
-        let from_keys = self.keys(scene);
         let grow = self
             .chart
             .unit(0)
             .map(|(_, p)| Grow::of(p))
             .unwrap_or_default();
+        // A change while marks still move starts from the frame on screen.
+        let (from, from_keys) = match running {
+            Some(r) if r.started && r.to_keys.len() == scene.items.len() => (
+                tween::tween(&r.from, &r.from_keys, scene, &r.to_keys, r.shown, r.grow),
+                tween::tween_keys(&r.from_keys, &r.to_keys),
+            ),
+            _ => (scene.clone(), self.keys(scene)),
+        };
         self.transition = Some(Transition {
-            from: scene.clone(),
+            from,
             from_keys,
             to_keys: Vec::new(),
             grow,
             started: false,
+            shown: 0.0,
         });
         true
     }
@@ -201,6 +211,7 @@ impl StoryChart {
         };
         tr.started = true;
         let done = t >= 1.0 || t.is_nan();
+        tr.shown = tween::ease(t);
         let frame;
         let shown = if done {
             scene
@@ -210,7 +221,7 @@ impl StoryChart {
                 &tr.from_keys,
                 scene,
                 &tr.to_keys,
-                tween::ease(t),
+                tr.shown,
                 tr.grow,
             );
             &frame

@@ -156,6 +156,26 @@ test('a bound control tweens the marks; the last frame equals a drawing without 
   const g = await frames(page, 'all');
   assert.notEqual(g.mid, g.end);
   assert.equal(g.end, g.still);
+  // A change while the marks still move starts from the frame on screen and ends as drawn.
+  const h = await page.$eval('#keys', async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const select = el.shadowRoot.querySelector('select[name=size]');
+    const change = (i) => { select.value = String(i); select.dispatchEvent(new Event('change')); };
+    change(1);
+    await frame();
+    await frame();
+    const running = el.dataset.transition;
+    change(0);
+    const restarted = el.dataset.transition;
+    while (el.dataset.transition === 'running') await frame();
+    const end = el.canvas.toDataURL();
+    el.setParam('size', 'all');
+    return { running, restarted, end, still: el.canvas.toDataURL() };
+  });
+  assert.equal(h.running, 'running');
+  assert.equal(h.restarted, 'running');
+  assert.equal(h.end, h.still);
+  assert.deepEqual(await letters(page), ['A', 'B', 'C', 'D', 'E']);
   assert.deepEqual(errors, []);
   await context.close();
 });
