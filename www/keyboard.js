@@ -8,7 +8,8 @@
 // Enter or Space acts as a click on it (a point selection, or a legend toggle on a legend
 // entry; Shift toggles as Shift-click does); Escape clears the selections and hides the
 // tooltip. The order, the moves and the text come from the chart (Rust: interact/focus.rs,
-// `focusKey`, `focusValue`); this module only wires the keys to them and draws the outline.
+// `focusKey`, `focusTooltip`, `focusText`, `focusValue`); this module only wires the keys to
+// them and draws the outline.
 
 const STYLES = `
 canvas[tabindex]:focus { outline: none; }
@@ -90,9 +91,13 @@ export function attachKeyboard(el, api, sel) {
     ctx.stroke();
   }
 
-  /** Shows the focus answer `json` (outline, tooltip, announcement); hides all on none. */
-  function show(json, announce = true) {
-    focused = json ? JSON.parse(json) : null;
+  /** Shows the focus answer `f` of focusKey (outline, tooltip, announcement); hides all on none. */
+  function show(f, announce = true) {
+    focused = f?.length >= 10 ? {
+      kind: f[0] === 1 ? 'legend' : 'mark', index: f[1], count: f[2], x: f[3], y: f[4],
+      shape: Array.from(f.slice(5, 10)),
+      pairs: JSON.parse(chart.focusTooltip() ?? '[]'), text: chart.focusText(),
+    } : null;
     paintRing();
     if (!focused) {
       api.hideTooltip?.();
@@ -127,7 +132,7 @@ export function attachKeyboard(el, api, sel) {
       el.setParam(s.name, null);
     }
     chart.focusClear();
-    show(undefined);
+    show(null);
     live.textContent = '';
   }
 

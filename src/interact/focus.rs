@@ -12,7 +12,7 @@
 use super::pick::{item_shape, Hit};
 use super::select::legend_symbols;
 use crate::scene::{Color, Item, Role, Scene};
-use crate::sorting::{sort, sort_by};
+use crate::sorting::sort_by;
 
 /// Series split by colour only when there are at most this many colours in a mark (a
 /// quantitative colour makes every item its own colour: that is one series, not hundreds).
@@ -111,9 +111,10 @@ pub fn targets(scene: &Scene) -> Vec<Target> {
     let items: Vec<(Hit, Option<Color>, [f64; 5])> =
         scene.items.iter().filter_map(mark_item).collect();
     // Series keys: (mark, colour index or 0).
-    let mut marks: Vec<u16> = items.iter().map(|(h, _, _)| h.mark).collect();
-    sort(&mut marks);
-    marks.dedup();
+    let last_mark = items.iter().map(|(h, _, _)| h.mark).max().unwrap_or(0);
+    let marks: Vec<u16> = (0..=last_mark)
+        .filter(|m| items.iter().any(|(h, _, _)| h.mark == *m))
+        .collect();
     let mut keyed: Vec<((usize, usize), Target)> = Vec::with_capacity(items.len());
     for (m, mark) in marks.iter().enumerate() {
         let mine: Vec<&(Hit, Option<Color>, [f64; 5])> =
@@ -146,9 +147,14 @@ pub fn targets(scene: &Scene) -> Vec<Target> {
         }
     }
     let half = |v: f64| (v * 2.0).round();
-    sort_by(&mut keyed, |(ka, a), (kb, b)| {
-        let (ax, ay) = top_left(&a.shape);
-        let (bx, by) = top_left(&b.shape);
+    // Sort positions (one shared sort of `usize`), not the targets themselves.
+    let mut order: Vec<usize> = (0..keyed.len()).collect();
+    sort_by(&mut order, |a, b| {
+        let (Some((ka, ta)), Some((kb, tb))) = (keyed.get(*a), keyed.get(*b)) else {
+            return std::cmp::Ordering::Equal;
+        };
+        let (ax, ay) = top_left(&ta.shape);
+        let (bx, by) = top_left(&tb.shape);
         ka.cmp(kb)
             .then(half(ax).total_cmp(&half(bx)))
             .then(half(ay).total_cmp(&half(by)))
@@ -156,7 +162,7 @@ pub fn targets(scene: &Scene) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::with_capacity(keyed.len() + 8);
     let mut series = 0;
     let mut last = None;
-    for (key, mut t) in keyed {
+    for (key, mut t) in order.iter().filter_map(|i| keyed.get(*i).copied()) {
         if last.is_some_and(|l| l != key) {
             series += 1;
         }

@@ -10,10 +10,9 @@
 //! paints `tween(from, to, ease(t))` for each animation frame and `to` itself at the end, so
 //! the last frame equals a drawing without a transition.
 
-use std::collections::BTreeMap;
-
 use crate::plan::Plan;
 use crate::scene::{Color, Item, Path, Rect, Role, Rule, Scene, Symbol, Text};
+use crate::sorting::sort_by;
 use crate::spec::{Channel, View};
 
 /// How long a transition runs, in milliseconds (the issue allows at most 300).
@@ -120,23 +119,37 @@ pub fn item_keys(
     scene: &Scene,
     mut datum: impl FnMut(u16, u32) -> Option<String>,
 ) -> Vec<Option<String>> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    scene
+    let mut keys: Vec<Option<String>> = scene
         .items
         .iter()
         .map(|item| {
             let Role::Mark(mark) = item.role() else {
                 return None;
             };
-            let base = match row(item).and_then(|r| datum(mark, r)) {
+            Some(match row(item).and_then(|r| datum(mark, r)) {
                 Some(d) => format!("{mark}/{}/{d}", kind(item)),
                 None => format!("{mark}/{}/", kind(item)),
-            };
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            Some(if *n == 1 { base } else { format!("{base}#{n}") })
+            })
         })
-        .collect()
+        .collect();
+    // Equal keys, in paint order (the sort is stable): the second and later get `#n`.
+    let mut order: Vec<usize> = (0..keys.len())
+        .filter(|i| matches!(keys.get(*i), Some(Some(_))))
+        .collect();
+    sort_by(&mut order, |a, b| keys.get(*a).cmp(&keys.get(*b)));
+    let mut run: Option<(usize, usize)> = None; // (first index of the run, its length)
+    for &i in &order {
+        run = match run {
+            Some((first, n)) if keys.get(first) == keys.get(i) => Some((first, n + 1)),
+            _ => Some((i, 1)),
+        };
+        if let (Some((_, n)), Some(Some(k))) = (run, keys.get_mut(i)) {
+            if n > 1 {
+                k.push_str(&format!("#{n}"));
+            }
+        }
+    }
+    keys
 }
 
 fn mix(a: f64, b: f64, t: f64) -> f64 {
@@ -284,12 +297,12 @@ struct Matching {
 }
 
 fn matching(from_keys: &[Option<String>], to_keys: &[Option<String>]) -> Matching {
-    let mut old: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, key) in from_keys.iter().enumerate() {
-        if let Some(k) = key {
-            old.insert(k.as_str(), i);
-        }
-    }
+    // Indices of the keyed items of `from`, by key (one shared sort of `usize`).
+    let from_key = |i: &usize| from_keys.get(*i).and_then(|k| k.as_deref());
+    let mut old: Vec<usize> = (0..from_keys.len())
+        .filter(|i| from_key(i).is_some())
+        .collect();
+    sort_by(&mut old, |a, b| from_key(a).cmp(&from_key(b)));
     let mut used = vec![false; from_keys.len()];
     let mut at = None;
     let matched = to_keys
@@ -298,7 +311,8 @@ fn matching(from_keys: &[Option<String>], to_keys: &[Option<String>]) -> Matchin
         .map(|(i, key)| {
             let key = key.as_deref()?;
             at.get_or_insert(i);
-            let j = *old.get(key)?;
+            let found = old.binary_search_by(|j| from_key(j).cmp(&Some(key))).ok()?;
+            let j = *old.get(found)?;
             if let Some(u) = used.get_mut(j) {
                 *u = true;
             }
@@ -348,8 +362,9 @@ pub fn tween(
         .iter()
         .filter_map(|j| from.items.get(*j))
         .map(|item| with_opacity(item, 1.0 - t));
-    let at = m.at.min(items.len());
-    items.splice(at..at, exiting);
+    let tail = items.split_off(m.at.min(items.len()));
+    items.extend(exiting);
+    items.extend(tail);
     Scene {
         width: to.width,
         height: to.height,
@@ -363,12 +378,13 @@ pub fn tween(
 pub fn tween_keys(from_keys: &[Option<String>], to_keys: &[Option<String>]) -> Vec<Option<String>> {
     let m = matching(from_keys, to_keys);
     let mut keys = to_keys.to_vec();
-    let at = m.at.min(keys.len());
-    let exiting = m
-        .exiting
-        .iter()
-        .map(|j| from_keys.get(*j).cloned().flatten());
-    keys.splice(at..at, exiting);
+    let tail = keys.split_off(m.at.min(keys.len()));
+    keys.extend(
+        m.exiting
+            .iter()
+            .map(|j| from_keys.get(*j).cloned().flatten()),
+    );
+    keys.extend(tail);
     keys
 }
 

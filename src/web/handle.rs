@@ -278,13 +278,16 @@ impl StoryChart {
     }
 
     /// Moves the keyboard focus by `key` (a `KeyboardEvent.key`: arrows, `Home`, `End`; any
-    /// other name only re-reads the focus) and describes the focused target as JSON text
-    /// `{"kind": "mark"|"legend", "index", "count", "x", "y", "shape", "pairs", "text"}`
-    /// (`pairs`: its tooltip, `text`: what a screen reader announces); `undefined` when the
-    /// chart has nothing to focus.
+    /// other name only re-reads the focus, which follows its mark across redraws) and returns
+    /// the focused target as `[kind, index, count, x, y, shape...]`: kind 0 for a mark, 1 for
+    /// a legend entry; its index in focus order of `count`; its centre; its outline as
+    /// `hoverShape` gives it. Empty when the chart has nothing to focus. `focusTooltip()` and
+    /// `focusText()` describe it.
     #[wasm_bindgen(js_name = focusKey)]
-    pub fn focus_key(&mut self, key: &str) -> Option<String> {
-        let scene = self.scene.as_ref()?;
+    pub fn focus_key(&mut self, key: &str) -> Vec<f64> {
+        let Some(scene) = self.scene.as_ref() else {
+            return Vec::new();
+        };
         let targets = focus::targets(scene);
         let current = self.focus.and_then(|(i, old)| match targets.get(i) {
             Some(t) if *t == old => Some(i),
@@ -294,40 +297,64 @@ impl StoryChart {
             Some(k) => focus::step(&targets, current, k),
             None => current,
         };
-        let Some((index, target)) = index.and_then(|i| targets.get(i).map(|t| (i, *t))) else {
-            self.focus = None;
+        self.focus = index.and_then(|i| targets.get(i).map(|t| (i, *t)));
+        let Some((index, t)) = self.focus else {
+            return Vec::new();
+        };
+        let kind = if matches!(t.kind, TargetKind::Legend(_)) {
+            1.0
+        } else {
+            0.0
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let mut out = vec![
+            kind,
+            index as f64,
+            targets.len() as f64,
+            t.center.0,
+            t.center.1,
+        ];
+        out.extend_from_slice(&t.shape);
+        out
+    }
+
+    /// The focused target's tooltip pairs (its tooltip encoding, or the legend title and the
+    /// entry's label), as `tooltipAt` gives them.
+    fn focus_pairs(&self) -> Vec<(String, String)> {
+        let (Some(scene), Some((_, target))) = (&self.scene, self.focus) else {
+            return Vec::new();
+        };
+        match target.kind {
+            TargetKind::Mark(hit) => self
+                .chart
+                .tooltip_in(hit.mark, hit.row, self.locale)
+                .unwrap_or_default(),
+            TargetKind::Legend(i) => focus::legend_pairs(scene, i),
+        }
+    }
+
+    /// The focused target's tooltip as JSON text `[[title, value], ...]`, `undefined` when it
+    /// has none.
+    #[wasm_bindgen(js_name = focusTooltip)]
+    pub fn focus_tooltip(&self) -> Option<String> {
+        let pairs = self.focus_pairs();
+        if pairs.is_empty() {
             return None;
-        };
-        self.focus = Some((index, target));
-        let (pairs, spoken) = match target.kind {
-            TargetKind::Mark(hit) => {
-                let pairs = self
-                    .chart
-                    .tooltip_in(hit.mark, hit.row, self.locale)
-                    .unwrap_or_default();
-                let spoken = if pairs.is_empty() {
-                    self.mark_pairs(hit.mark, hit.row)
-                } else {
-                    pairs.clone()
-                };
-                (pairs, spoken)
+        }
+        serde_json::to_string(&pairs).ok()
+    }
+
+    /// What a screen reader announces for the focused target: its tooltip as `"title: value,
+    /// ..."`, or for a mark without tooltip the fields it draws.
+    #[wasm_bindgen(js_name = focusText)]
+    pub fn focus_text(&self) -> String {
+        let mut pairs = self.focus_pairs();
+        if let (true, Some((_, t))) = (pairs.is_empty(), self.focus) {
+            if let TargetKind::Mark(hit) = t.kind {
+                pairs = self.mark_pairs(hit.mark, hit.row);
             }
-            TargetKind::Legend(i) => {
-                let pairs = focus::legend_pairs(scene, i);
-                (pairs.clone(), pairs)
-            }
-        };
-        let out = serde_json::json!({
-            "kind": if matches!(target.kind, TargetKind::Legend(_)) { "legend" } else { "mark" },
-            "index": index,
-            "count": targets.len(),
-            "x": target.center.0,
-            "y": target.center.1,
-            "shape": target.shape,
-            "pairs": pairs,
-            "text": focus::announce(&spoken),
-        });
-        Some(out.to_string())
+        }
+        focus::announce(&pairs)
     }
 
     /// The fields a mark draws with their raw values, for announcing a mark without tooltip.
