@@ -410,7 +410,7 @@ export function attachInteraction(el, api) {
         broadcasting = false;
       }
     },
-    changed(name, value) {
+    changed(name, value, discrete = false) {
       set[name] = value;
       if (group) {
         if (!groupValues.has(group)) groupValues.set(group, new Map());
@@ -427,11 +427,16 @@ export function attachInteraction(el, api) {
         for (const other of groups.get(group) ?? []) {
           if (other === el || other.dataset.state !== 'ready') continue;
           if (other.getParam(name) === undefined) continue;
+          if (discrete) other.interaction?.transition?.();
           other.setParam(name, value);
         }
       } finally {
         broadcasting = false;
       }
+    },
+    /** The next setParam on this chart is a discrete change (a linked chart's click): tween. */
+    transition() {
+      api.transition?.();
     },
     /** The plot rectangle {x, y, width, height} in CSS pixels of the canvas. */
     plotRect() {
@@ -456,7 +461,9 @@ export function attachInteraction(el, api) {
       keys.detach();
     },
   };
-  const onChange = (e) => { if (e instanceof CustomEvent && e.detail?.name) controller.changed(e.detail.name, e.detail.value); };
+  const onChange = (e) => {
+    if (e instanceof CustomEvent && e.detail?.name) controller.changed(e.detail.name, e.detail.value, e.detail.discrete);
+  };
   el.addEventListener('change', onChange);
   el.interaction = controller;
   controller.restore();

@@ -17,7 +17,8 @@
 // loading ("lazy" default | "eager"), headline, dek, note, source, source-href, byline,
 // no-get-data, no-download-image (each hides that action).
 // Events: "render" after each draw, "error" (detail: message) when the chart cannot be drawn
-// (the message is shown inside the element too), "change" (detail: {name, value}) on setParam.
+// (the message is shown inside the element too), "change" (detail: {name, value, discrete}) on
+// setParam (`discrete`: a control, click or key set it, and linked charts move their marks too).
 // Discrete changes (bound controls, legend and point clicks, keys) move the marks from the old
 // state to the new over TRANSITION_MS (tweened in Rust: interact/tween.rs), none under
 // prefers-reduced-motion: reduce; `data-transition` is "running" meanwhile, then "done".
@@ -464,13 +465,14 @@ export class StoryChartElement extends HTMLElement {
   setParam(name, value) {
     if (!this.#chart) throw new Error('chart not ready');
     // A discrete change (a control, a click, a key) moves the marks; others draw at once.
-    const animate = this.#animate && !reducedMotion?.matches && this.#chart.beginTransition();
+    const discrete = this.#animate;
+    const animate = discrete && !reducedMotion?.matches && this.#chart.beginTransition();
     this.#animate = false;
     this.#chart.setParam(name, JSON.stringify(value));
     this.#hideTip();
     this.#draw();
     if (animate) this.#runTransition();
-    this.dispatchEvent(new CustomEvent('change', { detail: { name, value } }));
+    this.dispatchEvent(new CustomEvent('change', { detail: { name, value, discrete } }));
   }
 
   /** Paints the transition the last draw began, one frame per animation frame, for

@@ -193,6 +193,37 @@ test('under prefers-reduced-motion the first frame is the end state', async () =
   await context.close();
 });
 
+test('linked charts move their marks for a control change, never during a brush drag', async () => {
+  const { page, errors, context } = await open(browser, 'explore.html', { viewport: { width: 1000, height: 1000 } });
+  for (const id of ['delay', 'distance']) await waitForChart(page, `#${id}`);
+  // Record every transition state each chart goes through.
+  await page.evaluate(() => {
+    window.seen = { delay: [], distance: [] };
+    for (const id of Object.keys(window.seen)) {
+      new MutationObserver(() => window.seen[id].push(document.getElementById(id).dataset.transition))
+        .observe(document.getElementById(id), { attributes: true, attributeFilter: ['data-transition'] });
+    }
+  });
+  const plot = await page.$eval('#delay', (el) => el.interaction.plotRect());
+  const o = await page.$eval('#delay', (el) => el.canvas.getBoundingClientRect().toJSON());
+  const y = o.y + plot.y + plot.height / 2;
+  await page.mouse.move(o.x + plot.x + plot.width * 0.2, y);
+  await page.mouse.down();
+  await page.mouse.move(o.x + plot.x + plot.width * 0.35, y, { steps: 6 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#distance').getParam('brush_delay')?.delay);
+  assert.deepEqual(await page.evaluate(() => window.seen), { delay: [], distance: [] });
+  // The bound select on #delay sets minDistance in every chart of the group: all tween.
+  const options = await page.$$eval('#delay select[name=minDistance] option', (os) => os.map((x) => x.textContent));
+  await page.locator('#delay select[name=minDistance]').selectOption({ label: options[options.length - 1] });
+  await page.waitForFunction(() => ['delay', 'distance'].every((id) => window.seen[id].includes('done')));
+  const seen = await page.evaluate(() => window.seen);
+  assert.deepEqual(seen.distance, ['running', 'done']);
+  assert.deepEqual(seen.delay, ['running', 'done']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a chart added to a group late starts with the group\'s brush', async () => {
   const { page, errors, context } = await open(browser, 'explore.html', { viewport: { width: 1000, height: 1000 } });
   for (const id of ['delay', 'time']) await waitForChart(page, `#${id}`);
