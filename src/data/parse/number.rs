@@ -29,9 +29,29 @@ const MAX_EXACT: u64 = 1 << 53;
 /// ```
 pub fn js_number(s: &str) -> f64 {
     match fast_decimal(s.as_bytes()) {
-        Some(v) => v,
+        Some(Decimal::Value(v)) => v,
+        // A plain decimal beyond the fast path: what `string_to_number` does with it once it
+        // has found it plain (`Number` of the unsigned body, then the sign), minus the checks.
+        Some(Decimal::Slow { negative }) => {
+            let body = s
+                .get(usize::from(s.starts_with(['-', '+']))..)
+                .unwrap_or("");
+            match body.parse::<f64>() {
+                Ok(v) if negative => -v,
+                Ok(v) => v,
+                Err(_) => crate::js::num::string_to_number(s),
+            }
+        }
         None => crate::js::num::string_to_number(s),
     }
+}
+
+/// What the fast path made of a text.
+enum Decimal {
+    /// The exact value.
+    Value(f64),
+    /// A plain signed decimal literal too long or too large for the fast path.
+    Slow { negative: bool },
 }
 
 /// Reads a run of ASCII digits from `b[*i..]` into `w`, counting the digits that were not
@@ -57,7 +77,7 @@ fn digits(b: &[u8], i: &mut usize, w: &mut u64, sig: &mut u32) -> usize {
 
 /// Clinger's fast path over the plain decimal shape; `None` hands over to the general parser.
 #[inline]
-fn fast_decimal(b: &[u8]) -> Option<f64> {
+fn fast_decimal(b: &[u8]) -> Option<Decimal> {
     let (negative, mut i) = match b.first()? {
         b'-' => (true, 1),
         b'+' => (false, 1),
@@ -70,7 +90,7 @@ fn fast_decimal(b: &[u8]) -> Option<f64> {
         i += 1;
         frac = digits(b, &mut i, &mut w, &mut sig);
     }
-    if int + frac == 0 || sig > 19 {
+    if int + frac == 0 {
         return None;
     }
     let mut exp: i64 = 0;
@@ -103,24 +123,31 @@ fn fast_decimal(b: &[u8]) -> Option<f64> {
             exp = -exp;
         }
     }
-    if i != b.len() || w > MAX_EXACT {
+    if i != b.len() {
         return None;
+    }
+    let slow = Some(Decimal::Slow { negative });
+    if sig > 19 || w > MAX_EXACT {
+        return slow;
     }
     // Fraction digits shift the decimal point left; `frac` is at most the text's length.
     let exp10 = exp - i64::try_from(frac).ok()?;
     let v = if w == 0 {
         0.0
     } else {
-        // `w` < 2^53, so the conversion is exact.
+        // `w` <= 2^53, so the conversion is exact.
         #[allow(clippy::cast_precision_loss)]
         let w = w as f64;
+        let Some(p) = POW10.get(usize::try_from(exp10.unsigned_abs()).unwrap_or(usize::MAX)) else {
+            return slow;
+        };
         if exp10 >= 0 {
-            w * POW10.get(usize::try_from(exp10).ok()?)?
+            w * p
         } else {
-            w / POW10.get(usize::try_from(-exp10).ok()?)?
+            w / p
         }
     };
-    Some(if negative { -v } else { v })
+    Some(Decimal::Value(if negative { -v } else { v }))
 }
 
 #[cfg(test)]
