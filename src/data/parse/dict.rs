@@ -82,7 +82,8 @@ pub(crate) struct DictBuilder {
     /// 64 less log2 of the number of slots.
     shift: u32,
     codes: Vec<u32>,
-    valid: Bitmap,
+    /// The null rows, in order (few, usually).
+    nulls: Vec<usize>,
 }
 
 impl DictBuilder {
@@ -94,14 +95,14 @@ impl DictBuilder {
             slots: vec![0; 64],
             shift: 64 - 6,
             codes: Vec::with_capacity(rows),
-            valid: Bitmap::new(),
+            nulls: Vec::new(),
         }
     }
 
     /// Appends a null row.
     pub(crate) fn push_null(&mut self) {
+        self.nulls.push(self.codes.len());
         self.codes.push(0);
-        self.valid.push(false);
     }
 
     /// Appends a string row.
@@ -109,7 +110,6 @@ impl DictBuilder {
     pub(crate) fn push(&mut self, s: &str) {
         let code = self.code(s);
         self.codes.push(code);
-        self.valid.push(true);
     }
 
     /// The code of `s`, adding it to the dictionary when new.
@@ -164,7 +164,11 @@ impl DictBuilder {
 
     /// The finished column.
     pub(crate) fn finish(self) -> StrColumn {
-        StrColumn::from_parts(self.dict, self.codes, self.valid)
+        let mut valid = Bitmap::filled(self.codes.len(), true);
+        for row in self.nulls {
+            valid.set(row, false);
+        }
+        StrColumn::from_parts(self.dict, self.codes, valid)
     }
 }
 

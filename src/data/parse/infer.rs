@@ -433,9 +433,11 @@ fn auto_column(column: &TextColumn) -> Column {
 
 /// A number column whose invalid rows are the `NaN`s of `values`.
 fn number_column(values: Vec<f64>) -> NumberColumn {
-    let mut valid = Bitmap::new();
-    for v in &values {
-        valid.push(!v.is_nan());
+    let mut valid = Bitmap::filled(values.len(), true);
+    for (i, v) in values.iter().enumerate() {
+        if v.is_nan() {
+            valid.set(i, false);
+        }
     }
     NumberColumn { values, valid }
 }

@@ -54,22 +54,21 @@ enum Decimal {
     Slow { negative: bool },
 }
 
-/// Reads a run of ASCII digits from `b[*i..]` into `w`, counting the digits that were not
-/// leading zeros of the whole number in `sig`; returns how many digits were read.
+/// Reads a run of ASCII digits from `b[*i..]` into `w` (only while the digit count `n`
+/// stays within 19, so `w` cannot overflow; leading zeros count too, which only sends a few
+/// rare texts to the slower exact parser); returns how many digits were read.
 #[inline]
-fn digits(b: &[u8], i: &mut usize, w: &mut u64, sig: &mut u32) -> usize {
+fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
     let start = *i;
     while let Some(&c) = b.get(*i) {
         let d = c.wrapping_sub(b'0');
         if d > 9 {
             break;
         }
-        if *sig > 0 || d != 0 {
-            *sig += 1;
-            if *sig <= 19 {
-                *w = *w * 10 + u64::from(d);
-            }
+        if *n < 19 {
+            *w = *w * 10 + u64::from(d);
         }
+        *n += 1;
         *i += 1;
     }
     *i - start
@@ -83,12 +82,12 @@ fn fast_decimal(b: &[u8]) -> Option<Decimal> {
         b'+' => (false, 1),
         _ => (false, 0),
     };
-    let (mut w, mut sig) = (0u64, 0u32);
-    let int = digits(b, &mut i, &mut w, &mut sig);
+    let (mut w, mut n) = (0u64, 0u32);
+    let int = digits(b, &mut i, &mut w, &mut n);
     let mut frac = 0;
     if b.get(i) == Some(&b'.') {
         i += 1;
-        frac = digits(b, &mut i, &mut w, &mut sig);
+        frac = digits(b, &mut i, &mut w, &mut n);
     }
     if int + frac == 0 {
         return None;
@@ -127,7 +126,7 @@ fn fast_decimal(b: &[u8]) -> Option<Decimal> {
         return None;
     }
     let slow = Some(Decimal::Slow { negative });
-    if sig > 19 || w > MAX_EXACT {
+    if n > 19 || w > MAX_EXACT {
         return slow;
     }
     // Fraction digits shift the decimal point left; `frac` is at most the text's length.
