@@ -48,6 +48,7 @@ pub fn parse_date(text: &str) -> Option<f64> {
 
 /// A fast path for the commonest form, `yyyy-MM-dd` (what V8's ES5 branch gives it: UTC
 /// midnight, with day overflow as `MakeDay` has it); `None` hands over to the full parser.
+#[inline(always)]
 fn iso_day(b: &[u8]) -> Option<f64> {
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = b else {
         return None;

@@ -16,9 +16,9 @@ const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 /// word read without a variable-length copy, then the length.
 /// Not cryptographic: a file crafted to collide only slows the lookup down (linear probing
 /// stays correct), it cannot change a code.
-#[inline]
+#[inline(always)]
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
-    #[inline]
+    #[inline(always)]
     fn add(h: u64, word: u64) -> u64 {
         (h.rotate_left(5) ^ word).wrapping_mul(SEED)
     }
@@ -47,13 +47,13 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 }
 
 /// The slot of hash `h` in a table of `2^(64 - shift)` slots: its top bits.
-#[inline]
+#[inline(always)]
 fn slot(h: u64, shift: u32) -> usize {
     usize::try_from(h >> shift).unwrap_or(0)
 }
 
 /// The first eight bytes of `b` (at least eight long) as a little-endian word.
-#[inline]
+#[inline(always)]
 fn read8(b: &[u8]) -> u64 {
     let mut w = [0u8; 8];
     if let Some(src) = b.get(..8) {
@@ -63,7 +63,7 @@ fn read8(b: &[u8]) -> u64 {
 }
 
 /// The first four bytes of `b` (at least four long) as a little-endian word.
-#[inline]
+#[inline(always)]
 fn read4(b: &[u8]) -> u32 {
     let mut w = [0u8; 4];
     if let Some(src) = b.get(..4) {
@@ -81,7 +81,9 @@ pub(crate) struct DictBuilder {
     slots: Vec<u32>,
     /// 64 less log2 of the number of slots.
     shift: u32,
+    /// One code per row, allocated up front (`len` of them used so far).
     codes: Vec<u32>,
+    len: usize,
     /// The null rows, in order (few, usually).
     nulls: Vec<usize>,
 }
@@ -94,25 +96,37 @@ impl DictBuilder {
             hashes: Vec::new(),
             slots: vec![0; 64],
             shift: 64 - 6,
-            codes: Vec::with_capacity(rows),
+            codes: vec![0; rows],
+            len: 0,
             nulls: Vec::new(),
         }
     }
 
     /// Appends a null row.
     pub(crate) fn push_null(&mut self) {
-        self.nulls.push(self.codes.len());
-        self.codes.push(0);
+        self.nulls.push(self.len);
+        self.set_code(0);
     }
 
     /// Appends a string row.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, s: &str) {
         let code = self.code(s);
-        self.codes.push(code);
+        self.set_code(code);
+    }
+
+    /// Stores the next row's code.
+    #[inline(always)]
+    fn set_code(&mut self, code: u32) {
+        match self.codes.get_mut(self.len) {
+            Some(slot) => *slot = code,
+            None => self.codes.push(code),
+        }
+        self.len += 1;
     }
 
     /// The code of `s`, adding it to the dictionary when new.
+    #[inline(always)]
     fn code(&mut self, s: &str) -> u32 {
         let h = hash_bytes(s.as_bytes());
         let mask = self.slots.len() - 1;
@@ -132,6 +146,13 @@ impl DictBuilder {
             }
             i = (i + 1) & mask;
         }
+        self.insert(s, h, i)
+    }
+
+    /// Adds `s` (hash `h`) to the dictionary at the empty slot `i`; its new code.
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, s: &str, h: u64, i: usize) -> u32 {
         let code = u32::try_from(self.dict.len()).unwrap_or(u32::MAX);
         self.dict.push(s.to_string());
         self.hashes.push(h);
@@ -163,7 +184,8 @@ impl DictBuilder {
     }
 
     /// The finished column.
-    pub(crate) fn finish(self) -> StrColumn {
+    pub(crate) fn finish(mut self) -> StrColumn {
+        self.codes.truncate(self.len);
         let mut valid = Bitmap::filled(self.codes.len(), true);
         for row in self.nulls {
             valid.set(row, false);

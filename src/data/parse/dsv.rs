@@ -46,7 +46,7 @@ const CR_WORD: u64 = ONES * CR as u64;
 /// The high bit of each byte of the result is set where `w`'s byte is zero, exactly for the
 /// lowest such byte (bytes above it may be flagged falsely, which a scan for the first hit
 /// never looks at).
-#[inline]
+#[inline(always)]
 fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(ONES) & !w & (ONES << 7)
 }
@@ -387,7 +387,7 @@ impl<'a> Parser<'a> {
     /// The end of an unquoted run starting at `from`: the next delimiter, CR or LF, or `n`.
     /// Eight bytes at a time (SWAR: a word has a byte equal to `b` when `word ^ b*0x01..01`
     /// has a zero byte), then byte by byte for the tail.
-    #[inline]
+    #[inline(always)]
     fn scan_unquoted(&self, from: usize) -> usize {
         let bytes = self.bytes.get(..self.n).unwrap_or_default();
         let mut i = from;
@@ -412,6 +412,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Consumes the separator at `at` (delimiter, CR, LF, CRLF) or notes the end of input.
+    #[inline(always)]
     fn separator(&mut self, at: usize) -> End {
         if at >= self.n {
             self.pos = self.n;

@@ -366,31 +366,27 @@ fn auto_column(column: &TextColumn) -> Column {
     let rows = column.len();
     let mut boolean = true;
     let mut number = true;
-    let mut numbers: Vec<f64> = Vec::with_capacity(rows);
+    // Typed values by row, `NaN` for null; allocated at the first value that needs them.
+    // Plain loops over row indices and slots written in place, rather than iterator adapters
+    // and `Vec::push`: the shipped WASM build (opt-level z) inlines neither.
+    let mut numbers: Vec<f64> = Vec::new();
     let mut dates: Option<Vec<f64>> = None;
-    for (row, value) in column.iter().enumerate() {
-        let Some(s) = value else {
-            if number {
-                numbers.push(f64::NAN);
-            }
-            if let Some(d) = dates.as_mut() {
-                d.push(f64::NAN);
-            }
-            continue;
-        };
+    for row in 0..rows {
+        let Some(s) = column.get(row) else { continue };
         if boolean {
             boolean = s == "true" || s == "false";
         }
-        if number {
-            // `""` passes vega-loader's number test (`+"" === 0`) but converts to null.
-            if s.is_empty() {
-                numbers.push(f64::NAN);
+        // `""` passes vega-loader's number test (`+"" === 0`) but converts to null.
+        if number && !s.is_empty() {
+            let x = js_number(s);
+            if x.is_nan() {
+                number = false;
             } else {
-                let x = js_number(s);
-                if x.is_nan() {
-                    number = false;
-                } else {
-                    numbers.push(x);
+                if numbers.is_empty() {
+                    numbers = vec![f64::NAN; rows];
+                }
+                if let Some(slot) = numbers.get_mut(row) {
+                    *slot = x;
                 }
             }
         }
@@ -398,17 +394,19 @@ fn auto_column(column: &TextColumn) -> Column {
             continue;
         }
         match dates.as_mut() {
-            Some(d) => match parse_date(s) {
-                Some(t) => d.push(t),
-                None => return strings(column),
+            Some(d) => match (parse_date(s), d.get_mut(row)) {
+                (Some(t), Some(slot)) => *slot = t,
+                (Some(_), None) => {}
+                (None, _) => return strings(column),
             },
             None => {
-                let mut d = Vec::with_capacity(rows);
-                for earlier in column.iter().take(row + 1) {
-                    match earlier.map(parse_date) {
-                        None => d.push(f64::NAN),
-                        Some(Some(t)) => d.push(t),
-                        Some(None) => return strings(column),
+                let mut d = vec![f64::NAN; rows];
+                for (earlier, slot) in d.iter_mut().enumerate().take(row + 1) {
+                    if let Some(s) = column.get(earlier) {
+                        match parse_date(s) {
+                            Some(t) => *slot = t,
+                            None => return strings(column),
+                        }
                     }
                 }
                 dates = Some(d);
@@ -425,7 +423,12 @@ fn auto_column(column: &TextColumn) -> Column {
         return Column::Bool { values, valid };
     }
     match (number, dates) {
-        (true, _) => Column::Number(number_column(numbers)),
+        (true, _) => {
+            if numbers.is_empty() {
+                numbers = vec![f64::NAN; rows];
+            }
+            Column::Number(number_column(numbers))
+        }
         (false, Some(d)) => Column::Number(number_column(d)),
         (false, None) => strings(column),
     }
@@ -445,8 +448,8 @@ fn number_column(values: Vec<f64>) -> NumberColumn {
 /// [`to_string`] of a raw column: null and `""` are null.
 fn strings(column: &TextColumn) -> Column {
     let mut dict = DictBuilder::with_capacity(column.len());
-    for value in column.iter() {
-        match value {
+    for row in 0..column.len() {
+        match column.get(row) {
             Some(s) if !s.is_empty() => dict.push(s),
             _ => dict.push_null(),
         }

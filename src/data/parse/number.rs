@@ -27,6 +27,7 @@ const MAX_EXACT: u64 = 1 << 53;
 /// assert_eq!(js_number(" 0x10 "), 16.0);
 /// assert!(js_number("1,5").is_nan());
 /// ```
+#[inline(always)]
 pub fn js_number(s: &str) -> f64 {
     match fast_decimal(s.as_bytes()) {
         Some(Decimal::Value(v)) => v,
@@ -57,7 +58,7 @@ enum Decimal {
 /// Reads a run of ASCII digits from `b[*i..]` into `w` (only while the digit count `n`
 /// stays within 19, so `w` cannot overflow; leading zeros count too, which only sends a few
 /// rare texts to the slower exact parser); returns how many digits were read.
-#[inline]
+#[inline(always)]
 fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
     let start = *i;
     while let Some(&c) = b.get(*i) {
@@ -75,7 +76,7 @@ fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
 }
 
 /// Clinger's fast path over the plain decimal shape; `None` hands over to the general parser.
-#[inline]
+#[inline(always)]
 fn fast_decimal(b: &[u8]) -> Option<Decimal> {
     let (negative, mut i) = match b.first()? {
         b'-' => (true, 1),
