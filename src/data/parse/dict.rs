@@ -25,11 +25,15 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     let len = bytes.len();
     let mut h = 0u64;
     if len >= 8 {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            h = add(h, read8(c));
+        let mut i = 0;
+        while let Some(rest) = bytes.get(i..) {
+            if rest.len() < 8 {
+                break;
+            }
+            h = add(h, read8(rest));
+            i += 8;
         }
-        if !chunks.remainder().is_empty() {
+        if i < len {
             // The last eight bytes, overlapping the previous word.
             h = add(h, read8(bytes.get(len - 8..).unwrap_or_default()));
         }
@@ -52,24 +56,25 @@ fn slot(h: u64, shift: u32) -> usize {
     usize::try_from(h >> shift).unwrap_or(0)
 }
 
-/// The first eight bytes of `b` (at least eight long) as a little-endian word.
+/// The first eight bytes of `b` (at least eight long) as a little-endian word. A slice
+/// pattern rather than `copy_from_slice`, which the opt-level z build leaves as a call.
 #[inline(always)]
-fn read8(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    if let Some(src) = b.get(..8) {
-        w.copy_from_slice(src);
+pub(crate) fn read8(b: &[u8]) -> u64 {
+    match b {
+        [b0, b1, b2, b3, b4, b5, b6, b7, ..] => {
+            u64::from_le_bytes([*b0, *b1, *b2, *b3, *b4, *b5, *b6, *b7])
+        }
+        _ => 0,
     }
-    u64::from_le_bytes(w)
 }
 
 /// The first four bytes of `b` (at least four long) as a little-endian word.
 #[inline(always)]
 fn read4(b: &[u8]) -> u32 {
-    let mut w = [0u8; 4];
-    if let Some(src) = b.get(..4) {
-        w.copy_from_slice(src);
+    match b {
+        [b0, b1, b2, b3, ..] => u32::from_le_bytes([*b0, *b1, *b2, *b3]),
+        _ => 0,
     }
-    u32::from_le_bytes(w)
 }
 
 /// Builds the codes, dictionary and validity of a string column.

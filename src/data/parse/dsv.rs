@@ -31,6 +31,7 @@
 //!   of the row. [`DsvReport::text_after_quote`] counts these.
 //! - Linear time: every byte is visited a bounded number of times.
 
+use super::dict::read8;
 use crate::data::{Column, Table, TextColumn};
 use crate::error::{Error, Result};
 
@@ -392,9 +393,7 @@ impl<'a> Parser<'a> {
         let bytes = self.bytes.get(..self.n).unwrap_or_default();
         let mut i = from;
         while let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
+            let w = read8(chunk);
             let hits = zero_bytes(w ^ self.delimiter_word)
                 | zero_bytes(w ^ LF_WORD)
                 | zero_bytes(w ^ CR_WORD);
