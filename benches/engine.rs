@@ -22,22 +22,44 @@ use storychart::Result;
 const RUNS: usize = 7;
 const SEED: u64 = 42;
 
-fn median_ms(mut f: impl FnMut() -> Result<f64>) -> (f64, f64) {
+/// This thread's time on a CPU so far, in ms (Linux `/proc/thread-self/schedstat`), if known.
+/// On a shared machine wall-clock time includes waiting for a core; CPU time does not.
+fn cpu_ms() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
+}
+
+/// The median wall-clock ms and the result of `f` over `RUNS` runs after a warm-up.
+fn median_ms(f: impl FnMut() -> Result<f64>) -> (f64, f64) {
+    let (ms, _, check) = median_ms_cpu(f);
+    (ms, check)
+}
+
+/// [`median_ms`], also with the median CPU ms of the runs (`NaN` where unknown).
+fn median_ms_cpu(mut f: impl FnMut() -> Result<f64>) -> (f64, f64, f64) {
     let check = f().unwrap();
-    let mut times: Vec<f64> = (0..RUNS)
+    let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..RUNS)
         .map(|_| {
+            let c0 = cpu_ms();
             let t = Instant::now();
             let c = f().unwrap();
+            let wall = t.elapsed().as_secs_f64() * 1000.0;
             assert_eq!(
                 c.to_bits(),
                 check.to_bits(),
                 "a workload changed its result"
             );
-            t.elapsed().as_secs_f64() * 1000.0
+            let used = match (c0, cpu_ms()) {
+                (Some(a), Some(b)) => b - a,
+                _ => f64::NAN,
+            };
+            (wall, used)
         })
-        .collect();
+        .unzip();
     times.sort_by(f64::total_cmp);
-    (times[RUNS / 2], check)
+    cpu.sort_by(f64::total_cmp);
+    (times[RUNS / 2], cpu[RUNS / 2], check)
 }
 
 fn report(workload: &str, rows: usize, (ms, checksum): (f64, f64), extra: &str) {
@@ -106,12 +128,16 @@ fn main() {
 
 fn csv_parse(rows: usize) {
     let text = synth::csv(rows, SEED);
-    let r = median_ms(|| work::parse_csv(&text));
-    let mbs = text.len() as f64 / 1e6 / (r.0 / 1000.0);
+    let (ms, cpu, check) = median_ms_cpu(|| work::parse_csv(&text));
+    let mb = text.len() as f64 / 1e6;
+    let (mbs, cpu_mbs) = (mb / (ms / 1000.0), mb / (cpu / 1000.0));
     report(
         "csv_parse",
         rows,
-        r,
-        &format!(", \"bytes\": {}, \"mb_per_s\": {mbs:.1}", text.len()),
+        (ms, check),
+        &format!(
+            ", \"bytes\": {}, \"mb_per_s\": {mbs:.1}, \"cpu_ms\": {cpu:.3}, \"cpu_mb_per_s\": {cpu_mbs:.1}",
+            text.len()
+        ),
     );
 }
