@@ -64,7 +64,7 @@ fn iso_day(b: &[u8]) -> Option<f64> {
     if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits.map(|d| i64::from(d - b'0'));
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits.map(|d| u32::from(d - b'0'));
     let (year, month, day) = (
         y0 * 1000 + y1 * 100 + y2 * 10 + y3,
         m0 * 10 + m1,
@@ -73,8 +73,27 @@ fn iso_day(b: &[u8]) -> Option<f64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    // Within ±10,000 years, so exact in f64.
-    Some((days_from_civil(year, month, 1) + day - 1) as f64 * MS_PER_DAY)
+    Some(f64::from(days_from_civil_u32(year, month, day)) * MS_PER_DAY)
+}
+
+/// Days from 1 March of year 0 to the first of each month (`[m - 1]`), the year running from
+/// March so that leap days fall at its end (`(153 * mp + 2) / 5` of `days_from_civil`).
+const DAYS_BEFORE_MONTH: [u32; 12] = [306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275];
+
+/// `days_from_civil(year, month, 1) + day - 1` for years 0..=9999 in unsigned 32-bit
+/// arithmetic (WASM has no fast 64-bit division by a constant; 32-bit ones become
+/// multiplications). The years are shifted by 400 (one 146,097-day Gregorian cycle) so that
+/// January and February of year 0 stay non-negative.
+#[inline(always)]
+fn days_from_civil_u32(year: u32, month: u32, day: u32) -> i32 {
+    let y = year + 400 - u32::from(month <= 2);
+    let doy = DAYS_BEFORE_MONTH
+        .get(month.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or(0);
+    let days = 365 * y + y / 4 - y / 100 + y / 400 + doy + day - 1;
+    // `days` is below 2^23 here; 719,468 is 1970-03-01's day number from year 0.
+    i32::try_from(days).unwrap_or(0) - 719_468 - 146_097
 }
 
 /// A fast path for ISO date-times, `yyyy-MM-ddTHH:mm[:ss[.sss]][Z]`, straight to epoch

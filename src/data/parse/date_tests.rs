@@ -199,3 +199,20 @@ fn iso_fast_paths_equal_the_general_parser() {
     }
     assert!(fast > 15_000, "only {fast} texts took a fast path");
 }
+
+#[test]
+fn unsigned_day_count_equals_days_from_civil() {
+    for year in 0..=9999u32 {
+        for month in 1..=12u32 {
+            for day in [1u32, 15, 28, 31] {
+                let want =
+                    days_from_civil(i64::from(year), i64::from(month), 1) + i64::from(day) - 1;
+                assert_eq!(
+                    i64::from(days_from_civil_u32(year, month, day)),
+                    want,
+                    "{year}-{month}-{day}"
+                );
+            }
+        }
+    }
+}
