@@ -32,9 +32,16 @@ use super::date_parts::{DayComposer, Kw, Scanner, TimeComposer, Tok, ZoneCompose
 /// assert_eq!(parse_date("not a date"), None);
 /// ```
 pub fn parse_date(text: &str) -> Option<f64> {
-    if let Some(t) = iso_day(text.as_bytes()) {
+    let b = text.as_bytes();
+    if let Some(t) = iso_day(b).or_else(|| iso_date_time(b)) {
         return Some(t);
     }
+    parse_date_general(text)
+}
+
+/// [`parse_date`] without its fast paths: V8's parser proper (the reference the fast paths
+/// are tested against).
+fn parse_date_general(text: &str) -> Option<f64> {
     let f = parse_fields(text)?;
     let date = make_date_unclipped(
         f64::from(f.year),
@@ -48,6 +55,7 @@ pub fn parse_date(text: &str) -> Option<f64> {
 
 /// A fast path for the commonest form, `yyyy-MM-dd` (what V8's ES5 branch gives it: UTC
 /// midnight, with day overflow as `MakeDay` has it); `None` hands over to the full parser.
+#[inline(always)]
 fn iso_day(b: &[u8]) -> Option<f64> {
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = b else {
         return None;
@@ -56,7 +64,7 @@ fn iso_day(b: &[u8]) -> Option<f64> {
     if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits.map(|d| i64::from(d - b'0'));
+    let [y0, y1, y2, y3, m0, m1, d0, d1] = digits.map(|d| u32::from(d - b'0'));
     let (year, month, day) = (
         y0 * 1000 + y1 * 100 + y2 * 10 + y3,
         m0 * 10 + m1,
@@ -65,8 +73,60 @@ fn iso_day(b: &[u8]) -> Option<f64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    // Within ±10,000 years, so exact in f64.
-    Some((days_from_civil(year, month, 1) + day - 1) as f64 * MS_PER_DAY)
+    Some(f64::from(days_from_civil_u32(year, month, day)) * MS_PER_DAY)
+}
+
+/// Days from 1 March of year 0 to the first of each month (`[m - 1]`), the year running from
+/// March so that leap days fall at its end (`(153 * mp + 2) / 5` of `days_from_civil`).
+const DAYS_BEFORE_MONTH: [u32; 12] = [306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275];
+
+/// `days_from_civil(year, month, 1) + day - 1` for years 0..=9999 in unsigned 32-bit
+/// arithmetic (WASM has no fast 64-bit division by a constant; 32-bit ones become
+/// multiplications). The years are shifted by 400 (one 146,097-day Gregorian cycle) so that
+/// January and February of year 0 stay non-negative.
+#[inline(always)]
+fn days_from_civil_u32(year: u32, month: u32, day: u32) -> i32 {
+    let y = year + 400 - u32::from(month <= 2);
+    let doy = DAYS_BEFORE_MONTH
+        .get(month.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or(0);
+    let days = 365 * y + y / 4 - y / 100 + y / 400 + doy + day - 1;
+    // `days` is below 2^23 here; 719,468 is 1970-03-01's day number from year 0.
+    i32::try_from(days).unwrap_or(0) - 719_468 - 146_097
+}
+
+/// A fast path for ISO date-times, `yyyy-MM-ddTHH:mm[:ss[.sss]][Z]`, straight to epoch
+/// milliseconds (not with a space for the `T`: V8's legacy grammar then reads the text, and
+/// two-digit years differ). Without `Z` the text is local time, which is UTC in
+/// storychart, so both read the same, as the general parser reads them. `None` (hours past
+/// 23, minutes or seconds past 59, any other shape) hands over to the full parser.
+#[inline(always)]
+fn iso_date_time(b: &[u8]) -> Option<f64> {
+    let day = iso_day(b.get(..10)?)?;
+    let rest = match b.get(10..)? {
+        [b'T', rest @ ..] => rest,
+        _ => return None,
+    };
+    let rest = rest.strip_suffix(b"Z").unwrap_or(rest);
+    let d = |c: &u8| -> Option<i64> { c.is_ascii_digit().then(|| i64::from(c - b'0')) };
+    let two = |a: &u8, b: &u8| -> Option<i64> { Some(d(a)? * 10 + d(b)?) };
+    let (h, m, sec, ms) = match rest {
+        [h0, h1, b':', m0, m1] => (two(h0, h1)?, two(m0, m1)?, 0, 0),
+        [h0, h1, b':', m0, m1, b':', s0, s1] => (two(h0, h1)?, two(m0, m1)?, two(s0, s1)?, 0),
+        [h0, h1, b':', m0, m1, b':', s0, s1, b'.', f0, f1, f2] => (
+            two(h0, h1)?,
+            two(m0, m1)?,
+            two(s0, s1)?,
+            d(f0)? * 100 + two(f1, f2)?,
+        ),
+        _ => return None,
+    };
+    if h > 23 || m > 59 || sec > 59 {
+        return None;
+    }
+    // Whole milliseconds within ±10,000 years: exact in f64.
+    Some(day + (h * 3_600_000 + m * 60_000 + sec * 1000 + ms) as f64)
 }
 
 /// ECMAScript `MakeDate(MakeDay(year, month, day), MakeTime(h, m, s, ms))` followed by

@@ -154,3 +154,65 @@ fn matches_node_on_a_corpus_file() {
     println!("{bad} mismatches of {n}");
     assert_eq!(bad, 0);
 }
+
+#[test]
+fn iso_fast_paths_equal_the_general_parser() {
+    let mut rng = crate::data::parse::dsv::tests::Rng::new(31);
+    let mut fast = 0;
+    for _ in 0..100_000 {
+        let n = |rng: &mut crate::data::parse::dsv::tests::Rng, max: usize, width: usize| {
+            format!("{:0width$}", rng.below(max))
+        };
+        let mut s = format!(
+            "{}-{}-{}",
+            n(&mut rng, 10_000, 4),
+            n(&mut rng, 14, 2),
+            n(&mut rng, 33, 2)
+        );
+        let shape = rng.below(6);
+        if shape > 0 {
+            s.push(['T', ' ', 't'][rng.below(3)]);
+            s.push_str(&format!("{}:{}", n(&mut rng, 26, 2), n(&mut rng, 62, 2)));
+        }
+        if shape > 1 {
+            s.push_str(&format!(":{}", n(&mut rng, 62, 2)));
+        }
+        if shape > 2 {
+            let width = 1 + rng.below(4);
+            s.push_str(&format!(".{}", n(&mut rng, 1000, width)));
+        }
+        if shape > 0 && rng.below(2) == 0 {
+            s.push(['Z', 'z', '+'][rng.below(3)]);
+        }
+        if rng.below(20) == 0 {
+            // A random byte somewhere.
+            let mut b = s.into_bytes();
+            let i = rng.below(b.len());
+            b[i] = [b'x', b'-', b':', b'9', b'0'][rng.below(5)];
+            s = String::from_utf8(b).unwrap();
+        }
+        let b = s.as_bytes();
+        if iso_day(b).or_else(|| iso_date_time(b)).is_some() {
+            fast += 1;
+        }
+        assert_eq!(parse_date(&s), parse_date_general(&s), "{s:?}");
+    }
+    assert!(fast > 15_000, "only {fast} texts took a fast path");
+}
+
+#[test]
+fn unsigned_day_count_equals_days_from_civil() {
+    for year in 0..=9999u32 {
+        for month in 1..=12u32 {
+            for day in [1u32, 15, 28, 31] {
+                let want =
+                    days_from_civil(i64::from(year), i64::from(month), 1) + i64::from(day) - 1;
+                assert_eq!(
+                    i64::from(days_from_civil_u32(year, month, day)),
+                    want,
+                    "{year}-{month}-{day}"
+                );
+            }
+        }
+    }
+}

@@ -31,6 +31,7 @@
 //!   of the row. [`DsvReport::text_after_quote`] counts these.
 //! - Linear time: every byte is visited a bounded number of times.
 
+use super::dict::read8;
 use crate::data::{Column, Table, TextColumn};
 use crate::error::{Error, Result};
 
@@ -38,6 +39,18 @@ const QUOTE: u8 = b'"';
 const LF: u8 = b'\n';
 const CR: u8 = b'\r';
 const BOM: &str = "\u{feff}";
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LF_WORD: u64 = ONES * LF as u64;
+const CR_WORD: u64 = ONES * CR as u64;
+
+/// The high bit of each byte of the result is set where `w`'s byte is zero, exactly for the
+/// lowest such byte (bytes above it may be flagged falsely, which a scan for the first hit
+/// never looks at).
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & (ONES << 7)
+}
 
 /// What parsing found besides the table: the delimiter used and the ragged rows repaired.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -131,12 +144,48 @@ pub fn parse_dsv_report(
     };
     let (names, slots) = assign_slots(&header, &mut report);
     let mut columns: Vec<TextColumn> = names.iter().map(|_| TextColumn::new()).collect();
-    parser.rows(&slots, &mut columns, &mut report)?;
+    let data_start = parser.pos;
+    parser.rows(&slots, &mut columns, &mut report, SAMPLE_ROWS)?;
+    if !parser.done {
+        columns = presized(columns, parser.pos - data_start, parser.n - parser.pos);
+        parser.rows(&slots, &mut columns, &mut report, usize::MAX)?;
+    }
     let mut table = Table::with_rows(report.rows);
     for (name, column) in names.iter().zip(columns) {
         table.push_column(name, Column::Text(column))?;
     }
     Ok((table, report))
+}
+
+/// Rows parsed before the columns' sizes are estimated (see [`presized`]).
+const SAMPLE_ROWS: usize = 1024;
+
+/// The sampled `columns`, copied into columns with room for the whole input: `consumed`
+/// bytes of data gave them their rows so far, `remaining` bytes are left. Growing a column
+/// by doubling would copy its text about once more and touch twice the memory; an estimate
+/// 5% over the sample's rate avoids that for regular files (a wrong guess only costs the
+/// doubling it saves).
+fn presized(columns: Vec<TextColumn>, consumed: usize, remaining: usize) -> Vec<TextColumn> {
+    let consumed = consumed.max(1);
+    // Integer arithmetic: `x * remaining / consumed` in u128 cannot overflow.
+    let scale = |x: usize| -> usize {
+        let more = (x as u128 * remaining as u128 / consumed as u128) * 21 / 20;
+        x.saturating_add(usize::try_from(more).unwrap_or(0))
+            .saturating_add(16)
+    };
+    columns
+        .into_iter()
+        .map(|sample| {
+            let mut c = TextColumn::with_capacity(scale(sample.len()), scale(sample.text_bytes()));
+            for v in sample.iter() {
+                match v {
+                    Some(s) => c.push(s),
+                    None => c.push_null(),
+                }
+            }
+            c
+        })
+        .collect()
 }
 
 /// Guesses the delimiter from the header line: whichever of `,` `;` tab `|` occurs most often
@@ -216,6 +265,8 @@ struct Parser<'a> {
     pos: usize,
     done: bool,
     special: [bool; 256],
+    /// The delimiter in every byte of a word.
+    delimiter_word: u64,
     source: &'a str,
     /// Reused buffer for fields that need unescaping.
     scratch: String,
@@ -247,6 +298,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             done,
             special,
+            delimiter_word: ONES * u64::from(delimiter),
             source,
             scratch: String::new(),
             stray: 0,
@@ -274,9 +326,10 @@ impl<'a> Parser<'a> {
         slots: &[Option<usize>],
         columns: &mut [TextColumn],
         report: &mut DsvReport,
+        limit: usize,
     ) -> Result<()> {
         let width = slots.len();
-        while !self.done {
+        while !self.done && report.rows < limit {
             let mut j = 0usize;
             let mut irregular = false;
             loop {
@@ -321,6 +374,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one field starting at `pos` and the separator after it.
+    #[inline(always)]
     fn field(&mut self) -> Result<(&str, End)> {
         if self.bytes.get(self.pos) == Some(&QUOTE) && self.pos < self.n {
             return self.quoted_field();
@@ -332,16 +386,32 @@ impl<'a> Parser<'a> {
     }
 
     /// The end of an unquoted run starting at `from`: the next delimiter, CR or LF, or `n`.
+    /// Eight bytes at a time (SWAR: a word has a byte equal to `b` when `word ^ b*0x01..01`
+    /// has a zero byte), then byte by byte for the tail.
+    #[inline(always)]
     fn scan_unquoted(&self, from: usize) -> usize {
-        let rest = self.bytes.get(from..self.n).unwrap_or_default();
+        let bytes = self.bytes.get(..self.n).unwrap_or_default();
+        let mut i = from;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let w = read8(chunk);
+            let hits = zero_bytes(w ^ self.delimiter_word)
+                | zero_bytes(w ^ LF_WORD)
+                | zero_bytes(w ^ CR_WORD);
+            if hits != 0 {
+                return i + (hits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
         let special = &self.special;
+        let rest = bytes.get(i..).unwrap_or_default();
         let offset = rest
             .iter()
             .position(|b| special.get(usize::from(*b)).copied().unwrap_or(false));
-        offset.map_or(self.n, |o| from + o)
+        offset.map_or(self.n, |o| i + o)
     }
 
     /// Consumes the separator at `at` (delimiter, CR, LF, CRLF) or notes the end of input.
+    #[inline(always)]
     fn separator(&mut self, at: usize) -> End {
         if at >= self.n {
             self.pos = self.n;
@@ -362,6 +432,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A field opening with a quote at `pos`.
+    #[inline(never)]
     fn quoted_field(&mut self) -> Result<(&str, End)> {
         let open = self.pos;
         let body = open + 1;

@@ -196,7 +196,12 @@ fn property_random_tables_round_trip() {
     for case in 0..400 {
         let delimiter = [',', ';', '\t', '|'][rng.below(4)];
         let width = 1 + rng.below(5);
-        let height = rng.below(8);
+        // Every 20th table runs past the sampled first rows the column sizes are guessed from.
+        let height = if case % 20 == 0 {
+            1000 + rng.below(1500)
+        } else {
+            rng.below(8)
+        };
         // Distinct, non-empty header names so the reference needs no duplicate rules.
         let header: Vec<String> = (0..width)
             .map(|i| format!("c{i}{}", random_cell(&mut rng)))
@@ -379,4 +384,62 @@ fn speed_of_a_20_mb_csv() {
     let parsed = t0.elapsed().as_secs_f64();
     let mb = text.len() as f64 / 1e6;
     println!("parse: {:.0} MB/s ({} rows)", mb / parsed, t.num_rows());
+}
+
+#[test]
+fn word_at_a_time_scan_equals_a_byte_scan() {
+    let mut rng = Rng::new(23);
+    let alphabet = [
+        b'a', b',', b';', b'\n', b'\r', b'"', 0x80, 0xff, 0x2b, 0x0b, 0x2d, 0x0c,
+    ];
+    for _ in 0..20_000 {
+        let len = rng.below(40);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        for delimiter in [b',', b';', b'\t'] {
+            let p = Parser::new(&text, delimiter, "t");
+            for from in 0..=p.n {
+                let want = (from..p.n)
+                    .find(|&i| {
+                        matches!(text.as_bytes()[i], b'\n' | b'\r')
+                            || text.as_bytes()[i] == delimiter
+                    })
+                    .unwrap_or(p.n);
+                assert_eq!(p.scan_unquoted(from), want, "{text:?} from {from}");
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_after_the_size_sample_are_read_and_reported_the_same() {
+    let mut text = String::from("a,b\n");
+    for i in 0..3000 {
+        match i {
+            10 => text.push_str("1,2,3\n"),
+            1023 => text.push_str("\"x\ny\",1\n"),
+            2000 => text.push_str("short\n"),
+            2500 => text.push_str("\"q\"z,\"\"\"\"\n"),
+            _ => text.push_str(&format!("{i},v{}\n", i % 7)),
+        }
+    }
+    let (t, report) = parse_dsv_report(&text, None, "s.csv").unwrap();
+    assert_eq!(t.num_rows(), 3000);
+    assert_eq!(report.rows, 3000);
+    assert_eq!((report.long_rows, report.short_rows), (1, 1));
+    assert_eq!(
+        (report.text_after_quote, report.first_irregular_row),
+        (1, Some(10))
+    );
+    let a = t.column("a").unwrap();
+    let b = t.column("b").unwrap();
+    assert_eq!(a.value(1023).to_label(), "x\ny");
+    assert_eq!(a.value(2000).to_label(), "short");
+    assert_eq!(b.value(2000).to_label(), "");
+    assert_eq!(a.value(2500).to_label(), "qz");
+    assert_eq!(b.value(2500).to_label(), "\"");
+    assert_eq!(a.value(2999).to_label(), "2999");
+    assert_eq!(b.value(1500).to_label(), format!("v{}", 1500 % 7));
 }

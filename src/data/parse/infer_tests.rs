@@ -577,3 +577,108 @@ fn the_decimal_fast_path_agrees_with_unary_plus() {
         assert!(plain_decimal(s).is_none(), "{s}");
     }
 }
+
+/// The reference `format.parse: "auto"`: vega-loader's `inferTypes`, then `parse` with them.
+fn reference_auto_parse(table: &mut Table) {
+    let parse: Vec<(String, ParseKind)> = infer_kinds(table)
+        .into_iter()
+        .map(|(name, kind)| (name, ParseKind::from(kind)))
+        .collect();
+    apply_parse(table, &parse).unwrap();
+}
+
+/// Equal columns, numbers compared bit for bit (`-0` is not `0`; NaN only where invalid).
+fn assert_same_column(a: &Column, b: &Column, what: &str) {
+    match (a, b) {
+        (Column::Number(x), Column::Number(y)) => {
+            assert_eq!(x.valid, y.valid, "{what}");
+            let bits = |c: &NumberColumn| -> Vec<Option<u64>> {
+                (0..c.values.len())
+                    .map(|i| c.get(i).map(f64::to_bits))
+                    .collect()
+            };
+            assert_eq!(bits(x), bits(y), "{what}");
+        }
+        _ => assert_eq!(a, b, "{what}"),
+    }
+}
+
+#[test]
+fn one_pass_auto_parse_equals_infer_then_convert() {
+    const CELLS: &[&str] = &[
+        "true",
+        "false",
+        "",
+        "0",
+        "-0",
+        "1",
+        "-2.5",
+        "+3",
+        "1e3",
+        "1.5e-7",
+        "0x1F",
+        " 7 ",
+        "Infinity",
+        "-Infinity",
+        "NaN",
+        "9007199254740993",
+        "2000-01-01",
+        "2019-12-31",
+        "2020-06-01T12:00Z",
+        "2020-06-01T12:00:30.5",
+        "Jan 1 2000",
+        "2001/01/01 00:47",
+        "abc",
+        "12abc",
+        "é",
+        "True",
+        "null",
+    ];
+    let mut rng = crate::data::parse::dsv::tests::Rng::new(17);
+    for case in 0..3000 {
+        // A few cell kinds per column, so columns of every inferred type turn up.
+        let pool: Vec<&str> = (0..1 + rng.below(3))
+            .map(|_| CELLS[rng.below(CELLS.len())])
+            .collect();
+        let rows = rng.below(12);
+        let mut col = TextColumn::new();
+        for _ in 0..rows {
+            if rng.below(8) == 0 {
+                col.push_null();
+            } else {
+                col.push(pool[rng.below(pool.len())]);
+            }
+        }
+        let mut fast = Table::with_rows(rows);
+        fast.push_column("c", Column::Text(col)).unwrap();
+        let mut slow = fast.clone();
+        apply_auto_parse(&mut fast).unwrap();
+        reference_auto_parse(&mut slow);
+        let what = format!("case {case}: {:?}", slow.column("c"));
+        assert_same_column(fast.column("c").unwrap(), slow.column("c").unwrap(), &what);
+    }
+}
+
+#[test]
+fn one_pass_auto_parse_equals_reference_on_vega_datasets() {
+    if std::fs::metadata(DATASET_DIR).is_err() {
+        println!("SKIPPED: {DATASET_DIR} is absent");
+        return;
+    }
+    for (file, _) in DATASET_TYPES {
+        let delimiter = if file.ends_with(".tsv") { b'\t' } else { b',' };
+        let bytes = std::fs::read(format!("{DATASET_DIR}/{file}")).unwrap();
+        let mut fast = parse_dsv_bytes(&bytes, Some(delimiter), file).unwrap();
+        let mut slow = fast.clone();
+        apply_auto_parse(&mut fast).unwrap();
+        reference_auto_parse(&mut slow);
+        for name in slow.names() {
+            let what = format!("{file} {name}");
+            assert_same_column(
+                fast.column(name).unwrap(),
+                slow.column(name).unwrap(),
+                &what,
+            );
+        }
+    }
+}

@@ -6,9 +6,11 @@
 pub mod date;
 pub mod date_format;
 mod date_parts;
+mod dict;
 pub mod dsv;
 pub mod infer;
 pub mod json;
+pub mod number;
 
 pub use date::parse_date;
 pub use date_format::{parse_with_format, TimeFormat};

@@ -1,0 +1,296 @@
+//! Decimal text -> `f64` fast, bit for bit as JavaScript's `Number(string)`.
+//!
+//! Stage: data. Type inference reads every cell of a CSV as a number first, so this is the
+//! hottest conversion of a parse. [`js_number`] handles the common shape, an optionally signed
+//! decimal `[+-]digits[.digits][(e|E)[+-]digits]` with at most 19 significant digits whose
+//! value fits 2^53, with Clinger's fast path: when the digits `w` are exact in an `f64` and
+//! `|exp10| <= 22`, `w * 10^e` (or `w / 10^-e`) is one correctly rounded IEEE operation on two
+//! exact operands, so it equals the correctly rounded decimal value `f64::from_str` gives.
+//! Everything else (white space, `Infinity`, hex/octal/binary, more digits, large exponents,
+//! anything invalid) goes to the general [`crate::js::num::string_to_number`], so the result
+//! is always the same as that function's (a property test checks it bit for bit).
+
+/// `10^0 ..= 10^22`, all exact in an `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The largest integer every smaller one of which is exact in an `f64`.
+const MAX_EXACT: u64 = 1 << 53;
+
+/// JavaScript's `Number(s)` (`NaN` where JavaScript gives `NaN`; `""` and blanks are `0`).
+///
+/// ```
+/// use storychart::data::parse::number::js_number;
+/// assert_eq!(js_number("-12.5e1"), -125.0);
+/// assert_eq!(js_number(" 0x10 "), 16.0);
+/// assert!(js_number("1,5").is_nan());
+/// ```
+#[inline(always)]
+pub fn js_number(s: &str) -> f64 {
+    match fast_decimal(s.as_bytes()) {
+        Some(Decimal::Value(v)) => v,
+        // A plain decimal beyond the fast path: what `string_to_number` does with it once it
+        // has found it plain (`Number` of the unsigned body, then the sign), minus the checks.
+        Some(Decimal::Slow { negative }) => {
+            let body = s
+                .get(usize::from(s.starts_with(['-', '+']))..)
+                .unwrap_or("");
+            match body.parse::<f64>() {
+                Ok(v) if negative => -v,
+                Ok(v) => v,
+                Err(_) => crate::js::num::string_to_number(s),
+            }
+        }
+        None => crate::js::num::string_to_number(s),
+    }
+}
+
+/// What the fast path made of a text.
+enum Decimal {
+    /// The exact value.
+    Value(f64),
+    /// A plain signed decimal literal too long or too large for the fast path.
+    Slow { negative: bool },
+}
+
+/// Reads a run of ASCII digits from `b[*i..]` into `w` (only while the digit count `n`
+/// stays within 19, so `w` cannot overflow; leading zeros count too, which only sends a few
+/// rare texts to the slower exact parser); returns how many digits were read.
+#[inline(always)]
+fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
+    let start = *i;
+    while let Some(&c) = b.get(*i) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if *n < 19 {
+            *w = *w * 10 + u64::from(d);
+        }
+        *n += 1;
+        *i += 1;
+    }
+    *i - start
+}
+
+/// Clinger's fast path over the plain decimal shape; `None` hands over to the general parser.
+#[inline(always)]
+fn fast_decimal(b: &[u8]) -> Option<Decimal> {
+    let (negative, mut i) = match b.first()? {
+        b'-' => (true, 1),
+        b'+' => (false, 1),
+        _ => (false, 0),
+    };
+    let (mut w, mut n) = (0u64, 0u32);
+    let int = digits(b, &mut i, &mut w, &mut n);
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac = digits(b, &mut i, &mut w, &mut n);
+    }
+    if int + frac == 0 {
+        return None;
+    }
+    let mut exp: i64 = 0;
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let negative_exp = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = i;
+        while let Some(&c) = b.get(i) {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 || i - start >= 6 {
+                break;
+            }
+            exp = exp * 10 + i64::from(d);
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if negative_exp {
+            exp = -exp;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    let slow = Some(Decimal::Slow { negative });
+    if n > 19 || w > MAX_EXACT {
+        return slow;
+    }
+    // Fraction digits shift the decimal point left; `frac` is at most the text's length.
+    let exp10 = exp - i64::try_from(frac).ok()?;
+    let v = if w == 0 {
+        0.0
+    } else {
+        // `w` <= 2^53, so the conversion is exact.
+        #[allow(clippy::cast_precision_loss)]
+        let w = w as f64;
+        let Some(p) = POW10.get(usize::try_from(exp10.unsigned_abs()).unwrap_or(usize::MAX)) else {
+            return slow;
+        };
+        if exp10 >= 0 {
+            w * p
+        } else {
+            w / p
+        }
+    };
+    Some(Decimal::Value(if negative { -v } else { v }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse::dsv::tests::Rng;
+    use crate::js::num::string_to_number;
+
+    fn same(s: &str) {
+        let (a, b) = (js_number(s), string_to_number(s));
+        assert!(
+            a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+            "{s:?}: fast {a:e} ({:#x}) vs general {b:e} ({:#x})",
+            a.to_bits(),
+            b.to_bits()
+        );
+    }
+
+    #[test]
+    fn edge_cases_equal_the_general_parser() {
+        for s in [
+            "",
+            " ",
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "-0.0",
+            "0e0",
+            "-0e-5",
+            "1",
+            "-1",
+            "+1",
+            "1.",
+            ".5",
+            "-.5",
+            ".",
+            "-",
+            "+",
+            "e5",
+            "1e",
+            "1e+",
+            "1e-",
+            "1e5",
+            "1E5",
+            "1e+5",
+            "1e-5",
+            "1.e5",
+            ".e5",
+            "0.1",
+            "0.2",
+            "0.3",
+            "1.1",
+            "123.456",
+            "-123.456e-2",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "9007199254740992",
+            "9007199254740993",
+            "9007199254740991",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9999999999999999999",
+            "99999999999999999999",
+            "0.000000000000000000001",
+            "1234567890123456789e-22",
+            "4.9e-324",
+            "2.2250738585072014e-308",
+            "1.7976931348623157e308",
+            "1e308",
+            "1e309",
+            "1e400",
+            "5e-400",
+            "0e999999999",
+            "1e0000000000001",
+            "Infinity",
+            "-Infinity",
+            "+Infinity",
+            "infinity",
+            "NaN",
+            "0x1F",
+            "0b101",
+            "0o17",
+            "-0x10",
+            " 12 ",
+            "\t12\n",
+            "\u{a0}12",
+            "12abc",
+            "1 2",
+            "--1",
+            "+-1",
+            "1.2.3",
+            "1_000",
+            "1,000",
+            "١٢",
+            "00012",
+            "0.10000000000000000000",
+            "000000000000000000000001",
+            "1.000000000000000000001",
+            "3.0",
+            "2e0",
+            "1.5e1",
+            "0.1e1",
+            "123456789012345678",
+            "1234567890123456789",
+        ] {
+            same(s);
+        }
+    }
+
+    #[test]
+    fn random_decimals_equal_the_general_parser() {
+        let mut rng = Rng::new(7);
+        let alphabet = ['0', '1', '5', '9', '.', '-', '+', 'e', 'E', ' ', 'x'];
+        for _ in 0..200_000 {
+            let len = rng.below(24);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            same(&s);
+        }
+        // Well-formed numbers with many digits and exponents around the fast path's edges.
+        for _ in 0..200_000 {
+            let mut s = String::new();
+            if rng.below(3) == 0 {
+                s.push('-');
+            }
+            for _ in 0..rng.below(12) {
+                s.push(char::from(b'0' + rng.below(10) as u8));
+            }
+            if rng.below(2) == 0 {
+                s.push('.');
+                for _ in 0..rng.below(12) {
+                    s.push(char::from(b'0' + rng.below(10) as u8));
+                }
+            }
+            if rng.below(3) == 0 {
+                s.push('e');
+                s.push_str(&(rng.below(60) as i64 - 30).to_string());
+            }
+            same(&s);
+        }
+    }
+}
