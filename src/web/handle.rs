@@ -20,6 +20,19 @@ fn js_error(e: &crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
+thread_local! {
+    /// The page's parsed data, shared by its charts (see [`StoryChart::load_shared`]).
+    static SHARED: std::cell::RefCell<crate::chart::SharedData> =
+        std::cell::RefCell::new(crate::chart::SharedData::default());
+}
+
+/// How many times the page parsed data text for `loadShared` (charts that load the same URL
+/// the same way parse it once; for tests).
+#[wasm_bindgen(js_name = sharedDataParses)]
+pub fn shared_data_parses() -> usize {
+    SHARED.with(|shared| shared.borrow().parses())
+}
+
 /// One chart in the page.
 #[wasm_bindgen]
 pub struct StoryChart {
@@ -61,20 +74,43 @@ impl StoryChart {
         Ok(())
     }
 
+    /// Loads the data at `pendingUrl()` through the page's shared tables: `key` is the URL
+    /// resolved against the page. Takes the table another chart of the page already parsed
+    /// and typed the same way; otherwise parses `text` (once for every chart that asks with the
+    /// same key) or, without `text`, returns `false` so the caller fetches it.
+    #[wasm_bindgen(js_name = loadShared)]
+    pub fn load_shared(&mut self, key: &str, text: Option<String>) -> Result<bool, JsError> {
+        let done = SHARED
+            .with(|shared| {
+                let mut shared = shared.borrow_mut();
+                self.chart.load_shared(key, text.as_deref(), &mut shared)
+            })
+            .map_err(|e| js_error(&e))?;
+        if done {
+            self.scene = None;
+        }
+        Ok(done)
+    }
+
     /// Sets parameter `name` to `value` (JSON text) and recomputes the data; the next
     /// `render` draws it. Errors on unknown names, bad JSON and bad selection values.
+    /// Returns whether the chart needs drawing again (`false`: no data it draws changed and
+    /// nothing drawn reads the parameter).
     #[wasm_bindgen(js_name = setParam)]
-    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), JsError> {
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<bool, JsError> {
         let value: serde_json::Value = serde_json::from_str(value).map_err(|e| {
             JsError::new(&format!(
                 "setParam(\"{name}\"): the value is not JSON ({e})"
             ))
         })?;
-        self.chart
+        let redraw = self
+            .chart
             .set_param(name, value)
             .map_err(|e| js_error(&e))?;
-        self.scene = None;
-        Ok(())
+        if redraw {
+            self.scene = None;
+        }
+        Ok(redraw)
     }
 
     /// The current value of parameter `name` as JSON text (`undefined` when there is none).
