@@ -32,17 +32,19 @@ struct Filter {
     pred: Predicate,
 }
 
-/// A field's values in ascending order with their rows: the rows an interval's edges moved
-/// over are one or two runs of it.
+/// A field's values in ascending order with their rows (and the rows' group codes, read in
+/// order rather than at random): the rows an interval's edges moved over are one or two runs
+/// of it.
 #[derive(Clone, Debug)]
 struct Sorted {
     field: String,
     values: Vec<f64>,
     rows: Vec<u32>,
+    codes: Vec<u16>,
 }
 
 impl Sorted {
-    fn new(base: &Table, field: &str) -> Option<Sorted> {
+    fn new(base: &Table, field: &str, codes: &[u16]) -> Option<Sorted> {
         let Some(Column::Number(col)) = base.column(field) else {
             return None;
         };
@@ -57,6 +59,10 @@ impl Sorted {
             field: field.to_string(),
             values: pairs.iter().map(|p| p.0).collect(),
             rows: pairs.iter().map(|p| p.1).collect(),
+            codes: pairs
+                .iter()
+                .map(|p| codes.get(p.1 as usize).copied().unwrap_or(u16::MAX))
+                .collect(),
         })
     }
 
@@ -278,7 +284,10 @@ impl Linked {
                 (Some(o), Some(n)) if o.0 == n.0 => self
                     .sorted
                     .get(j)
-                    .and_then(|s| s.get_or_init(|| Sorted::new(base, &n.0)).as_ref())
+                    .and_then(|s| {
+                        s.get_or_init(|| Sorted::new(base, &n.0, &self.codes))
+                            .as_ref()
+                    })
                     .filter(|s| s.field == n.0),
                 _ => None,
             };
@@ -327,25 +336,45 @@ impl Linked {
             spans[0].end.min(spans[1].end),
             spans[0].end.max(spans[1].end),
         );
+        let Some(mut mask) = st.masks.get_mut(j).map(std::mem::take) else {
+            return;
+        };
+        let others: Vec<&Mask> = st
+            .masks
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != j)
+            .map(|(_, m)| m)
+            .collect();
         for pos in (a..b).chain(c..d) {
             let Some(row) = sorted.rows.get(pos).map(|r| *r as usize) else {
                 continue;
             };
-            let before = passes(&st.masks, row);
-            if let Some(w) = st.masks.get_mut(j).and_then(|m| m.get_mut(row / 64)) {
-                *w ^= 1u64 << (row % 64);
-            }
-            let after = passes(&st.masks, row);
-            if before != after {
-                let code = self.codes.get(row).map_or(usize::MAX, |c| usize::from(*c));
+            let Some(w) = mask.get_mut(row / 64) else {
+                continue;
+            };
+            let bit = 1u64 << (row % 64);
+            *w ^= bit;
+            // The row's count changes when every other filter passes it.
+            let rest = others
+                .iter()
+                .all(|m| m.get(row / 64).is_some_and(|x| x & bit != 0));
+            if rest {
+                let code = sorted
+                    .codes
+                    .get(pos)
+                    .map_or(usize::MAX, |c| usize::from(*c));
                 if let Some(n) = st.counts.get_mut(code) {
-                    if after {
+                    if *w & bit != 0 {
                         *n += 1;
                     } else {
                         *n = n.saturating_sub(1);
                     }
                 }
             }
+        }
+        if let Some(slot) = st.masks.get_mut(j) {
+            *slot = mask;
         }
     }
 

@@ -6,7 +6,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use super::canvas::{context_2d, CanvasMeasure, CanvasPainter, WidthCache};
 use crate::interact::frame::Frame;
 use crate::interact::select;
 use crate::layout::TextMeasure;
@@ -43,6 +43,8 @@ pub struct StoryChart {
     locale: LocaleName,
     /// The measured width of each text item of the last scene, in paint order.
     text_widths: Vec<f64>,
+    /// Text widths measured so far (redraws lay out the same labels).
+    widths: WidthCache,
 }
 
 #[wasm_bindgen]
@@ -58,6 +60,7 @@ impl StoryChart {
             theme: ThemeName::Light,
             locale: LocaleName::EnUs,
             text_widths: Vec::new(),
+            widths: WidthCache::default(),
         })
     }
 
@@ -137,7 +140,7 @@ impl StoryChart {
             theme: self.theme,
             locale: self.locale,
         };
-        let measure = CanvasMeasure::new(&ctx);
+        let measure = CanvasMeasure::with_cache(&ctx, &self.widths);
         let (scene, frame) = self
             .chart
             .layout(&options, &measure)
@@ -153,9 +156,19 @@ impl StoryChart {
             1.0
         };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        {
-            canvas.set_width((scene.width * dpr).round().max(1.0) as u32);
-            canvas.set_height((scene.height * dpr).round().max(1.0) as u32);
+        let (w, h) = (
+            (scene.width * dpr).round().max(1.0) as u32,
+            (scene.height * dpr).round().max(1.0) as u32,
+        );
+        // Resizing reallocates the canvas (slow while brushing redraws linked charts every
+        // frame): an unchanged size is cleared instead.
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        } else {
+            ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+                .map_err(|_| JsError::new("canvas: setTransform failed"))?;
+            ctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
         }
         ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
             .map_err(|_| JsError::new("canvas: setTransform failed"))?;
