@@ -38,7 +38,7 @@ try {
   const ids = ['delay', 'distance', 'time', 'status'];
   const { page } = await open(browser, 'explore.html?data=bench-data/flights-1m.csv',
     { viewport: { width: 1000, height: 1000 } });
-  page.setDefaultTimeout(600000); // four charts parse 1M rows each
+  page.setDefaultTimeout(600000); // four charts share one parse of 1M rows
   const t0 = Date.now();
   for (const id of ids) await waitForChart(page, `#${id}`);
   console.log(`explore_load_s ${((Date.now() - t0) / 1000).toFixed(1)}`);
