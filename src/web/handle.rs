@@ -38,6 +38,8 @@ pub fn shared_data_parses() -> usize {
 pub struct StoryChart {
     chart: Chart,
     scene: Option<Scene>,
+    /// The hit-test grid of `scene`, made at the first hover after a draw.
+    pick_index: std::cell::OnceCell<crate::interact::pick::PickIndex>,
     frame: Frame,
     theme: ThemeName,
     locale: LocaleName,
@@ -56,6 +58,7 @@ impl StoryChart {
         Ok(StoryChart {
             chart,
             scene: None,
+            pick_index: std::cell::OnceCell::new(),
             frame: Frame::default(),
             theme: ThemeName::Light,
             locale: LocaleName::EnUs,
@@ -74,6 +77,7 @@ impl StoryChart {
     pub fn load(&mut self, text: &str) -> Result<(), JsError> {
         self.chart.load(text).map_err(|e| js_error(&e))?;
         self.scene = None;
+        self.pick_index = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -91,6 +95,7 @@ impl StoryChart {
             .map_err(|e| js_error(&e))?;
         if done {
             self.scene = None;
+            self.pick_index = std::cell::OnceCell::new();
         }
         Ok(done)
     }
@@ -112,6 +117,7 @@ impl StoryChart {
             .map_err(|e| js_error(&e))?;
         if redraw {
             self.scene = None;
+            self.pick_index = std::cell::OnceCell::new();
         }
         Ok(redraw)
     }
@@ -174,6 +180,7 @@ impl StoryChart {
             .map_err(|_| JsError::new("canvas: setTransform failed"))?;
         paint(&scene, &mut CanvasPainter::new(&ctx));
         self.scene = Some(scene);
+        self.pick_index = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -270,7 +277,8 @@ impl StoryChart {
     /// scene only: hovering never recomputes data.
     #[wasm_bindgen(js_name = tooltipAt)]
     pub fn tooltip_at(&self, x: f64, y: f64) -> Option<String> {
-        let hit = crate::interact::pick(self.scene.as_ref()?, x, y)?;
+        let scene = self.scene.as_ref()?;
+        let (hit, _) = self.index(scene).pick_item(scene, x, y)?;
         let pairs = self.chart.tooltip_in(hit.mark, hit.row, self.locale).ok()?;
         if pairs.is_empty() {
             return None;
@@ -391,7 +399,7 @@ impl StoryChart {
     pub fn hover_shape(&self, x: f64, y: f64) -> Vec<f64> {
         self.scene
             .as_ref()
-            .and_then(|s| crate::interact::pick::pick_shape(s, x, y))
+            .and_then(|s| self.index(s).pick_shape(s, x, y))
             .map_or_else(Vec::new, |v| v.to_vec())
     }
 
@@ -416,5 +424,13 @@ impl StoryChart {
             })
             .collect();
         serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
+    }
+}
+
+impl StoryChart {
+    /// The hit-test grid of `scene` (the last drawn scene).
+    fn index(&self, scene: &Scene) -> &crate::interact::pick::PickIndex {
+        self.pick_index
+            .get_or_init(|| crate::interact::pick::PickIndex::new(scene))
     }
 }
