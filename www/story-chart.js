@@ -22,7 +22,7 @@
 // Discrete changes (bound controls, legend and point clicks, keys) move the marks from the old
 // state to the new over TRANSITION_MS (tweened in Rust: interact/tween.rs), none under
 // prefers-reduced-motion: reduce; `data-transition` is "running" meanwhile, then "done".
-import init, { StoryChart } from './pkg/storychart.js';
+import init, { StoryChart, sharedDataParses } from './pkg/storychart.js';
 import './interact.js';
 
 // Hook for the interaction module (www/interact.js, branch s2-interact): add
@@ -53,6 +53,18 @@ async function fetchText(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.text();
+}
+
+// Data text being fetched, by resolved URL: charts of the page that load the same data wait for
+// one fetch, and the first to get it parses it for all (StoryChart.loadShared).
+const fetching = new Map();
+function sharedText(href) {
+  if (!fetching.has(href)) {
+    const text = fetchText(href);
+    fetching.set(href, text);
+    text.then(() => fetching.delete(href), () => fetching.delete(href));
+  }
+  return fetching.get(href);
 }
 
 const LOCALES = ['en-US', 'de-DE', 'fr-FR', 'es-ES'];
@@ -153,6 +165,8 @@ export class StoryChartElement extends HTMLElement {
 
   /** How many times the WASM module was instantiated on this page (1 once any chart started). */
   static get instances() { return instances; }
+  /** How many times the page parsed data text (charts sharing a data URL parse it once). */
+  static get dataParses() { return instances > 0 ? sharedDataParses() : 0; }
 
   #chart = null;
   #shadow = null;
@@ -316,9 +330,11 @@ export class StoryChartElement extends HTMLElement {
     const chart = new StoryChart(text);
     // Data URLs resolve against the page, as Vega's loader does (not against the spec file).
     for (let url = chart.pendingUrl(); url; url = chart.pendingUrl()) {
-      const data = await fetchText(new URL(url, document.baseURI));
+      const href = new URL(url, document.baseURI).href;
+      if (chart.loadShared(href)) continue;
+      const data = await sharedText(href);
       if (generation !== this.#generation) { chart.free(); return; }
-      chart.load(data);
+      chart.loadShared(href, data);
     }
     this.#chart = chart;
     this.#parts.error?.remove();
@@ -461,17 +477,17 @@ export class StoryChartElement extends HTMLElement {
     this.#parts.plot.before(form);
   }
 
-  /** Sets a spec parameter and redraws; fires `change` with the new value. */
+  /** Sets a spec parameter and redraws (only when what it draws changed); fires `change`. */
   setParam(name, value) {
     if (!this.#chart) throw new Error('chart not ready');
     // A discrete change (a control, a click, a key) moves the marks; others draw at once.
     const discrete = this.#animate;
     const animate = discrete && !reducedMotion?.matches && this.#chart.beginTransition();
     this.#animate = false;
-    this.#chart.setParam(name, JSON.stringify(value));
+    const redraw = this.#chart.setParam(name, JSON.stringify(value));
     this.#hideTip();
-    this.#draw();
-    if (animate) this.#runTransition();
+    if (redraw) this.#draw(); else this.#interaction?.afterDraw?.();
+    if (animate && redraw) this.#runTransition();
     this.dispatchEvent(new CustomEvent('change', { detail: { name, value, discrete } }));
   }
 

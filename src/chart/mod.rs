@@ -9,8 +9,12 @@
 
 mod channels;
 mod condition;
+mod linked;
 mod polar;
 mod scene;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
 
 use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
 use crate::data::Table;
@@ -19,6 +23,7 @@ use crate::mark::MarkData;
 use crate::plan::params::{selection_filter, step_params, view_channels};
 use crate::plan::{execute_from, execute_with, plan, ParamState, Plan};
 use crate::spec::{normalize, unit_specs, DataParse, DataSource, View};
+use linked::Linked;
 
 pub use scene::{SceneOptions, DEFAULT_CONTINUOUS_SIZE};
 
@@ -29,8 +34,9 @@ struct Unit {
     plan: Plan,
     /// The Vega name of the unit's mark (`marks`, `layer_1_marks`, ...).
     name: String,
-    /// The loaded data, typed, before the plan runs.
-    source: Option<Table>,
+    /// The loaded data, typed, before the plan runs (shared with the other charts of the
+    /// page that load the same data the same way, see [`SharedData`]).
+    source: Option<Arc<Table>>,
     /// The index of the first plan step that reads a parameter (`steps.len()` when none).
     start: usize,
     /// The table after the steps before `start`, when `start > 0`: parameter changes re-run
@@ -39,45 +45,66 @@ struct Unit {
     /// The table before step `.0`, the first step that reads the parameter changed last
     /// (brushing changes one parameter many times: the steps before it are not re-run).
     mid: Option<(usize, Table)>,
+    /// The crossfilter fast path of the steps from `start` on, when they fit it.
+    linked: Option<Linked>,
     data: Option<Table>,
 }
 
 impl Unit {
-    /// Types the loaded fields (`format.parse`), keeps them as the source, and runs the plan.
-    fn compute(&mut self, mut table: Table, params: &ParamState) -> Result<()> {
+    /// The typing the unit applies to its loaded fields: the implicit parses the plan needs
+    /// (fields not in `format.parse`), then `format.parse`.
+    fn typing(&self) -> Result<Vec<(String, ParseKind)>> {
         let explicit: &[(String, ParseKind)] = match &self.view.data_parse {
             DataParse::Fields(fields) => fields,
             _ => &[],
         };
-        let implicit = self
-            .plan
+        self.plan
             .implicit_parse
             .iter()
             .filter(|(f, _)| !explicit.iter().any(|(e, _)| e == f))
             .map(|(f, kind)| Ok((f.clone(), ParseKind::from_spec(f, kind)?)))
-            .collect::<Result<Vec<_>>>()?;
-        apply_parse(&mut table, &implicit)?;
+            .collect()
+    }
+
+    /// What identifies the unit's typed source among tables parsed from the same text: two
+    /// units with equal keys type the loaded fields the same way.
+    fn typing_key(&self) -> Result<String> {
+        Ok(format!("{:?}|{:?}", self.typing()?, self.view.data_parse))
+    }
+
+    /// Types the loaded fields (`format.parse`).
+    fn typed(&self, mut table: Table) -> Result<Table> {
+        apply_parse(&mut table, &self.typing()?)?;
         match &self.view.data_parse {
             DataParse::None => {}
             DataParse::Auto => apply_auto_parse(&mut table)?,
             DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
         }
+        Ok(table)
+    }
+
+    /// Types the loaded fields (`format.parse`), keeps them as the source, and runs the plan.
+    fn compute(&mut self, table: Table, params: &ParamState) -> Result<()> {
+        let typed = Arc::new(self.typed(table)?);
+        self.compute_typed(typed, params)
+    }
+
+    /// Keeps `table` (already typed) as the source and runs the plan.
+    fn compute_typed(&mut self, table: Arc<Table>, params: &ParamState) -> Result<()> {
+        self.prefix = None;
         if self.start > 0 {
             let before = Plan {
                 steps: self.plan.steps.iter().take(self.start).cloned().collect(),
                 ..self.plan.clone()
             };
-            let prefix = execute_with(&before, table.clone(), params)?;
-            self.data = Some(execute_from(
-                &self.plan,
-                self.start,
-                prefix.clone(),
-                params,
-            )?);
-            self.prefix = Some(prefix);
-        } else {
-            self.data = Some(execute_with(&self.plan, table.clone(), params)?);
+            self.prefix = Some(execute_with(&before, (*table).clone(), params)?);
         }
+        let base = self.prefix.as_ref().unwrap_or(&table);
+        self.linked = Linked::new(&self.plan, self.start, base, params)?;
+        self.data = Some(match &self.linked {
+            Some(linked) => linked.output(&self.plan, params)?,
+            None => execute_from(&self.plan, self.start, base.clone(), params)?,
+        });
         self.source = Some(table);
         self.mid = None;
         Ok(())
@@ -87,7 +114,15 @@ impl Unit {
     /// when no step from `start` on reads any of them (the data stay as they are). Runs from
     /// the first step that reads a changed parameter, keeping the table before it for the next
     /// change of the same parameter.
-    fn rerun(&mut self, changed: &[String], params: &ParamState) -> Result<Option<Table>> {
+    ///
+    /// With the crossfilter fast path, the filters' new masks come along, for
+    /// [`Linked::keep`] once every unit has accepted the change.
+    #[allow(clippy::type_complexity)]
+    fn rerun(
+        &mut self,
+        changed: &[String],
+        params: &ParamState,
+    ) -> Result<Option<(Table, Option<linked::State>)>> {
         let first = self
             .plan
             .steps
@@ -103,10 +138,17 @@ impl Unit {
         let Some(first) = first else {
             return Ok(None);
         };
+        if let Some(linked) = &self.linked {
+            let Some(base) = self.prefix.as_ref().or(self.source.as_deref()) else {
+                return Ok(None);
+            };
+            let (data, state) = linked.rerun(&self.plan, base, changed, params)?;
+            return Ok(Some((data, Some(state))));
+        }
         // Steps before `first` read no changed parameter, so a kept table before `first` is
         // still right.
         if self.mid.as_ref().is_none_or(|(k, _)| *k != first) {
-            let Some(base) = self.prefix.as_ref().or(self.source.as_ref()) else {
+            let Some(base) = self.prefix.as_ref().or(self.source.as_deref()) else {
                 return Ok(None);
             };
             let before = Plan {
@@ -121,9 +163,15 @@ impl Unit {
         };
         // A selection filter runs on the kept table without copying it first.
         if let Some(taken) = selection_filter(self.plan.steps.get(first), mid, params)? {
-            return Ok(Some(execute_from(&self.plan, first + 1, taken, params)?));
+            return Ok(Some((
+                execute_from(&self.plan, first + 1, taken, params)?,
+                None,
+            )));
         }
-        Ok(Some(execute_from(&self.plan, first, mid.clone(), params)?))
+        Ok(Some((
+            execute_from(&self.plan, first, mid.clone(), params)?,
+            None,
+        )))
     }
 
     fn table(&self) -> Result<&Table> {
@@ -157,11 +205,75 @@ fn format_tooltip(
     }
 }
 
+/// The parsed, typed tables of a page's charts, by data URL, format and typing: charts that
+/// load the same data share one table instead of each parsing the text (see
+/// [`Chart::load_shared`]). Entries live as long as a chart holds them.
+#[derive(Debug, Default)]
+pub struct SharedData {
+    tables: HashMap<String, Weak<Table>>,
+    parses: usize,
+}
+
+impl SharedData {
+    /// How many times data text was parsed through this cache (for tests: charts sharing a
+    /// URL parse it once).
+    pub fn parses(&self) -> usize {
+        self.parses
+    }
+
+    fn get(&mut self, key: &str) -> Option<Arc<Table>> {
+        let table = self.tables.get(key)?.upgrade();
+        if table.is_none() {
+            self.tables.remove(key);
+        }
+        table
+    }
+}
+
 /// One chart: its units (one, or one per layer), and the parameters' current values.
 #[derive(Clone, Debug)]
 pub struct Chart {
     units: Vec<Unit>,
     params: ParamState,
+    /// The parameters the drawing may read besides the plans' data (encodings, conditions,
+    /// titles, scale bindings): setting one redraws even when no data changed.
+    visual: Vec<String>,
+}
+
+/// The names among `names` that the spec mentions outside its `params` and `transform`
+/// entries, or that bind to the chart (`"bind": "scales"` or `"legend"`): the parameters the
+/// drawing itself may read. Conservative: a name found in any string or key counts.
+fn visual_params(spec: &str, params: &[crate::spec::params::Param]) -> Vec<String> {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("params");
+                map.remove("transform");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(list) => list.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let rest = match serde_json::from_str::<serde_json::Value>(spec) {
+        Ok(mut v) => {
+            strip(&mut v);
+            v.to_string()
+        }
+        // Unreadable here (the spec parsed above): treat every parameter as visual.
+        Err(_) => return params.iter().map(|p| p.name.clone()).collect(),
+    };
+    params
+        .iter()
+        .filter(|p| {
+            let bound = p.bind.as_ref().is_some_and(|b| {
+                b.as_str().is_some_and(|s| s == "scales" || s == "legend")
+                    || b.get("legend").is_some()
+            });
+            bound || rest.contains(p.name.as_str())
+        })
+        .map(|p| p.name.clone())
+        .collect()
 }
 
 impl Chart {
@@ -207,6 +319,7 @@ impl Chart {
                 start: 0,
                 prefix: None,
                 mid: None,
+                linked: None,
                 data: None,
             });
         }
@@ -223,6 +336,7 @@ impl Chart {
             }
         }
         let params = ParamState::new(&all, &view_channels(&first.view))?;
+        let visual = visual_params(spec, &all);
         for unit in &mut units {
             unit.start = unit
                 .plan
@@ -231,7 +345,11 @@ impl Chart {
                 .position(|s| !step_params(s, params.params()).is_empty())
                 .unwrap_or(unit.plan.steps.len());
         }
-        let mut chart = Chart { units, params };
+        let mut chart = Chart {
+            units,
+            params,
+            visual,
+        };
         for unit in &mut chart.units {
             let table = match &unit.view.data {
                 DataSource::Inline(values) => from_json_rows(values, "data.values")?,
@@ -249,6 +367,9 @@ impl Chart {
     /// `{field: [min, max]}` (interval), or `null` to clear it. An `expr` parameter is
     /// recomputed from the others, so setting it changes nothing.
     ///
+    /// Returns whether the drawing may have changed: `false` when no unit's data changed and
+    /// nothing drawn reads the parameter (a linked chart need not be redrawn).
+    ///
     /// ```
     /// use storychart::Chart;
     ///
@@ -258,12 +379,12 @@ impl Chart {
     ///     "mark": "bar", "encoding": {"x": {"field": "a"}, "y": {"field": "b", "type": "quantitative"}}}"#;
     /// let mut chart = Chart::from_spec(spec).unwrap();
     /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 1);
-    /// chart.set_param("min", serde_json::json!(0)).unwrap();
+    /// assert!(chart.set_param("min", serde_json::json!(0)).unwrap());
     /// assert_eq!(chart.mark_data().unwrap()[0].rows.len(), 2);
     /// assert_eq!(chart.param("min"), Some(serde_json::json!(0)));
     /// assert!(chart.set_param("max", serde_json::json!(0)).is_err());
     /// ```
-    pub fn set_param(&mut self, name: &str, value: serde_json::Value) -> Result<()> {
+    pub fn set_param(&mut self, name: &str, value: serde_json::Value) -> Result<bool> {
         // On an error the chart keeps its previous values and data.
         // Only the units whose steps read a changed parameter re-run, from the first step
         // that reads one.
@@ -274,13 +395,18 @@ impl Chart {
         for unit in &mut self.units {
             data.push(unit.rerun(&changed, &params)?);
         }
+        let mut redraw = changed.iter().any(|n| self.visual.contains(n));
         for (unit, d) in self.units.iter_mut().zip(data) {
-            if d.is_some() {
-                unit.data = d;
+            if let Some((table, state)) = d {
+                redraw = true;
+                unit.data = Some(table);
+                if let (Some(linked), Some(state)) = (&mut unit.linked, state) {
+                    linked.keep(state);
+                }
             }
         }
         self.params = params;
-        Ok(())
+        Ok(redraw)
     }
 
     /// The current value of parameter `name` (see [`Chart::set_param`]), or `None` when the
@@ -353,21 +479,86 @@ impl Chart {
     /// Parses the text of the data at [`Chart::pending_url`] and computes every unit that
     /// reads it.
     pub fn load(&mut self, text: &str) -> Result<()> {
+        let Some((url, _)) = self.pending_url() else {
+            return Ok(());
+        };
+        let url = url.to_string();
+        self.load_shared(&url, Some(text), &mut SharedData::default())
+            .map(|_| ())
+    }
+
+    /// Loads the data at [`Chart::pending_url`] through `shared`, the page's parsed tables:
+    /// every unit that reads it takes the typed table another chart already made from the same
+    /// data (`key`: the URL resolved against the page), and what is missing is parsed from
+    /// `text` once and kept in `shared` for the next chart. Without `text`, returns whether
+    /// everything was found (nothing is computed when not); with it, `true` once loaded.
+    ///
+    /// ```
+    /// use storychart::chart::SharedData;
+    /// use storychart::Chart;
+    ///
+    /// let spec = r#"{"data": {"url": "d.csv"}, "mark": "bar",
+    ///     "encoding": {"x": {"field": "a"}, "y": {"aggregate": "count"}}}"#;
+    /// let (mut a, mut b) = (Chart::from_spec(spec).unwrap(), Chart::from_spec(spec).unwrap());
+    /// let mut shared = SharedData::default();
+    /// assert!(!a.load_shared("http://x/d.csv", None, &mut shared).unwrap());
+    /// assert!(a.load_shared("http://x/d.csv", Some("a\nu\nv\nu\n"), &mut shared).unwrap());
+    /// assert!(b.load_shared("http://x/d.csv", None, &mut shared).unwrap());
+    /// assert_eq!(shared.parses(), 1);
+    /// assert_eq!(a.mark_data().unwrap()[0].rows, b.mark_data().unwrap()[0].rows);
+    /// ```
+    pub fn load_shared(
+        &mut self,
+        key: &str,
+        text: Option<&str>,
+        shared: &mut SharedData,
+    ) -> Result<bool> {
         let Some((url, format)) = self
             .pending_url()
             .map(|(u, f)| (u.to_string(), f.to_string()))
         else {
-            return Ok(());
+            return Ok(true);
         };
-        let table = parse_text(text, &format, &url)?;
-        let params = self.params.clone();
-        for unit in &mut self.units {
+        let base = format!("{key}\u{0}{format}\u{0}");
+        let mut keys = Vec::new();
+        let mut missing = false;
+        for (i, unit) in self.units.iter().enumerate() {
             let reads = matches!(&unit.view.data, DataSource::Url { url: u, .. } if *u == url);
             if reads && unit.data.is_none() {
-                unit.compute(table.clone(), &params)?;
+                let k = format!("{base}{}", unit.typing_key()?);
+                missing |= shared.get(&k).is_none();
+                keys.push((i, k));
             }
         }
-        Ok(())
+        if missing && text.is_none() {
+            return Ok(false);
+        }
+        let mut raw: Option<Table> = None;
+        let params = self.params.clone();
+        for (i, k) in keys {
+            let Some(unit) = self.units.get_mut(i) else {
+                continue;
+            };
+            let typed = match shared.get(&k) {
+                Some(t) => t,
+                None => {
+                    let table = match &raw {
+                        Some(t) => t.clone(),
+                        None => {
+                            let t = parse_text(text.unwrap_or_default(), &format, &url)?;
+                            shared.parses += 1;
+                            raw = Some(t.clone());
+                            t
+                        }
+                    };
+                    let typed = Arc::new(unit.typed(table)?);
+                    shared.tables.insert(k, Arc::downgrade(&typed));
+                    typed
+                }
+            };
+            unit.compute_typed(typed, &params)?;
+        }
+        Ok(true)
     }
 
     /// The tooltip of row `row` of mark `mark` (see [`crate::interact::pick`]): one
@@ -584,7 +775,11 @@ mod tests {
             assert_eq!(rows(&chart), rows(&fresh), "after {values:?}");
             // And equal to the whole plan run from the source in one go.
             let unit = &chart.units[0];
-            let full = execute_with(&unit.plan, unit.source.clone().unwrap(), &chart.params);
+            let full = execute_with(
+                &unit.plan,
+                (**unit.source.as_ref().unwrap()).clone(),
+                &chart.params,
+            );
             let text = |t: &Table| {
                 (0..t.num_rows())
                     .map(|r| {

@@ -3,14 +3,17 @@
 //! Stage: data. Column names are unique; [`Table::push_column`] replaces a column of the same
 //! name (as a later transform's output replaces a field in Vega).
 
+use std::sync::Arc;
+
 use super::column::Column;
 use crate::error::{Error, Result};
 
-/// Named columns of equal length.
+/// Named columns of equal length. Columns are shared: cloning a table copies no column data
+/// (a chart keeps its source and the tables between plan steps without copying rows).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Column>,
+    columns: Vec<Arc<Column>>,
     rows: usize,
 }
 
@@ -36,7 +39,7 @@ impl Table {
     /// The column called `name`, if any.
     pub fn column(&self, name: &str) -> Option<&Column> {
         let i = self.names.iter().position(|n| n == name)?;
-        self.columns.get(i)
+        self.columns.get(i).map(|c| &**c)
     }
 
     /// The column called `name`, or an error naming `path` and listing the columns. An
@@ -66,12 +69,12 @@ impl Table {
         match self.names.iter().position(|n| n == name) {
             Some(i) => {
                 if let Some(slot) = self.columns.get_mut(i) {
-                    *slot = column;
+                    *slot = Arc::new(column);
                 }
             }
             None => {
                 self.names.push(name.to_string());
-                self.columns.push(column);
+                self.columns.push(Arc::new(column));
             }
         }
         Ok(())

@@ -37,8 +37,14 @@ pub fn pick(scene: &Scene, x: f64, y: f64) -> Option<Hit> {
 /// The outline of the topmost mark item at `(x, y)`, for a hover highlight: `[0, x, y, width,
 /// height]` for a rectangle, `[1, cx, cy, radius, 0]` for a symbol.
 pub fn pick_shape(scene: &Scene, x: f64, y: f64) -> Option<[f64; 5]> {
-    match pick_item(scene, x, y)?.1 {
-        item @ (Item::Rect(_) | Item::Symbol(_)) => item_shape(item),
+    hover_shape(pick_item(scene, x, y)?.1)
+}
+
+/// The hover outline of a picked item: rectangles and symbols only (a wedge under the pointer
+/// is not outlined).
+fn hover_shape(item: &Item) -> Option<[f64; 5]> {
+    match item {
+        Item::Rect(_) | Item::Symbol(_) => item_shape(item),
         _ => None,
     }
 }
@@ -77,7 +83,25 @@ pub fn pick_item(scene: &Scene, x: f64, y: f64) -> Option<(Hit, &Item)> {
     if !(x.is_finite() && y.is_finite()) {
         return None;
     }
-    scene.items.iter().rev().find_map(|item| match item {
+    scene
+        .items
+        .iter()
+        .rev()
+        .find_map(|item| hit(item, x, y).map(|h| (h, item)))
+}
+
+/// The reach of a symbol's hit target.
+fn reach(s: &crate::scene::Symbol) -> f64 {
+    match s.shape {
+        Shape::Circle => (s.size / std::f64::consts::PI).sqrt(),
+        Shape::Square => s.size.sqrt() / 2.0,
+    }
+    .max(MIN_TARGET / 2.0)
+}
+
+/// The hit of `item` at `(x, y)`, if the point is on it.
+fn hit(item: &Item, x: f64, y: f64) -> Option<Hit> {
+    match item {
         Item::Rect(r) => {
             let (Role::Mark(mark), Some(row)) = (r.role, r.row) else {
                 return None;
@@ -88,31 +112,165 @@ pub fn pick_item(scene: &Scene, x: f64, y: f64) -> Option<(Hit, &Item)> {
                 && x <= r.x + r.width + pad_x
                 && y >= r.y - pad_y
                 && y <= r.y + r.height + pad_y;
-            inside.then_some((Hit { mark, row }, item))
+            inside.then_some(Hit { mark, row })
         }
         Item::Symbol(s) => {
             let (Role::Mark(mark), Some(row)) = (s.role, s.row) else {
                 return None;
             };
-            let reach = match s.shape {
-                Shape::Circle => (s.size / std::f64::consts::PI).sqrt(),
-                Shape::Square => s.size.sqrt() / 2.0,
-            }
-            .max(MIN_TARGET / 2.0);
+            let reach = reach(s);
             let inside = match s.shape {
                 Shape::Circle => (x - s.x).hypot(y - s.y) <= reach,
                 Shape::Square => (x - s.x).abs() <= reach && (y - s.y).abs() <= reach,
             };
-            inside.then_some((Hit { mark, row }, item))
+            inside.then_some(Hit { mark, row })
         }
         Item::Path(p) => {
             let (Role::Mark(mark), Some(row), true) = (p.role, p.row, p.closed) else {
                 return None;
             };
-            inside_polygon(&p.points, x, y).then_some((Hit { mark, row }, item))
+            inside_polygon(&p.points, x, y).then_some(Hit { mark, row })
         }
         Item::Rule(_) | Item::Text(_) => None,
-    })
+    }
+}
+
+/// A box `[x0, y0, x1, y1]` holding every point [`hit`] accepts for `item`; `None` when the item
+/// is never a hit. A box with a non-finite side means "test it everywhere".
+fn hit_box(item: &Item) -> Option<[f64; 4]> {
+    match item {
+        Item::Rect(r) => {
+            r.row?;
+            matches!(r.role, Role::Mark(_)).then_some(())?;
+            let pad_x = ((MIN_TARGET - r.width) / 2.0).max(0.0);
+            let pad_y = ((MIN_TARGET - r.height) / 2.0).max(0.0);
+            let (a, b) = (r.x - pad_x, r.x + r.width + pad_x);
+            let (c, d) = (r.y - pad_y, r.y + r.height + pad_y);
+            Some([a.min(b), c.min(d), a.max(b), c.max(d)])
+        }
+        Item::Symbol(s) => {
+            s.row?;
+            matches!(s.role, Role::Mark(_)).then_some(())?;
+            let k = reach(s);
+            Some([s.x - k, s.y - k, s.x + k, s.y + k])
+        }
+        Item::Path(p) => {
+            p.row?;
+            (matches!(p.role, Role::Mark(_)) && p.closed).then_some(())?;
+            let mut b = [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ];
+            for &(x, y) in &p.points {
+                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+            Some(b)
+        }
+        Item::Rule(_) | Item::Text(_) => None,
+    }
+}
+
+/// A uniform grid over a scene's area listing, per cell, the mark items whose hit target
+/// reaches into it (in paint order): hovering a 100,000-point scatter tests the few items of
+/// one cell instead of all of them. [`PickIndex::pick_item`] equals [`pick_item`].
+#[derive(Clone, Debug, Default)]
+pub struct PickIndex {
+    width: f64,
+    height: f64,
+    cols: usize,
+    rows: usize,
+    cells: Vec<Vec<u32>>,
+    /// Items to test everywhere (a non-finite hit box).
+    always: Vec<u32>,
+}
+
+/// The cell size in CSS pixels.
+const CELL: f64 = 16.0;
+
+impl PickIndex {
+    /// Indexes the mark items of `scene`.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    pub fn new(scene: &Scene) -> PickIndex {
+        let (width, height) = (scene.width.max(0.0), scene.height.max(0.0));
+        let cols = ((width / CELL).ceil() as usize).clamp(1, 4096);
+        let rows = ((height / CELL).ceil() as usize).clamp(1, 4096);
+        let mut index = PickIndex {
+            width,
+            height,
+            cols,
+            rows,
+            cells: vec![Vec::new(); cols * rows],
+            always: Vec::new(),
+        };
+        for (i, item) in scene.items.iter().enumerate() {
+            let Some(b) = hit_box(item) else {
+                continue;
+            };
+            let Ok(i) = u32::try_from(i) else {
+                continue;
+            };
+            if !b.iter().all(|v| v.is_finite()) {
+                index.always.push(i);
+                continue;
+            }
+            let (c0, c1) = (index.col(b[0]), index.col(b[2]));
+            let (r0, r1) = (index.row(b[1]), index.row(b[3]));
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if let Some(cell) = index.cells.get_mut(r * cols + c) {
+                        cell.push(i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn col(&self, x: f64) -> usize {
+        ((x / CELL).floor().max(0.0) as usize).min(self.cols - 1)
+    }
+
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn row(&self, y: f64) -> usize {
+        ((y / CELL).floor().max(0.0) as usize).min(self.rows - 1)
+    }
+
+    /// The topmost mark item of `scene` (the scene indexed) at `(x, y)` and its hit.
+    pub fn pick_item<'s>(&self, scene: &'s Scene, x: f64, y: f64) -> Option<(Hit, &'s Item)> {
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        if !(0.0..=self.width).contains(&x) || !(0.0..=self.height).contains(&y) {
+            return pick_item(scene, x, y);
+        }
+        let first = |list: &[u32]| {
+            list.iter().rev().find_map(|i| {
+                let item = scene.items.get(*i as usize)?;
+                hit(item, x, y).map(|h| (*i, h, item))
+            })
+        };
+        let cell = self
+            .cells
+            .get(self.row(y) * self.cols + self.col(x))
+            .map_or(&[][..], Vec::as_slice);
+        match (first(cell), first(&self.always)) {
+            (Some(a), Some(b)) => Some(if a.0 > b.0 { (a.1, a.2) } else { (b.1, b.2) }),
+            (Some(a), None) | (None, Some(a)) => Some((a.1, a.2)),
+            (None, None) => None,
+        }
+    }
+
+    /// [`pick_shape`] through the index.
+    pub fn pick_shape(&self, scene: &Scene, x: f64, y: f64) -> Option<[f64; 5]> {
+        hover_shape(self.pick_item(scene, x, y)?.1)
+    }
 }
 
 /// Whether `(x, y)` is inside the closed polygon `points` (even-odd rule, as canvas fills).
@@ -196,5 +354,71 @@ mod tests {
         assert_eq!(pick(&scene, 70.0, 40.0), Some(Hit { mark: 0, row: 3 }));
         assert_eq!(pick(&scene, 30.0, 40.0), None);
         assert_eq!(pick(&scene, 50.0, 5.0), None);
+    }
+
+    /// Random scenes (overlapping rects of any sign and thinness, symbols, a wedge, items past
+    /// the edges, a NaN rect) and random points in and around them: the index picks what the
+    /// linear scan picks.
+    #[test]
+    fn the_grid_index_picks_what_the_linear_scan_picks() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: f64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % 1_000_000) as f64 / 1_000_000.0 * n
+        };
+        for case in 0..20 {
+            let mut items = Vec::new();
+            for i in 0..300u32 {
+                items.push(if i % 3 == 0 {
+                    Item::Symbol(Symbol {
+                        x: next(260.0) - 30.0,
+                        y: next(160.0) - 30.0,
+                        size: next(400.0),
+                        shape: if i % 2 == 0 {
+                            Shape::Circle
+                        } else {
+                            Shape::Square
+                        },
+                        fill: None,
+                        stroke: None,
+                        role: Role::Mark(1),
+                        row: Some(i),
+                    })
+                } else {
+                    let mut r = rect(next(260.0) - 30.0, next(60.0) - 10.0, i);
+                    if let Item::Rect(r) = &mut r {
+                        r.y = next(160.0) - 30.0;
+                        r.height = next(40.0) - 5.0;
+                    }
+                    r
+                });
+            }
+            items.push(rect(f64::NAN, 5.0, 999));
+            items.push(Item::Path(crate::scene::Path {
+                points: crate::mark::arc::wedge((100.0, 60.0), 0.0, 40.0, 0.0, 2.0, 0.0),
+                closed: true,
+                fill: Some(Color::BLACK),
+                stroke: None,
+                role: Role::Mark(2),
+                row: Some(1000),
+            }));
+            let scene = Scene {
+                items,
+                width: 200.0 + f64::from(case),
+                height: 100.0,
+                ..Scene::default()
+            };
+            let index = PickIndex::new(&scene);
+            for _ in 0..400 {
+                let (x, y) = (next(280.0) - 40.0, next(180.0) - 40.0);
+                assert_eq!(
+                    index.pick_item(&scene, x, y).map(|h| h.0),
+                    pick(&scene, x, y),
+                    "case {case} at ({x}, {y})"
+                );
+            }
+        }
     }
 }

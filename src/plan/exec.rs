@@ -277,6 +277,32 @@ fn fused_filter_aggregate(
     Some(result.map(|()| out))
 }
 
+/// The rows of `table` that the `filter` step with predicate `pred` keeps, as a row mask
+/// (`None` when every row passes): the same tests as the step itself (selections on the
+/// columns, fast masks, else the expression), for a caller that ANDs the masks of several
+/// row-local filters instead of running them one after the other (`chart::linked`).
+pub fn filter_mask(
+    path: &str,
+    pred: &Predicate,
+    table: &Table,
+    params: &ParamState,
+) -> Result<Option<crate::data::kernels::crossfilter::Mask>> {
+    use crate::data::kernels::crossfilter::{mask_of, mask_of_bools};
+    let rows = table.num_rows();
+    if let Predicate::Param { param, empty } = pred {
+        if let Some(kept) = params.selection_rows(param, *empty, table) {
+            return Ok((kept.len() != rows).then(|| mask_of(rows, kept)));
+        }
+    }
+    let place = format!("{path}.filter");
+    if let Some(mask) = super::predicate::fast_mask(pred, table) {
+        return Ok((!mask.iter().all(|k| *k)).then(|| mask_of_bools(&mask)));
+    }
+    let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+    let kept = expr::parse_at(&place, &text)?.eval_filter(table, &params.env())?;
+    Ok((kept.len() != rows).then(|| mask_of(rows, kept.into_iter().map(|r| r as usize))))
+}
+
 /// The spec path of the channel whose output field is `field`.
 fn binned_path(plan: &Plan, field: &str) -> String {
     [&plan.x, &plan.y]

@@ -12,7 +12,7 @@ pub mod params;
 pub mod predicate;
 pub mod selection;
 
-pub use exec::{execute, execute_from, execute_with};
+pub use exec::{execute, execute_from, execute_with, filter_mask};
 pub use params::ParamState;
 
 use crate::data::kernels::{AggregateOp, Order};

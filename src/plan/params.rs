@@ -314,6 +314,18 @@ impl ParamState {
         self.stores.get(i)?.filter_rows(table, empty)
     }
 
+    /// The one inclusive range `(field, lo, hi)` selection `name` holds, when its filter on
+    /// `table` keeps exactly the rows with `lo <= field <= hi` (see [`Store::single_range`]).
+    pub fn selection_range(
+        &self,
+        name: &str,
+        table: &crate::data::Table,
+    ) -> Option<(String, f64, f64)> {
+        let i = self.index(name).ok()?;
+        self.params.get(i)?.selection()?;
+        self.stores.get(i)?.single_range(table)
+    }
+
     /// The channels selections project onto (as given to [`ParamState::new`]).
     pub fn channels(&self) -> &[ChannelField] {
         &self.channels

@@ -310,7 +310,9 @@ fn matcher<'a>(f: &TupleField, table: &'a Table) -> Option<Matcher<'a>> {
             return None;
         };
         let (a, b) = (r.first()?.as_f64()?, r.get(1)?.as_f64()?);
-        if (0..c.values.len()).any(|row| !c.valid.get(row)) {
+        // All valid: one popcount over the bitmap's words; else look for the invalid row.
+        let all_valid = c.valid.len() == c.values.len() && c.valid.count_valid() == c.values.len();
+        if !all_valid && (0..c.values.len()).any(|row| !c.valid.get(row)) {
             return None;
         }
         return Some(Matcher::Range(c, a.min(b), a.max(b)));
@@ -354,6 +356,23 @@ fn matcher<'a>(f: &TupleField, table: &'a Table) -> Option<Matcher<'a>> {
 }
 
 impl Store {
+    /// The one inclusive range `(field, lo, hi)` (`lo <= hi`) this store holds, when its test
+    /// on `table` is exactly `lo <= value <= hi` of a number column without invalid rows (one
+    /// tuple of one range field): [`Store::filter_rows`]'s `Range` case, which a caller may
+    /// then update incrementally from a sorted index.
+    pub fn single_range(&self, table: &Table) -> Option<(String, f64, f64)> {
+        let [tuple] = self.tuples.as_slice() else {
+            return None;
+        };
+        let [f] = tuple.as_slice() else {
+            return None;
+        };
+        match matcher(f, table)? {
+            Matcher::Range(_, lo, hi) => Some((f.field.clone(), lo, hi)),
+            _ => None,
+        }
+    }
+
     /// The rows of `table` that [`Store::test_expr`] keeps, computed directly for the common
     /// cases (number ranges over number columns without invalid rows; numbers and strings
     /// compared with number and string columns), in ascending order. `None` when the

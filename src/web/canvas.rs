@@ -32,22 +32,52 @@ fn font(size: f64, bold: bool) -> String {
     )
 }
 
-/// Measures text with the canvas's `measureText`.
+/// Text widths already measured, by (text, size bits, bold): a chart redrawn while brushing
+/// lays out the same labels every frame, and setting the context's font is slow.
+pub type WidthCache = std::cell::RefCell<std::collections::HashMap<(String, u64, bool), f64>>;
+
+/// Measures text with the canvas's `measureText` (through a [`WidthCache`]).
 pub struct CanvasMeasure<'a> {
     ctx: &'a CanvasRenderingContext2d,
+    cache: Option<&'a WidthCache>,
 }
 
 impl<'a> CanvasMeasure<'a> {
     /// Measures with `ctx`.
     pub fn new(ctx: &'a CanvasRenderingContext2d) -> Self {
-        Self { ctx }
+        Self { ctx, cache: None }
+    }
+
+    /// Measures with `ctx`, remembering widths in `cache`.
+    pub fn with_cache(ctx: &'a CanvasRenderingContext2d, cache: &'a WidthCache) -> Self {
+        Self {
+            ctx,
+            cache: Some(cache),
+        }
+    }
+
+    fn measure(&self, text: &str, size: f64, bold: bool) -> f64 {
+        self.ctx.set_font(&font(size, bold));
+        self.ctx.measure_text(text).map_or(0.0, |m| m.width())
     }
 }
 
 impl TextMeasure for CanvasMeasure<'_> {
     fn width(&self, text: &str, size: f64, bold: bool) -> f64 {
-        self.ctx.set_font(&font(size, bold));
-        self.ctx.measure_text(text).map_or(0.0, |m| m.width())
+        let Some(cache) = self.cache else {
+            return self.measure(text, size, bold);
+        };
+        let key = (text.to_string(), size.to_bits(), bold);
+        if let Some(w) = cache.borrow().get(&key) {
+            return *w;
+        }
+        let w = self.measure(text, size, bold);
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 20_000 {
+            cache.clear();
+        }
+        cache.insert(key, w);
+        w
     }
 }
 

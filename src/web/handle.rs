@@ -6,7 +6,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::canvas::{context_2d, CanvasMeasure, CanvasPainter};
+use super::canvas::{context_2d, CanvasMeasure, CanvasPainter, WidthCache};
 use crate::interact::focus::{self, Target, TargetKind};
 use crate::interact::frame::Frame;
 use crate::interact::select;
@@ -22,16 +22,33 @@ fn js_error(e: &crate::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
+thread_local! {
+    /// The page's parsed data, shared by its charts (see [`StoryChart::load_shared`]).
+    static SHARED: std::cell::RefCell<crate::chart::SharedData> =
+        std::cell::RefCell::new(crate::chart::SharedData::default());
+}
+
+/// How many times the page parsed data text for `loadShared` (charts that load the same URL
+/// the same way parse it once; for tests).
+#[wasm_bindgen(js_name = sharedDataParses)]
+pub fn shared_data_parses() -> usize {
+    SHARED.with(|shared| shared.borrow().parses())
+}
+
 /// One chart in the page.
 #[wasm_bindgen]
 pub struct StoryChart {
     chart: Chart,
     scene: Option<Scene>,
+    /// The hit-test grid of `scene`, made at the first hover after a draw.
+    pick_index: std::cell::OnceCell<crate::interact::pick::PickIndex>,
     frame: Frame,
     theme: ThemeName,
     locale: LocaleName,
     /// The measured width of each text item of the last scene, in paint order.
     text_widths: Vec<f64>,
+    /// Text widths measured so far (redraws lay out the same labels).
+    widths: WidthCache,
     /// The keyboard focus: its index in `focus::targets` of the last scene, and the target.
     focus: Option<(usize, Target)>,
     /// The transition begun by `beginTransition`, if any.
@@ -60,12 +77,14 @@ impl StoryChart {
         Ok(StoryChart {
             chart,
             scene: None,
+            pick_index: std::cell::OnceCell::new(),
             frame: Frame::default(),
             theme: ThemeName::Light,
             locale: LocaleName::EnUs,
             text_widths: Vec::new(),
             focus: None,
             transition: None,
+            widths: WidthCache::default(),
         })
     }
 
@@ -79,23 +98,49 @@ impl StoryChart {
     pub fn load(&mut self, text: &str) -> Result<(), JsError> {
         self.chart.load(text).map_err(|e| js_error(&e))?;
         self.scene = None;
+        self.pick_index = std::cell::OnceCell::new();
         Ok(())
+    }
+
+    /// Loads the data at `pendingUrl()` through the page's shared tables: `key` is the URL
+    /// resolved against the page. Takes the table another chart of the page already parsed
+    /// and typed the same way; otherwise parses `text` (once for every chart that asks with the
+    /// same key) or, without `text`, returns `false` so the caller fetches it.
+    #[wasm_bindgen(js_name = loadShared)]
+    pub fn load_shared(&mut self, key: &str, text: Option<String>) -> Result<bool, JsError> {
+        let done = SHARED
+            .with(|shared| {
+                let mut shared = shared.borrow_mut();
+                self.chart.load_shared(key, text.as_deref(), &mut shared)
+            })
+            .map_err(|e| js_error(&e))?;
+        if done {
+            self.scene = None;
+            self.pick_index = std::cell::OnceCell::new();
+        }
+        Ok(done)
     }
 
     /// Sets parameter `name` to `value` (JSON text) and recomputes the data; the next
     /// `render` draws it. Errors on unknown names, bad JSON and bad selection values.
+    /// Returns whether the chart needs drawing again (`false`: no data it draws changed and
+    /// nothing drawn reads the parameter).
     #[wasm_bindgen(js_name = setParam)]
-    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), JsError> {
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<bool, JsError> {
         let value: serde_json::Value = serde_json::from_str(value).map_err(|e| {
             JsError::new(&format!(
                 "setParam(\"{name}\"): the value is not JSON ({e})"
             ))
         })?;
-        self.chart
+        let redraw = self
+            .chart
             .set_param(name, value)
             .map_err(|e| js_error(&e))?;
-        self.scene = None;
-        Ok(())
+        if redraw {
+            self.scene = None;
+            self.pick_index = std::cell::OnceCell::new();
+        }
+        Ok(redraw)
     }
 
     /// The current value of parameter `name` as JSON text (`undefined` when there is none).
@@ -122,7 +167,7 @@ impl StoryChart {
             theme: self.theme,
             locale: self.locale,
         };
-        let measure = CanvasMeasure::new(&ctx);
+        let measure = CanvasMeasure::with_cache(&ctx, &self.widths);
         let (scene, frame) = self
             .chart
             .layout(&options, &measure)
@@ -138,9 +183,19 @@ impl StoryChart {
             1.0
         };
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        {
-            canvas.set_width((scene.width * dpr).round().max(1.0) as u32);
-            canvas.set_height((scene.height * dpr).round().max(1.0) as u32);
+        let (w, h) = (
+            (scene.width * dpr).round().max(1.0) as u32,
+            (scene.height * dpr).round().max(1.0) as u32,
+        );
+        // Resizing reallocates the canvas (slow while brushing redraws linked charts every
+        // frame): an unchanged size is cleared instead.
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        } else {
+            ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+                .map_err(|_| JsError::new("canvas: setTransform failed"))?;
+            ctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
         }
         ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
             .map_err(|_| JsError::new("canvas: setTransform failed"))?;
@@ -153,6 +208,7 @@ impl StoryChart {
             _ => {}
         }
         self.scene = Some(scene);
+        self.pick_index = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -491,7 +547,8 @@ impl StoryChart {
     /// scene only: hovering never recomputes data.
     #[wasm_bindgen(js_name = tooltipAt)]
     pub fn tooltip_at(&self, x: f64, y: f64) -> Option<String> {
-        let hit = crate::interact::pick(self.scene.as_ref()?, x, y)?;
+        let scene = self.scene.as_ref()?;
+        let (hit, _) = self.index(scene).pick_item(scene, x, y)?;
         let pairs = self.chart.tooltip_in(hit.mark, hit.row, self.locale).ok()?;
         if pairs.is_empty() {
             return None;
@@ -612,7 +669,7 @@ impl StoryChart {
     pub fn hover_shape(&self, x: f64, y: f64) -> Vec<f64> {
         self.scene
             .as_ref()
-            .and_then(|s| crate::interact::pick::pick_shape(s, x, y))
+            .and_then(|s| self.index(s).pick_shape(s, x, y))
             .map_or_else(Vec::new, |v| v.to_vec())
     }
 
@@ -637,5 +694,13 @@ impl StoryChart {
             })
             .collect();
         serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_string())
+    }
+}
+
+impl StoryChart {
+    /// The hit-test grid of `scene` (the last drawn scene).
+    fn index(&self, scene: &Scene) -> &crate::interact::pick::PickIndex {
+        self.pick_index
+            .get_or_init(|| crate::interact::pick::PickIndex::new(scene))
     }
 }

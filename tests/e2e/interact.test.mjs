@@ -198,6 +198,40 @@ test('a brush on one linked chart filters the other three; a click outside clear
   await context.close();
 });
 
+test('linked charts that load the same data URL fetch and parse it once', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1000 } });
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => { if (r.url().includes('flights-200k.json')) requests.push(r.url()); });
+  await page.goto(new URL('explore.html', process.env.STORYCHART_URL ?? 'http://127.0.0.1:8080/').href);
+  const ids = ['delay', 'distance', 'time', 'status'];
+  for (const id of ids) await waitForChart(page, `#${id}`);
+  assert.equal(requests.length, 1, requests.join(', '));
+  assert.equal(await page.evaluate(() => customElements.get('story-chart').dataParses), 1);
+  // Every chart counts every flight of the one shared table.
+  const totals = [];
+  for (const id of ids) {
+    totals.push(await page.$eval(`#${id}`, (el) => el.markData().marks[0].rows.reduce((n, r) => n + r.__count, 0)));
+  }
+  assert.ok(totals[0] > 0 && totals.slice(1).every((n) => n === totals[1]), totals.join(', '));
+  // A chart added later reuses the table instead of fetching and parsing again.
+  await page.evaluate(async () => {
+    const spec = await (await fetch('interact-specs/explore-time.vl.json')).json();
+    const el = document.createElement('story-chart');
+    el.id = 'late';
+    el.setAttribute('loading', 'eager');
+    const script = document.createElement('script');
+    script.type = 'application/json';
+    script.textContent = JSON.stringify(spec);
+    el.append(script);
+    document.querySelector('.grid').append(el);
+  });
+  await waitForChart(page, '#late');
+  assert.equal(requests.length, 1, requests.join(', '));
+  assert.equal(await page.evaluate(() => customElements.get('story-chart').dataParses), 1);
+  await context.close();
+});
+
 test('wheel zoom and drag pan change the scale domain, double-click resets it', async () => {
   const { page, errors, context } = await open(browser, 'interact.html');
   const chart = 'story-chart#zoom';

@@ -139,7 +139,7 @@ pub fn run(ctx: &Ctx) -> Result<String, String> {
     );
     let _ = writeln!(
         s,
-        "\nLoading the explorer (four charts, each parsing the 1M-row CSV): {} s.",
+        "\nLoading the explorer (four charts sharing one parse of the 1M-row CSV): {} s.",
         get("explore_load_s")
     );
     Ok(s)

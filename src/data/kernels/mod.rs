@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod bin;
+pub mod crossfilter;
 pub mod fold;
 pub mod fused;
 pub mod group;
