@@ -55,14 +55,21 @@ async function fetchText(url) {
   return response.text();
 }
 
-// Data text being fetched, by resolved URL: charts of the page that load the same data wait for
+/** Data as bytes: handed to WASM with one copy, not decoded to a JS string and re-encoded. */
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Data being fetched, by resolved URL: charts of the page that load the same data wait for
 // one fetch, and the first to get it parses it for all (StoryChart.loadShared).
 const fetching = new Map();
-function sharedText(href) {
+function sharedBytes(href) {
   if (!fetching.has(href)) {
-    const text = fetchText(href);
-    fetching.set(href, text);
-    text.then(() => fetching.delete(href), () => fetching.delete(href));
+    const bytes = fetchBytes(href);
+    fetching.set(href, bytes);
+    bytes.then(() => fetching.delete(href), () => fetching.delete(href));
   }
   return fetching.get(href);
 }
@@ -332,7 +339,7 @@ export class StoryChartElement extends HTMLElement {
     for (let url = chart.pendingUrl(); url; url = chart.pendingUrl()) {
       const href = new URL(url, document.baseURI).href;
       if (chart.loadShared(href)) continue;
-      const data = await sharedText(href);
+      const data = await sharedBytes(href);
       if (generation !== this.#generation) { chart.free(); return; }
       chart.loadShared(href, data);
     }

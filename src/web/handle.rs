@@ -104,14 +104,20 @@ impl StoryChart {
 
     /// Loads the data at `pendingUrl()` through the page's shared tables: `key` is the URL
     /// resolved against the page. Takes the table another chart of the page already parsed
-    /// and typed the same way; otherwise parses `text` (once for every chart that asks with the
-    /// same key) or, without `text`, returns `false` so the caller fetches it.
+    /// and typed the same way; otherwise parses `bytes` (once for every chart that asks with the
+    /// same key) or, without `bytes`, returns `false` so the caller fetches it.
     #[wasm_bindgen(js_name = loadShared)]
-    pub fn load_shared(&mut self, key: &str, text: Option<String>) -> Result<bool, JsError> {
+    pub fn load_shared(&mut self, key: &str, bytes: Option<Vec<u8>>) -> Result<bool, JsError> {
+        // Fetched bytes, decoded as `Response.text()` decodes them (invalid UTF-8 becomes
+        // U+FFFD, a leading BOM is dropped); valid text is borrowed, not copied.
+        let text = bytes.as_deref().map(String::from_utf8_lossy);
+        let text = text
+            .as_deref()
+            .map(|t| t.strip_prefix('\u{feff}').unwrap_or(t));
         let done = SHARED
             .with(|shared| {
                 let mut shared = shared.borrow_mut();
-                self.chart.load_shared(key, text.as_deref(), &mut shared)
+                self.chart.load_shared(key, text, &mut shared)
             })
             .map_err(|e| js_error(&e))?;
         if done {
