@@ -274,3 +274,24 @@ test('the chart redraws sharp when devicePixelRatio changes', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('data by URL arrives as bytes: a UTF-8 BOM is dropped and invalid UTF-8 becomes U+FFFD, as Response.text() decodes', async () => {
+  const { page, context } = await open(browser, 'many.html');
+  const body = Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from('[{"name": "caf'), Buffer.from([0xff]), Buffer.from('", "n": 1}, {"name": "tea", "n": 2}]'),
+  ]);
+  await page.route('**/bytes-test.json', (route) => route.fulfill({ body, contentType: 'application/json' }));
+  const data = await page.evaluate(() => new Promise((resolve, reject) => {
+    const el = document.createElement('story-chart');
+    el.setAttribute('loading', 'eager');
+    el.innerHTML = '<script type="application/json">{"data": {"url": "bytes-test.json"}, "mark": "bar", "encoding": {"x": {"field": "name", "type": "nominal"}, "y": {"field": "n", "type": "quantitative"}}}</script>';
+    el.addEventListener('render', () => resolve(JSON.stringify(el.markData())), { once: true });
+    el.addEventListener('error', (e) => reject(new Error(e.detail)));
+    document.body.prepend(el);
+  }));
+  assert.ok(data.includes('"caf\uFFFD"'), data);
+  assert.ok(data.includes('"tea"'), data);
+  assert.ok(!data.includes('\uFEFF'), data);
+  await context.close();
+});
