@@ -236,21 +236,26 @@ pub mod work {
         Ok(checksum(&cols))
     }
 
-    /// The same work through the fused kernel ([`crate::data::kernels::fused`]): a
-    /// selection vector, then dense accumulators over the key's dictionary codes.
+    /// The same work through the fused kernel ([`crate::data::kernels::fused`]): one pass
+    /// testing the range and updating dense accumulators over the key's dictionary codes.
     pub fn filter_group_fused(t: &Table, key: &str, lo: f64, hi: f64, median: bool) -> Result<f64> {
-        use crate::data::kernels::fused::{filter_group_aggregate, select_range};
+        use crate::data::kernels::fused::{
+            filter_group_aggregate, range_group_aggregate, select_range,
+        };
         let (Column::Number(n0), Column::Str(k), Column::Number(n1)) =
             (column(t, "n0")?, column(t, key)?, column(t, "n1")?)
         else {
             return Err(Error::data(key, "unexpected column types"));
         };
-        let sel = select_range(n0, lo, hi, t.num_rows());
         let mut ops = vec![AggregateOp::Count, AggregateOp::Sum, AggregateOp::Mean];
         if median {
             ops.push(AggregateOp::Median);
         }
-        let f = filter_group_aggregate(Some(&sel), k, Some(n1), &ops)
+        let f = range_group_aggregate(n0, lo, hi, k, Some(n1), &ops)
+            .or_else(|| {
+                let sel = select_range(n0, lo, hi, t.num_rows());
+                filter_group_aggregate(Some(&sel), k, Some(n1), &ops)
+            })
             .ok_or_else(|| Error::data(key, "fused kernel declined"))?;
         Ok(checksum(&f.columns))
     }
