@@ -5,7 +5,7 @@
 //! `[0, 1000)`, `n1` uniform in `[-50, 50)` with 1% nulls, `n2` a skewed positive amount) and
 //! one date (`date`, epoch milliseconds at whole days from 2000-01-01 to 2019-12-31).
 
-use super::{Bitmap, Column, NumberColumn, StrColumn, Table};
+use super::{Bitmap, Codes, Column, NumberColumn, StrColumn, Table};
 use crate::error::Result;
 
 /// The columns of [`generate`], in order.
@@ -54,8 +54,9 @@ pub fn generate(rows: usize, seed: u64) -> Result<Table> {
     const DAY: f64 = 86_400_000.0;
     const START: f64 = 946_684_800_000.0; // 2000-01-01T00:00:00Z
     for row in 0..rows {
-        s10.push(rng.below(10));
-        s1000.push(rng.below(1000));
+        // Codes stored narrow (u8, u16), as StrColumn keeps them.
+        s10.push(u8::try_from(rng.below(10)).unwrap_or(0));
+        s1000.push(u16::try_from(rng.below(1000)).unwrap_or(0));
         n0.push((rng.unit() * 1000.0 * 100.0).floor() / 100.0);
         if rng.below(100) == 0 {
             n1.push(f64::NAN);
@@ -82,17 +83,17 @@ pub fn generate(rows: usize, seed: u64) -> Result<Table> {
     let mut t = Table::with_rows(rows);
     t.push_column(
         "s10",
-        Column::Str(StrColumn::from_parts(
+        Column::Str(StrColumn::from_codes(
             dict("cat", 10),
-            s10,
+            Codes::U8(s10),
             Bitmap::filled(rows, true),
         )),
     )?;
     t.push_column(
         "s1000",
-        Column::Str(StrColumn::from_parts(
+        Column::Str(StrColumn::from_codes(
             dict("item", 1000),
-            s1000,
+            Codes::U16(s1000),
             Bitmap::filled(rows, true),
         )),
     )?;

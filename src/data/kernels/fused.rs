@@ -16,7 +16,7 @@
 
 use super::quantile::quantile_select;
 use super::AggregateOp;
-use crate::data::{NumberColumn, StrColumn};
+use crate::data::{Codes, NumberColumn, StrColumn};
 
 /// The result of [`filter_group_aggregate`].
 #[derive(Clone, Debug, PartialEq)]
@@ -176,7 +176,7 @@ pub fn filter_group_aggregate(
     let key_all_valid = key.valid.len() >= rows && key.valid.count_valid() >= rows;
     let slot = |r: usize| -> usize {
         match key.codes.get(r) {
-            Some(c) if key_all_valid || key.valid.get(r) => *c as usize + 1,
+            Some(c) if key_all_valid || key.valid.get(r) => c as usize + 1,
             _ => 0,
         }
     };
@@ -461,13 +461,44 @@ struct DenseAcc<'a> {
 
 /// The inner loop of [`range_group_aggregate`] when every filter value and key is valid:
 /// `f`, `c` and `v` have one entry per row; `bits(w)` is the value column's validity word `w`.
-#[inline(never)]
-fn dense_pass<const QUANT: bool>(
-    f: &[f64],
-    c: &[u32],
-    v: &[f64],
+/// The filter column, the value column and the range of [`dense_pass`].
+struct DenseIn<'a> {
+    f: &'a [f64],
+    v: &'a [f64],
     lo: f64,
     hi: f64,
+}
+
+/// A dictionary code of any width.
+trait Code: Copy {
+    fn slot(self) -> usize;
+}
+
+impl Code for u8 {
+    #[inline(always)]
+    fn slot(self) -> usize {
+        usize::from(self) + 1
+    }
+}
+
+impl Code for u16 {
+    #[inline(always)]
+    fn slot(self) -> usize {
+        usize::from(self) + 1
+    }
+}
+
+impl Code for u32 {
+    #[inline(always)]
+    fn slot(self) -> usize {
+        self as usize + 1
+    }
+}
+
+#[inline(never)]
+fn dense_pass<const QUANT: bool, C: Code>(
+    input: &DenseIn<'_>,
+    c: &[C],
     bits: &impl Fn(usize) -> u64,
     acc: DenseAcc<'_>,
 ) {
@@ -477,6 +508,7 @@ fn dense_pass<const QUANT: bool>(
         sum,
         qn,
     } = acc;
+    let DenseIn { f, v, lo, hi } = *input;
     let rows = f.len().min(c.len()).min(v.len());
     let mut base = 0;
     while base < rows {
@@ -489,7 +521,7 @@ fn dense_pass<const QUANT: bool>(
             };
             let kept = (lo <= *x) & (*x <= hi);
             let valid = kept & ((word >> (r - base)) & 1 == 1);
-            let s = *code as usize + 1;
+            let s = code.slot();
             let spare = slots + r % SPARE;
             let (ts, ss) = (if kept { s } else { spare }, if valid { s } else { spare });
             if let Some(t) = tally.get_mut(ts * COPIES) {
@@ -527,9 +559,8 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
     let slots = key.dict.len() + 1;
     let key_all_valid = key.valid.len() >= rows && key.valid.count_valid() >= rows;
     let key_words = key.valid.words();
-    let codes = key.codes.as_slice();
     let slot = |r: usize| -> usize {
-        let Some(c) = codes.get(r) else {
+        let Some(c) = key.codes.get(r) else {
             return 0;
         };
         let valid = key_all_valid
@@ -537,7 +568,7 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
                 .get(r / 64)
                 .is_some_and(|w| (w >> (r % 64)) & 1 == 1);
         if valid {
-            *c as usize + 1
+            c as usize + 1
         } else {
             0
         }
@@ -569,17 +600,18 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
     let mut sum = vec![0.0f64; slots + SPARE];
     let mut qn = vec![0usize; if quant { slots } else { 0 }];
     let dense = match dense {
-        Some((f, lo, hi)) if key_all_valid => {
-            match (f.get(..rows), codes.get(..rows), values.get(..rows)) {
-                (Some(f), Some(c), Some(v)) => Some((f, c, v, lo, hi)),
+        Some((f, lo, hi)) if key_all_valid && key.codes.len() >= rows => {
+            match (f.get(..rows), values.get(..rows)) {
+                (Some(f), Some(v)) => Some((f, v, lo, hi)),
                 _ => None,
             }
         }
         _ => None,
     };
-    if let Some((f, c, v, lo, hi)) = dense {
+    if let Some((f, v, lo, hi)) = dense {
         // Every filter value and key valid: a plain loop (opt-level z does not inline
-        // iterator adapters), 64 rows per validity word of the value column.
+        // iterator adapters), 64 rows per validity word of the value column, one copy per
+        // code width.
         let acc = DenseAcc {
             slots,
             tally: &mut tally,
@@ -593,10 +625,14 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
                 value_words.get(w).copied().unwrap_or(0)
             }
         };
-        if quant {
-            dense_pass::<true>(f, c, v, lo, hi, &bits, acc);
-        } else {
-            dense_pass::<false>(f, c, v, lo, hi, &bits, acc);
+        let input = DenseIn { f, v, lo, hi };
+        match (&key.codes, quant) {
+            (Codes::U8(c), true) => dense_pass::<true, u8>(&input, c, &bits, acc),
+            (Codes::U8(c), false) => dense_pass::<false, u8>(&input, c, &bits, acc),
+            (Codes::U16(c), true) => dense_pass::<true, u16>(&input, c, &bits, acc),
+            (Codes::U16(c), false) => dense_pass::<false, u16>(&input, c, &bits, acc),
+            (Codes::U32(c), true) => dense_pass::<true, u32>(&input, c, &bits, acc),
+            (Codes::U32(c), false) => dense_pass::<false, u32>(&input, c, &bits, acc),
         }
     }
     if dense.is_none() {
@@ -917,7 +953,9 @@ mod tests {
         let mut rng = Rng(23);
         for round in 0..60 {
             let rows = rng.below(300) as usize;
-            let dict: Vec<String> = (0..1 + rng.below(5)).map(|i| format!("k{i}")).collect();
+            // u8, u16 and u32 codes.
+            let size = [1 + rng.below(5), 300, 70_000][round % 3];
+            let dict: Vec<String> = (0..size).map(|i| format!("k{i}")).collect();
             let codes: Vec<u32> = (0..rows)
                 .map(|_| rng.below(dict.len() as u64) as u32)
                 .collect();
