@@ -541,6 +541,43 @@ fn dense_pass<const QUANT: bool, C: Code>(
     }
 }
 
+/// The quantile gather of [`dense_pass`]'s rows: each kept valid non-`NaN` value goes to its
+/// group's cursor in `next`; the others are written to the scratch entry at the end of `buf`
+/// (no branch on the filter).
+#[inline(never)]
+fn dense_gather<C: Code>(
+    input: &DenseIn<'_>,
+    c: &[C],
+    bits: &impl Fn(usize) -> u64,
+    next: &mut [usize],
+    buf: &mut [f64],
+) {
+    let DenseIn { f, v, lo, hi } = *input;
+    let rows = f.len().min(c.len()).min(v.len());
+    let scratch = buf.len().saturating_sub(1);
+    let mut base = 0;
+    while base < rows {
+        let end = (base + 64).min(rows);
+        let word = bits(base / 64);
+        let mut r = base;
+        while r < end {
+            let (Some(x), Some(code), Some(val)) = (f.get(r), c.get(r), v.get(r)) else {
+                break;
+            };
+            let keep = (lo <= *x) & (*x <= hi) & ((word >> (r - base)) & 1 == 1) & !val.is_nan();
+            if let Some(at) = next.get_mut(code.slot()) {
+                let to = if keep { *at } else { scratch };
+                if let Some(dst) = buf.get_mut(to) {
+                    *dst = *val;
+                }
+                *at += usize::from(keep);
+            }
+            r += 1;
+        }
+        base = end;
+    }
+}
+
 /// The core of the fast path: one branch-free pass over `(row, kept)` pairs (rows and valid
 /// values counted together in one `u64`; a dropped row or an invalid value goes to a spare
 /// slot, so the filter needs no branch and each group still adds its values in row order),
@@ -695,20 +732,38 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
             total += n;
             offsets.push(total);
         }
-        let mut buf = vec![0.0; total];
+        // One scratch entry past the end takes the rows that are not gathered.
+        let mut buf = vec![0.0; total + 1];
         let mut next = offsets.clone();
-        for (r, kept) in each() {
-            let (v, valid) = value_at(r);
-            if !(kept && valid) || v.is_nan() {
-                continue;
-            }
-            if let Some(at) = next.get_mut(slot(r)) {
-                if let Some(dst) = buf.get_mut(*at) {
-                    *dst = v;
+        if let Some((f, v, lo, hi)) = dense {
+            let input = DenseIn { f, v, lo, hi };
+            let bits = |w: usize| {
+                if value_all_valid {
+                    u64::MAX
+                } else {
+                    value_words.get(w).copied().unwrap_or(0)
                 }
-                *at += 1;
+            };
+            match &key.codes {
+                Codes::U8(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
+                Codes::U16(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
+                Codes::U32(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
+            }
+        } else {
+            for (r, kept) in each() {
+                let (v, valid) = value_at(r);
+                if !(kept && valid) || v.is_nan() {
+                    continue;
+                }
+                if let Some(at) = next.get_mut(slot(r)) {
+                    if let Some(dst) = buf.get_mut(*at) {
+                        *dst = v;
+                    }
+                    *at += 1;
+                }
             }
         }
+        buf.truncate(total);
         (buf, offsets)
     });
     let columns = ops
