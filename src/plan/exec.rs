@@ -215,14 +215,11 @@ fn fused_filter_aggregate(
         inputs.push(value);
     }
     let mask = super::predicate::fast_mask(pred, table)?;
-    // Counts, sums and quantiles take one pass over the mask; other ops a selection vector.
-    let mut sel: Option<Vec<u32>> = None;
-    let mut run = |value: Option<&crate::data::NumberColumn>, ops: &[AggregateOp]| {
-        use crate::data::kernels::fused::{filter_group_aggregate, mask_group_aggregate};
-        mask_group_aggregate(&mask, key, value, ops).or_else(|| {
-            let sel = sel.get_or_insert_with(|| select::selection(&mask));
-            filter_group_aggregate(Some(sel), key, value, ops)
-        })
+    // A selection vector: at opt-level z the kernel's per-row closures cost more over all the
+    // rows of a mask than over the selected ones (measured with `cargo xtask bench engine`).
+    let sel = select::selection(&mask);
+    let run = |value: Option<&crate::data::NumberColumn>, ops: &[AggregateOp]| {
+        crate::data::kernels::fused::filter_group_aggregate(Some(&sel), key, value, ops)
     };
     // One kernel call per distinct value field (count rides along with the first).
     let mut out_cols: Vec<Option<crate::data::NumberColumn>> = vec![None; ops.len()];
