@@ -16,7 +16,7 @@ pub mod text;
 pub mod value;
 
 pub use bitmap::Bitmap;
-pub use column::{Column, NumberColumn, StrColumn};
+pub use column::{Codes, Column, NumberColumn, StrColumn};
 pub use table::Table;
 pub use text::TextColumn;
 pub use value::Value;

@@ -5,7 +5,7 @@
 //! `[0, 1000)`, `n1` uniform in `[-50, 50)` with 1% nulls, `n2` a skewed positive amount) and
 //! one date (`date`, epoch milliseconds at whole days from 2000-01-01 to 2019-12-31).
 
-use super::{Bitmap, Column, NumberColumn, StrColumn, Table};
+use super::{Bitmap, Codes, Column, NumberColumn, StrColumn, Table};
 use crate::error::Result;
 
 /// The columns of [`generate`], in order.
@@ -54,8 +54,9 @@ pub fn generate(rows: usize, seed: u64) -> Result<Table> {
     const DAY: f64 = 86_400_000.0;
     const START: f64 = 946_684_800_000.0; // 2000-01-01T00:00:00Z
     for row in 0..rows {
-        s10.push(rng.below(10));
-        s1000.push(rng.below(1000));
+        // Codes stored narrow (u8, u16), as StrColumn keeps them.
+        s10.push(u8::try_from(rng.below(10)).unwrap_or(0));
+        s1000.push(u16::try_from(rng.below(1000)).unwrap_or(0));
         n0.push((rng.unit() * 1000.0 * 100.0).floor() / 100.0);
         if rng.below(100) == 0 {
             n1.push(f64::NAN);
@@ -82,17 +83,17 @@ pub fn generate(rows: usize, seed: u64) -> Result<Table> {
     let mut t = Table::with_rows(rows);
     t.push_column(
         "s10",
-        Column::Str(StrColumn::from_parts(
+        Column::Str(StrColumn::from_codes(
             dict("cat", 10),
-            s10,
+            Codes::U8(s10),
             Bitmap::filled(rows, true),
         )),
     )?;
     t.push_column(
         "s1000",
-        Column::Str(StrColumn::from_parts(
+        Column::Str(StrColumn::from_codes(
             dict("item", 1000),
-            s1000,
+            Codes::U16(s1000),
             Bitmap::filled(rows, true),
         )),
     )?;
@@ -236,21 +237,26 @@ pub mod work {
         Ok(checksum(&cols))
     }
 
-    /// The same work through the fused kernel ([`crate::data::kernels::fused`]): a
-    /// selection vector, then dense accumulators over the key's dictionary codes.
+    /// The same work through the fused kernel ([`crate::data::kernels::fused`]): one pass
+    /// testing the range and updating dense accumulators over the key's dictionary codes.
     pub fn filter_group_fused(t: &Table, key: &str, lo: f64, hi: f64, median: bool) -> Result<f64> {
-        use crate::data::kernels::fused::{filter_group_aggregate, select_range};
+        use crate::data::kernels::fused::{
+            filter_group_aggregate, range_group_aggregate, select_range,
+        };
         let (Column::Number(n0), Column::Str(k), Column::Number(n1)) =
             (column(t, "n0")?, column(t, key)?, column(t, "n1")?)
         else {
             return Err(Error::data(key, "unexpected column types"));
         };
-        let sel = select_range(n0, lo, hi, t.num_rows());
         let mut ops = vec![AggregateOp::Count, AggregateOp::Sum, AggregateOp::Mean];
         if median {
             ops.push(AggregateOp::Median);
         }
-        let f = filter_group_aggregate(Some(&sel), k, Some(n1), &ops)
+        let f = range_group_aggregate(n0, lo, hi, k, Some(n1), &ops)
+            .or_else(|| {
+                let sel = select_range(n0, lo, hi, t.num_rows());
+                filter_group_aggregate(Some(&sel), k, Some(n1), &ops)
+            })
             .ok_or_else(|| Error::data(key, "fused kernel declined"))?;
         Ok(checksum(&f.columns))
     }

@@ -139,7 +139,7 @@ fn gather(col: &Column, rows: &[u32]) -> Vals {
                         let r = r as usize;
                         match c.codes.get(r) {
                             Some(code) if c.valid.get(r) => dict
-                                .get(*code as usize)
+                                .get(code as usize)
                                 .map_or(JsValue::Null, |s| JsValue::Str(s.clone())),
                             _ => JsValue::Null,
                         }

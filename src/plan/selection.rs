@@ -295,7 +295,7 @@ impl Matcher<'_> {
                 c.valid.get(row) && c.values.get(row).is_some_and(|v| list.contains(v))
             }
             Matcher::Codes(c, list) => {
-                c.valid.get(row) && c.codes.get(row).is_some_and(|v| list.contains(v))
+                c.valid.get(row) && c.codes.get(row).is_some_and(|v| list.contains(&v))
             }
             Matcher::Never => false,
         }

@@ -96,7 +96,7 @@ impl BenchTable {
     /// A copy of a string column's dictionary codes (a `Uint32Array`).
     pub fn codes(&self, name: &str) -> Vec<u32> {
         match self.table.column(name) {
-            Some(Column::Str(c)) => c.codes.clone(),
+            Some(Column::Str(c)) => c.codes.to_vec(),
             _ => Vec::new(),
         }
     }

@@ -63,7 +63,7 @@ fn group_dictionary(col: &crate::data::StrColumn, rows: usize) -> Groups {
     groups.row_group.reserve(rows);
     for row in 0..rows {
         let slot = match col.codes.get(row) {
-            Some(code) if col.valid.get(row) => *code as usize + 1,
+            Some(code) if col.valid.get(row) => code as usize + 1,
             _ => 0,
         };
         let id = match slot_group.get_mut(slot) {

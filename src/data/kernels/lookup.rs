@@ -39,9 +39,7 @@ pub fn positions_in(column: &Column, domain: &[Value]) -> Vec<Option<u32>> {
                 .collect();
             (0..c.codes.len())
                 .map(|row| match c.codes.get(row) {
-                    Some(code) if c.valid.get(row) => {
-                        by_code.get(*code as usize).copied().flatten()
-                    }
+                    Some(code) if c.valid.get(row) => by_code.get(code as usize).copied().flatten(),
                     _ => null,
                 })
                 .collect()

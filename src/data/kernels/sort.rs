@@ -131,9 +131,7 @@ fn prepare(col: &Column) -> Key<'_> {
             }
             let ranks = (0..c.codes.len())
                 .map(|row| match c.codes.get(row) {
-                    Some(code) if c.valid.get(row) => {
-                        rank.get(*code as usize).copied().unwrap_or(0)
-                    }
+                    Some(code) if c.valid.get(row) => rank.get(code as usize).copied().unwrap_or(0),
                     _ => 0,
                 })
                 .collect();

@@ -65,7 +65,7 @@ fn take_strings(c: &StrColumn, indices: &[usize]) -> StrColumn {
             .codes
             .get(*i)
             .filter(|_| c.valid.get(*i))
-            .and_then(|code| Some((*code, c.dict.get(*code as usize)?)));
+            .and_then(|code| Some((code, c.dict.get(code as usize)?)));
         let new = entry.and_then(|(code, s)| {
             let slot = remap.get_mut(code as usize)?;
             if *slot == u32::MAX {

@@ -79,8 +79,9 @@ impl<'a> Cells<'a> {
                     .collect();
                 let mut values = Vec::with_capacity(c.codes.len());
                 let mut kinds = Vec::with_capacity(c.codes.len());
-                for (i, code) in c.codes.iter().enumerate() {
-                    let (k, v) = match dict.get(*code as usize) {
+                for i in 0..c.codes.len() {
+                    let code = c.codes.get(i).unwrap_or(u32::MAX);
+                    let (k, v) = match dict.get(code as usize) {
                         Some(e) if c.valid.get(i) => *e,
                         _ => (Kind::Missing, f64::NAN),
                     };

@@ -45,7 +45,7 @@ pub(super) fn distinct(column: Option<&Column>, row_group: &[u32], groups: usize
             count_keys(
                 row_group.iter().enumerate().map(|(i, g)| {
                     let key = match c.codes.get(i) {
-                        Some(code) if c.valid.get(i) => u64::from(*code),
+                        Some(code) if c.valid.get(i) => u64::from(code),
                         _ => null_code,
                     };
                     (*g, key)

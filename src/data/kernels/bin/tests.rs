@@ -188,3 +188,78 @@ fn bin_count_equals_bin_then_group_then_count() {
         assert_eq!(fc, counts.values, "round {round}");
     }
 }
+
+#[test]
+fn bin_count_places_values_at_bin_edges_as_vega_does() {
+    // Values on, just below and just above every bin boundary (where `(v - start) / step`
+    // rounds and the 1e-14 bias matters), for steps that are not powers of two.
+    for (ext, maxbins) in [
+        ([0.0, 55.9], 10.0),
+        ([-3.3, 7.7], 7.0),
+        ([0.001, 0.0097], 20.0),
+        ([1e6, 3.7e9], 13.0),
+        ([0.1, 0.7], 30.0),
+    ] {
+        let p = bin_params(
+            ext,
+            &BinOptions {
+                maxbins,
+                ..BinOptions::default()
+            },
+        );
+        let mut values = Vec::new();
+        let mut k = 0.0;
+        while p.start + p.step * k <= p.stop + p.step {
+            let b = p.start + p.step * k;
+            for v in [
+                b,
+                b.next_up(),
+                b.next_down(),
+                b + p.step * 1e-14,
+                b - p.step * 1e-14,
+            ] {
+                values.push(Some(v));
+            }
+            k += 1.0;
+        }
+        values.push(None);
+        values.push(Some(p.start - 1.0));
+        let col = NumberColumn::from_options(values.iter().copied());
+        let (b0, _) = bin(&Column::Number(col.clone()), &p);
+        let b = Column::Number(b0);
+        let g = crate::data::kernels::group_by(&[&b], values.len());
+        let counts =
+            crate::data::kernels::aggregate(None, &g, crate::data::kernels::AggregateOp::Count);
+        let starts: Vec<Option<u64>> = g
+            .first_row
+            .iter()
+            .map(|r| b.number(*r).map(f64::to_bits))
+            .collect();
+        let (fs, fc) = bin_count(&col, &p).unwrap();
+        let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
+        assert_eq!(fs, starts, "{p:?}");
+        let fc: Vec<f64> = fc.iter().map(|c| *c as f64).collect();
+        assert_eq!(fc, counts.values, "{p:?}");
+    }
+}
+
+#[test]
+fn number_extent_equals_the_general_extent() {
+    use crate::data::kernels::test_util::Rng;
+    let mut rng = Rng(9);
+    for _ in 0..100 {
+        let rows = rng.below(200) as usize;
+        let values: Vec<Value> = (0..rows)
+            .map(|_| match rng.below(8) {
+                0 => Value::Null,
+                1 => Value::Number(f64::NAN),
+                _ => Value::Number(rng.below(1000) as f64 - 500.0),
+            })
+            .collect();
+        let col = NumberColumn::from_options(values.iter().map(|v| match v {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }));
+        assert_eq!(extent(&Column::Number(col)), extent(&Column::Mixed(values)));
+    }
+}
