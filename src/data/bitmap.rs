@@ -36,6 +36,7 @@ impl Bitmap {
     }
 
     /// Appends one bit.
+    #[inline(always)]
     pub fn push(&mut self, valid: bool) {
         if self.len % 64 == 0 {
             self.words.push(0);
@@ -70,6 +71,7 @@ impl Bitmap {
     }
 
     /// Whether row `i` is valid (`false` past the end).
+    #[inline(always)]
     pub fn get(&self, i: usize) -> bool {
         self.words
             .get(i / 64)
