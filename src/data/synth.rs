@@ -202,8 +202,8 @@ pub mod work {
 
     /// What a reader's chart pays: the spec `filter: {field: "n0", range: [lo, hi]}` then an
     /// `aggregate` by `key` of `count`, `sum(n1)`, `mean(n1)` (and `median(n1)`), parsed,
-    /// normalized and planned, then executed on a copy of the table (the chart keeps its source
-    /// table and runs the plan on a clone, as `Chart` does on every parameter change). Parsing
+    /// normalized and planned, then executed on the table (a clone shares its columns, as `Chart`'s
+    /// source table does on every parameter change). Parsing
     /// and planning are timed too; they are microseconds.
     pub fn filter_group_chart(t: &Table, key: &str, lo: f64, hi: f64, median: bool) -> Result<f64> {
         let median_op = if median {

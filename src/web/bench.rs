@@ -56,8 +56,8 @@ impl BenchTable {
         work::filter_group_planned(&self.table, key, lo, hi, median).map_err(|e| js_error(&e))
     }
 
-    /// The same work as a reader's chart runs it: spec -> normalize -> plan -> execute on a
-    /// clone of the table.
+    /// The same work as a reader's chart runs it: spec -> normalize -> plan -> execute on the
+    /// table (its columns shared, as a chart's are).
     #[wasm_bindgen(js_name = filterGroupChart)]
     pub fn filter_group_chart(
         &self,

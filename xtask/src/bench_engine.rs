@@ -192,8 +192,8 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          `count`. `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
          `planned` is the pre-planner-wiring path (expression filter, gathered rows, \
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
-         normalized, planned and executed by `plan::execute` on a clone of the table (as \
-         `Chart` runs it; field predicates on number columns take the column-wise fast path). Native: hand-rolled harness, median of 7 runs. WASM: \
+         normalized, planned and executed by `plan::execute` on the table (as \
+         `Chart` runs it: a table's columns are shared, never copied; field predicates on number columns take the column-wise fast path). Native: hand-rolled harness, median of 7 runs. WASM: \
          median of 9 runs in headless Chromium; `opt z` is the shipped build, `opt 3` the \
          same code at `opt-level = 3`. Plain JS: a hand-written typed-array loop over \
          copies of the same columns in the same page (its mean is `sum / n`, its median \
