@@ -448,25 +448,15 @@ fn range_of(pred: &Predicate, base: &Table, params: &ParamState) -> Option<(Stri
 mod tests {
     use serde_json::{json, Value as Json};
 
+    use crate::data::kernels::test_util::Rng;
     use crate::plan::execute_with;
     use crate::Chart;
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn num(&mut self) -> Json {
-            match self.below(8) {
-                0 => Json::Null,
-                _ => json!((self.below(140) as f64 - 70.0) / 10.0),
-            }
+    /// A number cell: null one time in eight, else a tenth in -7..7 (ties likely).
+    fn num(rng: &mut Rng) -> Json {
+        match rng.below(8) {
+            0 => Json::Null,
+            _ => json!((rng.below(140) as f64 - 70.0) / 10.0),
         }
     }
 
@@ -528,7 +518,7 @@ mod tests {
                         k => json!(["u", "v", "w", "x"][k as usize - 1]),
                     };
                     let d = (rng.below(40) as f64 - 20.0) / 4.0;
-                    json!({"a": rng.num(), "b": rng.num(), "c": c, "d": d})
+                    json!({"a": num(&mut rng), "b": num(&mut rng), "c": c, "d": d})
                 })
                 .collect();
             let encoding = &encodings[case % encodings.len()];
@@ -548,9 +538,9 @@ mod tests {
                         }
                         ("id", json!({"d": [d[0], d[1]]}))
                     }
-                    0 => ("min", rng.num()),
-                    1 | 2 => ("ia", json!({"a": [rng.num(), rng.num()]})),
-                    3 => ("ib", json!({"b": [rng.num(), rng.num()]})),
+                    0 => ("min", num(&mut rng)),
+                    1 | 2 => ("ia", json!({"a": [num(&mut rng), num(&mut rng)]})),
+                    3 => ("ib", json!({"b": [num(&mut rng), num(&mut rng)]})),
                     4 => {
                         let c = ["u", "v", "w"][rng.below(3) as usize];
                         ("pc", json!([{ "c": c }]))

@@ -61,19 +61,9 @@ pub fn item_shape(item: &Item) -> Option<[f64; 5]> {
             };
             Some([1.0, s.x, s.y, r, 0.0])
         }
-        Item::Path(p) if p.closed => {
-            let mut b = [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ];
-            for (px, py) in &p.points {
-                b = [b[0].min(*px), b[1].min(*py), b[2].max(*px), b[3].max(*py)];
-            }
-            b[0].is_finite()
-                .then_some([0.0, b[0], b[1], b[2] - b[0], b[3] - b[1]])
-        }
+        Item::Path(p) if p.closed => p
+            .extent()
+            .map(|[x0, y0, x1, y1]| [0.0, x0, y0, x1 - x0, y1 - y0]),
         _ => None,
     }
 }
@@ -157,16 +147,7 @@ fn hit_box(item: &Item) -> Option<[f64; 4]> {
         Item::Path(p) => {
             p.row?;
             (matches!(p.role, Role::Mark(_)) && p.closed).then_some(())?;
-            let mut b = [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ];
-            for &(x, y) in &p.points {
-                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
-            }
-            Some(b)
+            p.extent()
         }
         Item::Rule(_) | Item::Text(_) => None,
     }

@@ -150,19 +150,9 @@ pub fn legend_symbols(scene: &Scene) -> Vec<[f64; 4]> {
                 (r.x1 - r.x2).abs(),
                 (r.y1 - r.y2).abs(),
             ]),
-            Item::Path(p) if p.role == Role::LegendSymbol => {
-                let mut b = [
-                    f64::INFINITY,
-                    f64::INFINITY,
-                    f64::NEG_INFINITY,
-                    f64::NEG_INFINITY,
-                ];
-                for (px, py) in &p.points {
-                    b = [b[0].min(*px), b[1].min(*py), b[2].max(*px), b[3].max(*py)];
-                }
-                b[0].is_finite()
-                    .then_some([b[0], b[1], b[2] - b[0], b[3] - b[1]])
-            }
+            Item::Path(p) if p.role == Role::LegendSymbol => p
+                .extent()
+                .map(|[x0, y0, x1, y1]| [x0, y0, x1 - x0, y1 - y0]),
             _ => None,
         })
         .collect()

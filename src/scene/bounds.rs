@@ -68,6 +68,22 @@ pub fn text_bounds(text: &Text, width: f64) -> Bounds {
     }
 }
 
+impl super::Path {
+    /// The box `[x0, y0, x1, y1]` around the vertices; `None` without any.
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for &(x, y) in &self.points {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        }
+        b[0].is_finite().then_some(b)
+    }
+}
+
 impl Scene {
     /// The text items in paint order.
     pub fn texts(&self) -> impl Iterator<Item = &Text> {
