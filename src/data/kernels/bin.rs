@@ -310,30 +310,39 @@ pub fn bin_count(
         // A block of valid values inside [start, stop] (no NaN) takes the short loop.
         let mut inside =
             word == u64::MAX || end - base < 64 && word.count_ones() as usize == end - base;
+        // Plain index loops: the size-optimised build keeps iterator adapters (`enumerate`)
+        // as calls, once per row.
+        let n = block.len();
         if slotter.table() {
-            for v in block {
-                inside &= (slotter.start <= *v) & (*v <= slotter.stop);
+            let mut j = 0;
+            while j < n {
+                let v = block.get(j).copied().unwrap_or(f64::NAN);
+                inside &= (slotter.start <= v) & (v <= slotter.stop);
+                j += 1;
             }
         } else {
             inside = false;
         }
+        let mut j = 0;
         if inside {
-            for (j, v) in block.iter().enumerate() {
-                let slot = slotter.bin_inside(*v);
+            while j < n {
+                let slot = slotter.bin_inside(block.get(j).copied().unwrap_or(f64::NAN));
                 if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
                     *c += 1;
                 }
+                j += 1;
             }
         } else {
-            for (j, v) in block.iter().enumerate() {
+            while j < n {
                 let slot = if (word >> j) & 1 == 1 {
-                    slotter.slot(*v)
+                    slotter.slot(block.get(j).copied().unwrap_or(f64::NAN))
                 } else {
                     null
                 };
                 if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
                     *c += 1;
                 }
+                j += 1;
             }
         }
         base = end;
