@@ -64,25 +64,12 @@ impl Default for Acc {
 /// Whether the fused kernel computes `op` (the others go through the general path).
 pub fn supports(op: AggregateOp) -> bool {
     use AggregateOp as A;
-    matches!(
-        op,
-        A::Count
-            | A::Valid
-            | A::Missing
-            | A::Sum
-            | A::Mean
-            | A::Average
-            | A::Min
-            | A::Max
-            | A::Median
-            | A::Q1
-            | A::Q3
-            | A::Variance
-            | A::VarianceP
-            | A::Stdev
-            | A::StdevP
-            | A::Stderr
-    )
+    // The one-pass ops, plus extremes and moments (over a selection vector).
+    fast(op)
+        || matches!(
+            op,
+            A::Min | A::Max | A::Variance | A::VarianceP | A::Stdev | A::StdevP | A::Stderr
+        )
 }
 
 /// The rows of `col` that Vega's `inrange(value, [lo, hi])` keeps (bounds inclusive, in

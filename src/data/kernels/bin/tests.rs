@@ -149,7 +149,6 @@ fn vega_lite_default_maxbins_per_channel() {
 #[test]
 fn bin_count_equals_bin_then_group_then_count() {
     use crate::data::kernels::test_util::Rng;
-    use crate::data::kernels::{aggregate, group_by, AggregateOp};
     let mut rng = Rng(3);
     for round in 0..300 {
         let rows = rng.below(60) as usize;
@@ -172,20 +171,7 @@ fn bin_count_equals_bin_then_group_then_count() {
                 ..BinOptions::default()
             },
         );
-        let (b0, _) = bin(&Column::Number(col.clone()), &p);
-        let b = Column::Number(b0);
-        let g = group_by(&[&b], rows);
-        let counts = aggregate(None, &g, AggregateOp::Count);
-        let starts: Vec<Option<u64>> = g
-            .first_row
-            .iter()
-            .map(|r| b.number(*r).map(f64::to_bits))
-            .collect();
-        let (fs, fc) = bin_count(&col, &p).unwrap();
-        let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
-        assert_eq!(fs, starts, "round {round}: {p:?}");
-        let fc: Vec<f64> = fc.iter().map(|c| *c as f64).collect();
-        assert_eq!(fc, counts.values, "round {round}");
+        assert_bin_count_is_bin_group_count(&col, &p, rows, &format!("round {round}"));
     }
 }
 
@@ -225,21 +211,7 @@ fn bin_count_places_values_at_bin_edges_as_vega_does() {
         values.push(None);
         values.push(Some(p.start - 1.0));
         let col = NumberColumn::from_options(values.iter().copied());
-        let (b0, _) = bin(&Column::Number(col.clone()), &p);
-        let b = Column::Number(b0);
-        let g = crate::data::kernels::group_by(&[&b], values.len());
-        let counts =
-            crate::data::kernels::aggregate(None, &g, crate::data::kernels::AggregateOp::Count);
-        let starts: Vec<Option<u64>> = g
-            .first_row
-            .iter()
-            .map(|r| b.number(*r).map(f64::to_bits))
-            .collect();
-        let (fs, fc) = bin_count(&col, &p).unwrap();
-        let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
-        assert_eq!(fs, starts, "{p:?}");
-        let fc: Vec<f64> = fc.iter().map(|c| *c as f64).collect();
-        assert_eq!(fc, counts.values, "{p:?}");
+        assert_bin_count_is_bin_group_count(&col, &p, values.len(), "edges");
     }
 }
 
@@ -262,4 +234,24 @@ fn number_extent_equals_the_general_extent() {
         }));
         assert_eq!(extent(&Column::Number(col)), extent(&Column::Mixed(values)));
     }
+}
+
+/// `bin_count` gives the bin starts (bit for bit, in first-appearance order) and counts of
+/// `bin` + `group_by` + `count` over the first `rows` rows.
+fn assert_bin_count_is_bin_group_count(col: &NumberColumn, p: &BinParams, rows: usize, what: &str) {
+    let (b0, _) = bin(&Column::Number(col.clone()), p);
+    let b = Column::Number(b0);
+    let g = crate::data::kernels::group_by(&[&b], rows);
+    let counts =
+        crate::data::kernels::aggregate(None, &g, crate::data::kernels::AggregateOp::Count);
+    let starts: Vec<Option<u64>> = g
+        .first_row
+        .iter()
+        .map(|r| b.number(*r).map(f64::to_bits))
+        .collect();
+    let (fs, fc) = bin_count(col, p).unwrap();
+    let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
+    assert_eq!(fs, starts, "{what}: {p:?}");
+    let fc: Vec<f64> = fc.iter().map(|c| *c as f64).collect();
+    assert_eq!(fc, counts.values, "{what}: {p:?}");
 }
