@@ -42,8 +42,21 @@ export function registerInteraction(attach) {
 
 let wasmReady = null;
 let instances = 0;
+
+// The smallest module that uses a SIMD instruction (`i8x16.splat` of 0, then `i8x16.popcnt`):
+// the package's data kernels use 128-bit lanes, which browsers run since Chrome 91, Firefox 89
+// and Safari 16.4. Older ones would fail deep inside compilation with a message no reader can
+// act on; this check lets the chart say what is missing instead.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
 /** Loads and instantiates the WASM module once per page. */
 export function loadStorychart() {
+  if (!wasmReady && !WebAssembly.validate(SIMD_PROBE)) {
+    wasmReady = Promise.reject(new Error('this browser cannot run WebAssembly SIMD; '
+      + 'the chart needs Chrome or Edge 91, Firefox 89, Safari 16.4 or a later version'));
+    wasmReady.catch(() => {});
+  }
   wasmReady ??= init({ module_or_path: new URL('./pkg/storychart_bg.wasm', import.meta.url) })
     .then((exports) => { instances += 1; return exports; });
   return wasmReady;

@@ -237,6 +237,25 @@ test('a bad spec shows a readable message inside the element and fires an error 
   await context.close();
 });
 
+test('a browser without WebAssembly SIMD gets a message that names what is missing', async () => {
+  const context = await browser.newContext();
+  // Chromium has SIMD; the test takes it away where the element asks for it.
+  await context.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = new Uint8Array(bytes);
+      return b.includes(253) && b.length < 40 ? false : validate(bytes);
+    };
+  });
+  const page = await context.newPage();
+  await page.goto(new URL('many.html', BASE).href);
+  await page.waitForFunction(() => document.querySelector('story-chart')?.dataset.state === 'error');
+  const shown = await page.evaluate(() => document.querySelector('story-chart')
+    .shadowRoot.querySelector('[role=alert]')?.textContent);
+  assert.match(shown, /^This chart could not be drawn: this browser cannot run WebAssembly SIMD; .*Safari 16\.4/);
+  await context.close();
+});
+
 test('the chart redraws sharp when devicePixelRatio changes', async () => {
   // Chromium's device-metrics emulation changes devicePixelRatio but fires no media-query
   // change, so the test keeps the element's `(resolution: Ndppx)` listeners and fires them
