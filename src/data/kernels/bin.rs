@@ -262,6 +262,11 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
 /// array by index, with no per-row output column. `None` when the bins are too many (over
 /// 2^20) or the parameters are not finite: the caller then takes the general path.
 ///
+/// One pass, two rows at a time ([`Binner::slots`]: 128-bit lanes in the WASM build), with
+/// no branch on the data: each row's slot is Vega's own formula (so equal to [`bin`] by
+/// construction), and values outside `[start, stop]`, `NaN` and null rows are steered to
+/// their slots by selects.
+///
 /// ```
 /// use storychart::data::kernels::bin::{bin_count, BinParams};
 /// use storychart::data::NumberColumn;
@@ -271,11 +276,7 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
 /// assert_eq!(starts, vec![Some(10.0), None, Some(0.0)]);
 /// assert_eq!(counts, vec![3, 1, 1]);
 /// ```
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss
-)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub fn bin_count(
     column: &NumberColumn,
     params: &BinParams,
@@ -287,66 +288,26 @@ pub fn bin_count(
         return None;
     }
     let bins = span.ceil() as usize + 1;
-    // Slots: bins..., then -Infinity, +Infinity, null.
+    let binner = Binner::new(params, bins)?;
     let null = bins + 2;
     let rows = column.values.len();
     let values = column.values.as_slice();
     let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
     let words = column.valid.words();
     u32::try_from(rows).ok()?;
-    let slotter = Slotter::new(params, bins)?;
     // Several histogram copies (by row), so runs of rows in one bin do not wait on each
-    // other's increments.
-    let mut hist = vec![0u32; (bins + 3) * COPIES];
-    let mut base = 0;
-    while base < rows {
-        let end = (base + 64).min(rows);
-        let word = if all_valid {
-            u64::MAX
-        } else {
-            words.get(base / 64).copied().unwrap_or(0)
-        };
-        let block = values.get(base..end).unwrap_or(&[]);
-        // A block of valid values inside [start, stop] (no NaN) takes the short loop.
-        let mut inside =
-            word == u64::MAX || end - base < 64 && word.count_ones() as usize == end - base;
-        // Plain index loops: the size-optimised build keeps iterator adapters (`enumerate`)
-        // as calls, once per row.
-        let n = block.len();
-        if slotter.table() {
-            let mut j = 0;
-            while j < n {
-                let v = block.get(j).copied().unwrap_or(f64::NAN);
-                inside &= (slotter.start <= v) & (v <= slotter.stop);
-                j += 1;
-            }
-        } else {
-            inside = false;
-        }
-        let mut j = 0;
-        if inside {
-            while j < n {
-                let slot = slotter.bin_inside(block.get(j).copied().unwrap_or(f64::NAN));
-                if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
-                    *c += 1;
-                }
-                j += 1;
-            }
-        } else {
-            while j < n {
-                let slot = if (word >> j) & 1 == 1 {
-                    slotter.slot(block.get(j).copied().unwrap_or(f64::NAN))
-                } else {
-                    null
-                };
-                if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
-                    *c += 1;
-                }
-                j += 1;
-            }
-        }
-        base = end;
-    }
+    // other's increments: slot `s`, copy `c` is `hist[s * COPIES + c]`. Few bins (Vega-Lite's
+    // usual 4 to 50) count in a fixed array, whose masked index needs no bounds check.
+    let len = (bins + 3) * COPIES;
+    let hist: Vec<u32> = if len <= SMALL {
+        let mut small = [0u32; SMALL];
+        count_slots(&mut small, &binner, values, words, all_valid);
+        small.get(..len).unwrap_or(&[]).to_vec()
+    } else {
+        let mut hist = vec![0u32; len];
+        count_slots(&mut hist, &binner, values, words, all_valid);
+        hist
+    };
     let count: Vec<u64> = hist
         .chunks(COPIES)
         .map(|c| c.iter().map(|n| u64::from(*n)).sum())
@@ -360,9 +321,9 @@ pub fn bin_count(
             break;
         }
         let slot = if all_valid || column.valid.get(row) {
-            slotter.slot(*v)
+            binner.slot(*v)
         } else {
-            null
+            binner.null_slot()
         };
         if let Some(f) = first.get_mut(slot) {
             if *f == usize::MAX {
@@ -395,137 +356,300 @@ pub fn bin_count(
 /// Histogram copies in [`bin_count`].
 const COPIES: usize = 4;
 
-/// Bin indices without a division per row: `k0 = (v - start) * (1 / step)` is within one of
-/// Vega's `floor(1e-14 + (v - start) / step)`, and a table of thresholds (the smallest value
-/// of each bin, found once by bisection over the doubles with Vega's exact formula, which
-/// is monotone in `v`) corrects it; a row the table cannot place (never seen in tests) takes
-/// the exact formula.
-struct Slotter {
-    start: f64,
-    stop: f64,
-    last: f64,
-    step: f64,
-    inv: f64,
-    bins: usize,
-    /// `lower[k]` = the smallest value in bin `k` (`lower[0] = -inf`, `lower[bins] = +inf`).
-    lower: Vec<f64>,
+/// Histogram entries (slots x copies) of [`bin_count`]'s fixed-size histogram.
+const SMALL: usize = 256;
+
+/// A histogram: adds one at an index below its length.
+trait Hist {
+    fn bump(&mut self, i: usize);
 }
 
-/// Bins up to which [`Slotter`] builds its threshold table (64 bisection steps per bin).
-const TABLE_BINS: usize = 4096;
+impl Hist for [u32; SMALL] {
+    #[inline(always)]
+    fn bump(&mut self, i: usize) {
+        // `i` is below `SMALL` already; the mask proves it to the compiler.
+        if let Some(c) = self.get_mut(i & (SMALL - 1)) {
+            *c += 1;
+        }
+    }
+}
 
-impl Slotter {
+impl Hist for Vec<u32> {
+    #[inline(always)]
+    fn bump(&mut self, i: usize) {
+        if let Some(c) = self.get_mut(i) {
+            *c += 1;
+        }
+    }
+}
+
+/// The counting pass of [`bin_count`]: every row's slot into `hist`, by blocks of 64 rows
+/// (one validity word). A block of valid values all inside `[start, stop]` (the usual case:
+/// the bins come from the data's extent) takes the short loop, four rows at a time with
+/// the copies fixed; other blocks select each row's slot.
+#[inline(always)]
+fn count_slots<H: Hist>(
+    hist: &mut H,
+    binner: &Binner,
+    values: &[f64],
+    words: &[u64],
+    all_valid: bool,
+) {
+    let rows = values.len();
+    let mut base = 0;
+    while base < rows {
+        let end = (base + 64).min(rows);
+        let word = if all_valid {
+            u64::MAX
+        } else {
+            words.get(base / 64).copied().unwrap_or(0)
+        };
+        let block = values.get(base..end).unwrap_or(&[]);
+        let n = block.len();
+        // Plain index loops: the size-optimised build keeps iterator adapters as calls.
+        let mut j = 0;
+        // Every row of the block valid (the bits past a short last block do not count).
+        let past = u64::MAX.checked_shl(n as u32).unwrap_or(0);
+        let full = word | past == u64::MAX;
+        if full && binner.inside(block) {
+            while j + 3 < n {
+                if let Some(&[a, b, c, d]) = block.get(j..j + 4) {
+                    let (ia, ib) = binner.pair_inside::<0>(a, b);
+                    let (ic, id) = binner.pair_inside::<2>(c, d);
+                    hist.bump(ia);
+                    hist.bump(ib);
+                    hist.bump(ic);
+                    hist.bump(id);
+                }
+                j += 4;
+            }
+        } else {
+            while j + 1 < n {
+                if let Some(&[a, b]) = block.get(j..j + 2) {
+                    // All ones where the row is null.
+                    let na = ((word >> j) & 1).wrapping_sub(1);
+                    let nb = ((word >> (j + 1)) & 1).wrapping_sub(1);
+                    let (ia, ib) = binner.pair(a, b, na, nb);
+                    hist.bump(ia);
+                    hist.bump(ib);
+                }
+                j += 2;
+            }
+        }
+        while j < n {
+            if let Some(v) = block.get(j) {
+                let slot = if (word >> j) & 1 == 1 {
+                    binner.slot(*v)
+                } else {
+                    binner.null_slot()
+                };
+                hist.bump(slot * COPIES);
+            }
+            j += 1;
+        }
+        base = end;
+    }
+}
+
+/// The slot of a row in [`bin_count`]: its bin `k` (Vega's
+/// `floor(1e-14 + (clamp(v, start, stop - step) - start) / step)`, computed with exactly
+/// Vega's operations), or `bins` (below `start`), `bins + 1` (above `stop`), `bins + 2`
+/// (null or `NaN`). The clamped quotient is never negative, so its floor is its truncation.
+/// Slots are carried as `f64` until the conversion to an integer, so every case is a select.
+///
+/// The pair methods give histogram indices (`slot * COPIES + copy`) of two rows at once: in
+/// 128-bit lanes (`f64x2`) in the WASM build (built with `simd128`), where the index is
+/// formed in the lanes and read out of the low half of `index + 2^52`; elsewhere row by row
+/// with [`Binner::index`]. Both give the same indices (property tests natively and in
+/// `tests/web.rs`).
+struct Binner {
+    start: f64,
+    stop: f64,
+    /// `stop - step`: Vega clamps values to it, so `stop` falls in the last bin.
+    last: f64,
+    step: f64,
+    below: f64,
+    above: f64,
+    null: f64,
+}
+
+/// `2^52`: for an integer `0 <= i < 2^31`, the low 32 bits of `i + 2^52` are `i`.
+#[cfg(target_arch = "wasm32")]
+const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+impl Binner {
+    /// `None` when the largest bin index (that of `stop`: the index is monotone in the
+    /// value) would not fit below the special slots.
     #[allow(clippy::cast_precision_loss)]
     fn new(p: &BinParams, bins: usize) -> Option<Self> {
-        let mut s = Self {
+        let b = Self {
             start: p.start,
             stop: p.stop,
             last: p.stop - p.step,
             step: p.step,
-            inv: 1.0 / p.step,
-            bins,
-            lower: Vec::new(),
+            below: bins as f64,
+            above: (bins + 1) as f64,
+            null: (bins + 2) as f64,
         };
-        // `k0` is within one of Vega's index below `last` (quotients under 2^20 differ by
-        // far less than one); on `[last, stop]` Vega clamps to `last`, so check the top.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let k_top = (((p.stop - p.start) * s.inv) as usize).min(bins - 1);
-        #[allow(clippy::cast_precision_loss)]
-        let near = (k_top as f64) - s.exact(p.stop) <= 1.0 && s.exact(p.stop) < bins as f64;
-        if bins <= TABLE_BINS && near {
-            let mut lower = Vec::with_capacity(bins + 1);
-            lower.push(f64::NEG_INFINITY);
-            for k in 1..bins {
-                lower.push(s.smallest_with_index(k as f64));
-            }
-            lower.push(f64::INFINITY);
-            s.lower = lower;
-        }
-        Some(s)
+        (b.index(p.stop) < bins as f64).then_some(b)
     }
 
-    /// Vega's bin index of `v` in `[start, stop]`.
+    /// The slot of a valid value, as an `f64` (not yet truncated).
     #[inline(always)]
-    fn exact(&self, v: f64) -> f64 {
-        let v = js_max(self.start, js_min(v, self.last));
-        (EPSILON + (v - self.start) / self.step).floor()
-    }
-
-    /// The smallest double in `[start, stop]` whose [`Slotter::exact`] index is at least `k`
-    /// (`+inf` when none is).
-    fn smallest_with_index(&self, k: f64) -> f64 {
-        if self.exact(self.stop) < k {
-            return f64::INFINITY;
+    fn index(&self, v: f64) -> f64 {
+        // `pmin` / `pmax` as WebAssembly defines them (`b < a ? b : a`), which the lanes
+        // use; for a non-NaN `v` they are Vega's `Math.min` / `Math.max` up to the sign of a
+        // zero, which the `+ 1e-14` makes irrelevant.
+        let c = if self.last < v { self.last } else { v };
+        let c = if self.start < c { c } else { self.start };
+        let k = EPSILON + (c - self.start) / self.step;
+        let k = if v < self.start { self.below } else { k };
+        let k = if v > self.stop { self.above } else { k };
+        if v.is_nan() {
+            self.null
+        } else {
+            k
         }
-        let (mut lo, mut hi) = (order_key(self.start), order_key(self.stop));
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.exact(from_order_key(mid)) >= k {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        from_order_key(lo)
     }
 
-    /// Whether the threshold table is built (else every row takes the exact formula).
-    fn table(&self) -> bool {
-        !self.lower.is_empty()
-    }
-
-    /// The bin of `v` in `[start, stop]` when [`Slotter::table`]: `k0` corrected by the
-    /// thresholds, no division, no branch.
-    #[inline(always)]
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    fn bin_inside(&self, v: f64) -> usize {
-        let k0 = (((v - self.start) * self.inv) as usize).min(self.bins - 1);
-        let lo = self.lower.get(k0).copied().unwrap_or(f64::NEG_INFINITY);
-        let hi = self.lower.get(k0 + 1).copied().unwrap_or(f64::INFINITY);
-        k0 - usize::from(v < lo) + usize::from(v >= hi)
-    }
-
-    /// The slot of `v` (valid): its bin, or `bins` (below `start`), `bins + 1` (above
-    /// `stop`), `bins + 2` (`NaN`).
+    /// The slot of a valid row's value.
     #[inline(always)]
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn slot(&self, v: f64) -> usize {
-        let k0 = (((v - self.start) * self.inv) as usize).min(self.bins - 1);
-        let (lo, hi) = (
-            self.lower.get(k0).copied().unwrap_or(f64::NAN),
-            self.lower.get(k0 + 1).copied().unwrap_or(f64::NAN),
-        );
-        let k = k0 - usize::from(v < lo) + usize::from(v >= hi);
-        let placed = self.lower.get(k).is_some_and(|l| *l <= v)
-            && self.lower.get(k + 1).is_some_and(|h| v < *h);
-        let k = if placed || !(self.start..=self.stop).contains(&v) {
-            k
-        } else {
-            self.exact(v) as usize
-        };
-        let k = if v < self.start { self.bins } else { k };
-        let k = if v > self.stop { self.bins + 1 } else { k };
-        if v.is_nan() {
-            self.bins + 2
-        } else {
-            k
+        self.index(v) as usize
+    }
+
+    /// The slot of null rows.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn null_slot(&self) -> usize {
+        self.null as usize
+    }
+
+    /// Whether every value of `block` is inside `[start, stop]` (none `NaN`).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn inside(&self, block: &[f64]) -> bool {
+        let mut ok = true;
+        let mut j = 0;
+        while j < block.len() {
+            let v = block.get(j).copied().unwrap_or(f64::NAN);
+            ok &= (self.start <= v) & (v <= self.stop);
+            j += 1;
         }
+        ok
     }
-}
 
-/// A `u64` that orders finite doubles as `<` does (`-0` just below `+0`).
-fn order_key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
+    /// Histogram indices of two valid rows inside `[start, stop]`, copies `C` and `C + 1`.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn pair_inside<const C: usize>(&self, a: f64, b: f64) -> (usize, usize) {
+        (self.slot(a) * COPIES + C, self.slot(b) * COPIES + C + 1)
     }
-}
 
-/// The inverse of [`order_key`].
-fn from_order_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+    /// Histogram indices of any two rows, copies 0 and 1; `null_a` / `null_b` are all ones
+    /// when that row is null, else zero.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> (usize, usize) {
+        let sa = if null_a == 0 {
+            self.slot(a)
+        } else {
+            self.null_slot()
+        };
+        let sb = if null_b == 0 {
+            self.slot(b)
+        } else {
+            self.null_slot()
+        };
+        (sa * COPIES, sb * COPIES + 1)
+    }
+
+    /// [`Binner::inside`] in `f64x2` lanes.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn inside(&self, block: &[f64]) -> bool {
+        use core::arch::wasm32::{
+            f64x2, f64x2_ge, f64x2_le, f64x2_splat, i64x2_all_true, v128_and,
+        };
+        let (start, stop) = (f64x2_splat(self.start), f64x2_splat(self.stop));
+        let mut ok = f64x2_ge(f64x2_splat(0.0), f64x2_splat(0.0));
+        let mut j = 0;
+        while j + 1 < block.len() {
+            if let Some(&[a, b]) = block.get(j..j + 2) {
+                let v = f64x2(a, b);
+                ok = v128_and(ok, v128_and(f64x2_ge(v, start), f64x2_le(v, stop)));
+            }
+            j += 2;
+        }
+        let last = block
+            .get(j)
+            .is_none_or(|v| self.start <= *v && *v <= self.stop);
+        i64x2_all_true(ok) && last
+    }
+
+    /// The lanes' `floor(1e-14 + (clamp(v) - start) / step)`.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn lanes_bin(&self, v: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        use core::arch::wasm32::{
+            f64x2_add, f64x2_div, f64x2_floor, f64x2_pmax, f64x2_pmin, f64x2_splat, f64x2_sub,
+        };
+        let start = f64x2_splat(self.start);
+        let c = f64x2_pmax(start, f64x2_pmin(v, f64x2_splat(self.last)));
+        f64x2_floor(f64x2_add(
+            f64x2_splat(EPSILON),
+            f64x2_div(f64x2_sub(c, start), f64x2_splat(self.step)),
+        ))
+    }
+
+    /// Histogram indices from slots in lanes: `slot * COPIES + copy + 2^52`, read from the
+    /// low 32 bits of each lane.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    fn lanes_index(k: core::arch::wasm32::v128, copy: usize) -> (usize, usize) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, f64x2_splat, i32x4_extract_lane};
+        let c = copy as f64 + MAGIC;
+        let i = f64x2_add(f64x2_mul(k, f64x2_splat(COPIES as f64)), f64x2(c, c + 1.0));
+        (
+            i32x4_extract_lane::<0>(i) as u32 as usize,
+            i32x4_extract_lane::<2>(i) as u32 as usize,
+        )
+    }
+
+    /// [`Binner::pair_inside`] in `f64x2` lanes.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn pair_inside<const C: usize>(&self, a: f64, b: f64) -> (usize, usize) {
+        let k = self.lanes_bin(core::arch::wasm32::f64x2(a, b));
+        Self::lanes_index(k, C)
+    }
+
+    /// [`Binner::pair`] in `f64x2` lanes: the same operations as [`Binner::index`], lane by
+    /// lane, with `v128.bitselect` for the selects.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> (usize, usize) {
+        use core::arch::wasm32::{
+            f64x2, f64x2_eq, f64x2_gt, f64x2_lt, f64x2_splat, u64x2, v128_and, v128_bitselect,
+        };
+        let v = f64x2(a, b);
+        let k = self.lanes_bin(v);
+        let k = v128_bitselect(
+            f64x2_splat(self.below),
+            k,
+            f64x2_lt(v, f64x2_splat(self.start)),
+        );
+        let k = v128_bitselect(
+            f64x2_splat(self.above),
+            k,
+            f64x2_gt(v, f64x2_splat(self.stop)),
+        );
+        // Valid and not NaN: `v == v` and not flagged null.
+        let keep = v128_and(f64x2_eq(v, v), u64x2(!null_a, !null_b));
+        let k = v128_bitselect(k, f64x2_splat(self.null), keep);
+        Self::lanes_index(k, 0)
+    }
 }
 
 /// The `[min, max]` of a column's numbers, as Vega's `extent` transform computes it (nulls,
