@@ -295,23 +295,17 @@ pub fn bin_count(
     let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
     let words = column.valid.words();
     u32::try_from(rows).ok()?;
-    // Several histogram copies (by row), so runs of rows in one bin do not wait on each
-    // other's increments: slot `s`, copy `c` is `hist[s * COPIES + c]`. Few bins (Vega-Lite's
-    // usual 4 to 50) count in a fixed array, whose masked index needs no bounds check.
-    let len = (bins + 3) * COPIES;
-    let hist: Vec<u32> = if len <= SMALL {
-        let mut small = [0u32; SMALL];
-        count_slots(&mut small, &binner, values, words, all_valid);
-        small.get(..len).unwrap_or(&[]).to_vec()
-    } else {
-        let mut hist = vec![0u32; len];
+    let slots = bins + 3;
+    let count = if slots <= PAIR_STRIDE {
+        let mut hist = PairHist::new();
         count_slots(&mut hist, &binner, values, words, all_valid);
-        hist
+        hist.counts(slots)
+    } else {
+        let mut hist = CopyHist(vec![0u32; slots * COPIES]);
+        count_slots(&mut hist, &binner, values, words, all_valid);
+        hist.counts(slots)
     };
-    let count: Vec<u64> = hist
-        .chunks(COPIES)
-        .map(|c| c.iter().map(|n| u64::from(*n)).sum())
-        .collect();
+    let count = binner.merge_unclamped(count);
     // First appearances: scan from the start until every non-empty slot is seen.
     let groups = count.iter().filter(|c| **c > 0).count();
     let mut first = vec![usize::MAX; bins + 3];
@@ -353,40 +347,161 @@ pub fn bin_count(
     Some((starts, counts))
 }
 
-/// Histogram copies in [`bin_count`].
-const COPIES: usize = 4;
+/// Two rows' slots, as `f64` not yet converted to integers: `f64x2` lanes in the WASM build.
+#[cfg(target_arch = "wasm32")]
+type Pair = core::arch::wasm32::v128;
+/// Two rows' slots, as `f64` not yet converted to integers.
+#[cfg(not(target_arch = "wasm32"))]
+type Pair = [f64; 2];
 
-/// Histogram entries (slots x copies) of [`bin_count`]'s fixed-size histogram.
-const SMALL: usize = 256;
-
-/// A histogram: adds one at an index below its length.
+/// The row counts of [`bin_count`]'s slots.
 trait Hist {
-    fn bump(&mut self, i: usize);
+    /// Counts two rows (the `C`-th pair of a group of four rows) of slots `k`.
+    fn pair<const C: usize>(&mut self, k: Pair);
+    /// Counts one row of slot `slot`.
+    fn one(&mut self, slot: usize);
+    /// The count of each of the first `slots` slots.
+    fn counts(&self, slots: usize) -> Vec<u64>;
 }
 
-impl Hist for [u32; SMALL] {
+/// Slots per row of a [`PairHist`] (a power of two).
+const PAIR_STRIDE: usize = 32;
+/// Entries of a [`PairHist`]: two copies of `PAIR_STRIDE` x `PAIR_STRIDE`.
+const PAIR_LEN: usize = 2 * PAIR_STRIDE * PAIR_STRIDE;
+
+/// Counts of pairs of rows for up to [`PAIR_STRIDE`] slots (Vega-Lite's usual 4 to 29
+/// bins): one increment per two rows, at `copy * 32^2 + 32 * k_a + k_b`, in a fixed array
+/// whose masked index needs no bounds check. Two copies (by pair), so runs of rows in one
+/// bin do not wait on each other's increments. A slot's count is its row plus its column.
+struct PairHist {
+    pairs: [u32; PAIR_LEN],
+    ones: [u32; PAIR_STRIDE],
+}
+
+impl PairHist {
+    fn new() -> Self {
+        Self {
+            pairs: [0; PAIR_LEN],
+            ones: [0; PAIR_STRIDE],
+        }
+    }
+
     #[inline(always)]
     fn bump(&mut self, i: usize) {
-        // `i` is below `SMALL` already; the mask proves it to the compiler.
-        if let Some(c) = self.get_mut(i & (SMALL - 1)) {
+        // `i` is below `PAIR_LEN` already; the mask proves it to the compiler.
+        if let Some(c) = self.pairs.get_mut(i & (PAIR_LEN - 1)) {
             *c += 1;
         }
     }
 }
 
-impl Hist for Vec<u32> {
+impl Hist for PairHist {
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn bump(&mut self, i: usize) {
-        if let Some(c) = self.get_mut(i) {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn pair<const C: usize>(&mut self, k: Pair) {
+        let [a, b] = k;
+        self.bump(C * PAIR_STRIDE * PAIR_STRIDE + (a as usize) * PAIR_STRIDE + b as usize);
+    }
+
+    /// In lanes: `k * [32, 1] + [copy * 32^2 + 2^52, 0]`, the two lanes added, the index
+    /// read from the low 32 bits.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    fn pair<const C: usize>(&mut self, k: Pair) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, i32x4_extract_lane, i64x2_shuffle};
+        let m = f64x2_add(
+            f64x2_mul(k, f64x2(PAIR_STRIDE as f64, 1.0)),
+            f64x2((C * PAIR_STRIDE * PAIR_STRIDE) as f64 + MAGIC, 0.0),
+        );
+        let i = f64x2_add(m, i64x2_shuffle::<1, 0>(m, m));
+        self.bump(i32x4_extract_lane::<0>(i) as u32 as usize);
+    }
+
+    #[inline(always)]
+    fn one(&mut self, slot: usize) {
+        if let Some(c) = self.ones.get_mut(slot) {
             *c += 1;
         }
+    }
+
+    fn counts(&self, slots: usize) -> Vec<u64> {
+        let square = PAIR_STRIDE * PAIR_STRIDE;
+        let at = |i: usize| u64::from(self.pairs.get(i).copied().unwrap_or(0));
+        (0..slots)
+            .map(|s| {
+                let mut n = u64::from(self.ones.get(s).copied().unwrap_or(0));
+                for copy in 0..2 {
+                    for t in 0..PAIR_STRIDE {
+                        n += at(copy * square + s * PAIR_STRIDE + t);
+                        n += at(copy * square + t * PAIR_STRIDE + s);
+                    }
+                }
+                n
+            })
+            .collect()
+    }
+}
+
+/// Histogram copies in a [`CopyHist`].
+const COPIES: usize = 4;
+
+/// Counts of single rows for any number of slots: slot `s`, copy `c` (by row in a group of
+/// four) is `self.0[s * COPIES + c]`.
+struct CopyHist(Vec<u32>);
+
+impl CopyHist {
+    #[inline(always)]
+    fn bump(&mut self, i: usize) {
+        if let Some(c) = self.0.get_mut(i) {
+            *c += 1;
+        }
+    }
+}
+
+impl Hist for CopyHist {
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn pair<const C: usize>(&mut self, k: Pair) {
+        let [a, b] = k;
+        self.bump((a as usize) * COPIES + 2 * C);
+        self.bump((b as usize) * COPIES + 2 * C + 1);
+    }
+
+    /// In lanes: `k * COPIES + copy + 2^52`, each index read from its lane's low 32 bits.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    fn pair<const C: usize>(&mut self, k: Pair) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, f64x2_splat, i32x4_extract_lane};
+        let c = (2 * C) as f64 + MAGIC;
+        let i = f64x2_add(f64x2_mul(k, f64x2_splat(COPIES as f64)), f64x2(c, c + 1.0));
+        self.bump(i32x4_extract_lane::<0>(i) as u32 as usize);
+        self.bump(i32x4_extract_lane::<2>(i) as u32 as usize);
+    }
+
+    #[inline(always)]
+    fn one(&mut self, slot: usize) {
+        self.bump(slot * COPIES);
+    }
+
+    fn counts(&self, slots: usize) -> Vec<u64> {
+        let mut counts: Vec<u64> = self
+            .0
+            .chunks(COPIES)
+            .map(|c| c.iter().map(|n| u64::from(*n)).sum())
+            .collect();
+        counts.resize(slots, 0);
+        counts
     }
 }
 
 /// The counting pass of [`bin_count`]: every row's slot into `hist`, by blocks of 64 rows
 /// (one validity word). A block of valid values all inside `[start, stop]` (the usual case:
-/// the bins come from the data's extent) takes the short loop, four rows at a time with
-/// the copies fixed; other blocks select each row's slot.
+/// the bins come from the data's extent) takes the short loop, four rows at a time; other
+/// blocks select each row's slot.
 #[inline(always)]
 fn count_slots<H: Hist>(
     hist: &mut H,
@@ -406,20 +521,17 @@ fn count_slots<H: Hist>(
         };
         let block = values.get(base..end).unwrap_or(&[]);
         let n = block.len();
-        // Plain index loops: the size-optimised build keeps iterator adapters as calls.
-        let mut j = 0;
         // Every row of the block valid (the bits past a short last block do not count).
+        #[allow(clippy::cast_possible_truncation)]
         let past = u64::MAX.checked_shl(n as u32).unwrap_or(0);
         let full = word | past == u64::MAX;
+        // Plain index loops: the size-optimised build keeps iterator adapters as calls.
+        let mut j = 0;
         if full && binner.inside(block) {
             while j + 3 < n {
                 if let Some(&[a, b, c, d]) = block.get(j..j + 4) {
-                    let (ia, ib) = binner.pair_inside::<0>(a, b);
-                    let (ic, id) = binner.pair_inside::<2>(c, d);
-                    hist.bump(ia);
-                    hist.bump(ib);
-                    hist.bump(ic);
-                    hist.bump(id);
+                    hist.pair::<0>(binner.pair_inside(a, b));
+                    hist.pair::<1>(binner.pair_inside(c, d));
                 }
                 j += 4;
             }
@@ -429,21 +541,18 @@ fn count_slots<H: Hist>(
                     // All ones where the row is null.
                     let na = ((word >> j) & 1).wrapping_sub(1);
                     let nb = ((word >> (j + 1)) & 1).wrapping_sub(1);
-                    let (ia, ib) = binner.pair(a, b, na, nb);
-                    hist.bump(ia);
-                    hist.bump(ib);
+                    hist.pair::<0>(binner.pair(a, b, na, nb));
                 }
                 j += 2;
             }
         }
         while j < n {
             if let Some(v) = block.get(j) {
-                let slot = if (word >> j) & 1 == 1 {
+                hist.one(if (word >> j) & 1 == 1 {
                     binner.slot(*v)
                 } else {
                     binner.null_slot()
-                };
-                hist.bump(slot * COPIES);
+                });
             }
             j += 1;
         }
@@ -478,8 +587,8 @@ struct Binner {
 const MAGIC: f64 = 4_503_599_627_370_496.0;
 
 impl Binner {
-    /// `None` when the largest bin index (that of `stop`: the index is monotone in the
-    /// value) would not fit below the special slots.
+    /// `None` when the largest bin index, clamped or not (that of `stop`: the index is
+    /// monotone in the value), would not fit below the special slots.
     #[allow(clippy::cast_precision_loss)]
     fn new(p: &BinParams, bins: usize) -> Option<Self> {
         let b = Self {
@@ -491,7 +600,8 @@ impl Binner {
             above: (bins + 1) as f64,
             null: (bins + 2) as f64,
         };
-        (b.index(p.stop) < bins as f64).then_some(b)
+        let top = b.index(p.stop).max(b.unclamped(p.stop).floor());
+        (top < bins as f64).then_some(b)
     }
 
     /// The slot of a valid value, as an `f64` (not yet truncated).
@@ -539,29 +649,60 @@ impl Binner {
         ok
     }
 
-    /// Histogram indices of two valid rows inside `[start, stop]`, copies `C` and `C + 1`.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The unclamped index of a value inside `[start, stop]`:
+    /// `1e-14 + (v - start) / step`, not yet truncated.
     #[inline(always)]
-    fn pair_inside<const C: usize>(&self, a: f64, b: f64) -> (usize, usize) {
-        (self.slot(a) * COPIES + C, self.slot(b) * COPIES + C + 1)
+    fn unclamped(&self, v: f64) -> f64 {
+        EPSILON + (v - self.start) / self.step
     }
 
-    /// Histogram indices of any two rows, copies 0 and 1; `null_a` / `null_b` are all ones
-    /// when that row is null, else zero.
+    /// The unclamped indices ([`Binner::unclamped`]) of two valid rows inside
+    /// `[start, stop]`: Vega's index below `last`, and from `kmax` (Vega's index of `last`
+    /// and `stop`) up to at most `bins - 1` on `(last, stop]`, since the index is monotone
+    /// in the value and `floor(1e-14 + span) <= ceil(span) = bins - 1`. No clamp per row:
+    /// [`Binner::merge_unclamped`] moves the counts above `kmax` to `kmax` at the end.
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> (usize, usize) {
+    fn pair_inside(&self, a: f64, b: f64) -> Pair {
+        [self.unclamped(a), self.unclamped(b)]
+    }
+
+    /// Slot counts with the unclamped indices of [`Binner::pair_inside`] folded into Vega's
+    /// last bin (`kmax`, the index of `stop`): slots `kmax + 1 .. bins` hold only values in
+    /// `(last, stop]`, which Vega clamps to `last`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn merge_unclamped(&self, mut count: Vec<u64>) -> Vec<u64> {
+        let kmax = self.slot(self.stop);
+        let bins = self.below as usize;
+        let mut extra = 0;
+        for s in kmax + 1..bins {
+            if let Some(c) = count.get_mut(s) {
+                extra += *c;
+                *c = 0;
+            }
+        }
+        if let Some(c) = count.get_mut(kmax) {
+            *c += extra;
+        }
+        count
+    }
+
+    /// The slots of any two rows; `null_a` / `null_b` are all ones when that row is null,
+    /// else zero.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> Pair {
         let sa = if null_a == 0 {
-            self.slot(a)
+            self.index(a)
         } else {
-            self.null_slot()
+            self.null
         };
         let sb = if null_b == 0 {
-            self.slot(b)
+            self.index(b)
         } else {
-            self.null_slot()
+            self.null
         };
-        (sa * COPIES, sb * COPIES + 1)
+        [sa, sb]
     }
 
     /// [`Binner::inside`] in `f64x2` lanes.
@@ -602,34 +743,27 @@ impl Binner {
         ))
     }
 
-    /// Histogram indices from slots in lanes: `slot * COPIES + copy + 2^52`, read from the
-    /// low 32 bits of each lane.
+    /// [`Binner::pair_inside`] in `f64x2` lanes, floored: no clamp, no select.
     #[cfg(target_arch = "wasm32")]
     #[inline(always)]
-    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
-    fn lanes_index(k: core::arch::wasm32::v128, copy: usize) -> (usize, usize) {
-        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, f64x2_splat, i32x4_extract_lane};
-        let c = copy as f64 + MAGIC;
-        let i = f64x2_add(f64x2_mul(k, f64x2_splat(COPIES as f64)), f64x2(c, c + 1.0));
-        (
-            i32x4_extract_lane::<0>(i) as u32 as usize,
-            i32x4_extract_lane::<2>(i) as u32 as usize,
-        )
-    }
-
-    /// [`Binner::pair_inside`] in `f64x2` lanes.
-    #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    fn pair_inside<const C: usize>(&self, a: f64, b: f64) -> (usize, usize) {
-        let k = self.lanes_bin(core::arch::wasm32::f64x2(a, b));
-        Self::lanes_index(k, C)
+    fn pair_inside(&self, a: f64, b: f64) -> Pair {
+        use core::arch::wasm32::{
+            f64x2, f64x2_add, f64x2_div, f64x2_floor, f64x2_splat, f64x2_sub,
+        };
+        f64x2_floor(f64x2_add(
+            f64x2_splat(EPSILON),
+            f64x2_div(
+                f64x2_sub(f64x2(a, b), f64x2_splat(self.start)),
+                f64x2_splat(self.step),
+            ),
+        ))
     }
 
     /// [`Binner::pair`] in `f64x2` lanes: the same operations as [`Binner::index`], lane by
     /// lane, with `v128.bitselect` for the selects.
     #[cfg(target_arch = "wasm32")]
     #[inline(always)]
-    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> (usize, usize) {
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> Pair {
         use core::arch::wasm32::{
             f64x2, f64x2_eq, f64x2_gt, f64x2_lt, f64x2_splat, u64x2, v128_and, v128_bitselect,
         };
@@ -647,8 +781,7 @@ impl Binner {
         );
         // Valid and not NaN: `v == v` and not flagged null.
         let keep = v128_and(f64x2_eq(v, v), u64x2(!null_a, !null_b));
-        let k = v128_bitselect(k, f64x2_splat(self.null), keep);
-        Self::lanes_index(k, 0)
+        v128_bitselect(k, f64x2_splat(self.null), keep)
     }
 }
 
