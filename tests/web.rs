@@ -439,6 +439,26 @@ fn bin_count_lanes_equal_bin_then_group_then_count() {
         let inside_only =
             NumberColumn::from_options(inside.iter().cycle().take(64 * 4 + 3).copied());
         check(&inside_only, &p, "edges inside");
+        // Whole valid blocks with one value outside the bins each: counted by the short
+        // loop, taken back out, counted row by row.
+        let mut outliers: Vec<Option<f64>> =
+            inside.iter().cycle().take(64 * 4 + 3).copied().collect();
+        for (block, odd) in [
+            p.start - 1.0,
+            p.stop + p.step,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            outliers[block * 64 + (block * 23) % 64] = Some(odd);
+        }
+        check(
+            &NumberColumn::from_options(outliers.iter().copied()),
+            &p,
+            "edges outliers",
+        );
     }
 }
 

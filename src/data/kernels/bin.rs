@@ -356,8 +356,9 @@ type Pair = [f64; 2];
 
 /// The row counts of [`bin_count`]'s slots.
 trait Hist {
-    /// Counts two rows (the `C`-th pair of a group of four rows) of slots `k`.
-    fn pair<const C: usize>(&mut self, k: Pair);
+    /// Counts two rows (the `C`-th pair of a group of four rows) of slots `k`, or with
+    /// `UNDO` takes them back out (exactly: the same `k` reach the same counters).
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair);
     /// Counts one row of slot `slot`.
     fn one(&mut self, slot: usize);
     /// The count of each of the first `slots` slots.
@@ -386,11 +387,17 @@ impl PairHist {
         }
     }
 
+    /// Adds one at `i` (masked into the array: out-of-range slots, which a block later
+    /// found outside `[start, stop]` may give, land somewhere and are taken back out).
     #[inline(always)]
-    fn bump(&mut self, i: usize) {
-        // `i` is below `PAIR_LEN` already; the mask proves it to the compiler.
+    fn bump<const UNDO: bool>(&mut self, i: usize) {
+        // The mask proves the index in bounds to the compiler.
         if let Some(c) = self.pairs.get_mut(i & (PAIR_LEN - 1)) {
-            *c += 1;
+            *c = if UNDO {
+                c.wrapping_sub(1)
+            } else {
+                c.wrapping_add(1)
+            };
         }
     }
 }
@@ -399,9 +406,15 @@ impl Hist for PairHist {
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    fn pair<const C: usize>(&mut self, k: Pair) {
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
         let [a, b] = k;
-        self.bump(C * PAIR_STRIDE * PAIR_STRIDE + (a as usize) * PAIR_STRIDE + b as usize);
+        // Wrapping: a block outside the bins may give any slot (then taken back out).
+        self.bump::<UNDO>(
+            (a as usize)
+                .wrapping_mul(PAIR_STRIDE)
+                .wrapping_add(b as usize)
+                .wrapping_add(C * PAIR_STRIDE * PAIR_STRIDE),
+        );
     }
 
     /// In lanes: `k * [32, 1] + [copy * 32^2 + 2^52, 0]`, the two lanes added, the index
@@ -409,14 +422,14 @@ impl Hist for PairHist {
     #[cfg(target_arch = "wasm32")]
     #[inline(always)]
     #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
-    fn pair<const C: usize>(&mut self, k: Pair) {
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
         use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, i32x4_extract_lane, i64x2_shuffle};
         let m = f64x2_add(
             f64x2_mul(k, f64x2(PAIR_STRIDE as f64, 1.0)),
             f64x2((C * PAIR_STRIDE * PAIR_STRIDE) as f64 + MAGIC, 0.0),
         );
         let i = f64x2_add(m, i64x2_shuffle::<1, 0>(m, m));
-        self.bump(i32x4_extract_lane::<0>(i) as u32 as usize);
+        self.bump::<UNDO>(i32x4_extract_lane::<0>(i) as u32 as usize);
     }
 
     #[inline(always)]
@@ -453,9 +466,13 @@ struct CopyHist(Vec<u32>);
 
 impl CopyHist {
     #[inline(always)]
-    fn bump(&mut self, i: usize) {
+    fn bump<const UNDO: bool>(&mut self, i: usize) {
         if let Some(c) = self.0.get_mut(i) {
-            *c += 1;
+            *c = if UNDO {
+                c.wrapping_sub(1)
+            } else {
+                c.wrapping_add(1)
+            };
         }
     }
 }
@@ -464,27 +481,27 @@ impl Hist for CopyHist {
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    fn pair<const C: usize>(&mut self, k: Pair) {
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
         let [a, b] = k;
-        self.bump((a as usize) * COPIES + 2 * C);
-        self.bump((b as usize) * COPIES + 2 * C + 1);
+        self.bump::<UNDO>((a as usize).wrapping_mul(COPIES).wrapping_add(2 * C));
+        self.bump::<UNDO>((b as usize).wrapping_mul(COPIES).wrapping_add(2 * C + 1));
     }
 
     /// In lanes: `k * COPIES + copy + 2^52`, each index read from its lane's low 32 bits.
     #[cfg(target_arch = "wasm32")]
     #[inline(always)]
     #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
-    fn pair<const C: usize>(&mut self, k: Pair) {
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
         use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, f64x2_splat, i32x4_extract_lane};
         let c = (2 * C) as f64 + MAGIC;
         let i = f64x2_add(f64x2_mul(k, f64x2_splat(COPIES as f64)), f64x2(c, c + 1.0));
-        self.bump(i32x4_extract_lane::<0>(i) as u32 as usize);
-        self.bump(i32x4_extract_lane::<2>(i) as u32 as usize);
+        self.bump::<UNDO>(i32x4_extract_lane::<0>(i) as u32 as usize);
+        self.bump::<UNDO>(i32x4_extract_lane::<2>(i) as u32 as usize);
     }
 
     #[inline(always)]
     fn one(&mut self, slot: usize) {
-        self.bump(slot * COPIES);
+        self.bump::<false>(slot * COPIES);
     }
 
     fn counts(&self, slots: usize) -> Vec<u64> {
@@ -527,21 +544,23 @@ fn count_slots<H: Hist>(
         let full = word | past == u64::MAX;
         // Plain index loops: the size-optimised build keeps iterator adapters as calls.
         let mut j = 0;
-        if full && binner.inside(block) {
-            while j + 3 < n {
-                if let Some(&[a, b, c, d]) = block.get(j..j + 4) {
-                    hist.pair::<0>(binner.pair_inside(a, b));
-                    hist.pair::<1>(binner.pair_inside(c, d));
-                }
-                j += 4;
+        if full {
+            // Counted as if inside [start, stop], the block's range noted on the way; if it
+            // was not, the same counts are taken back out and the block is selected below.
+            let mut range = Range::new();
+            j = inside_block::<H, false>(hist, binner, block, &mut range);
+            if !range.inside(binner) {
+                inside_block::<H, true>(hist, binner, block, &mut range);
+                j = 0;
             }
-        } else {
+        }
+        if j == 0 {
             while j + 1 < n {
                 if let Some(&[a, b]) = block.get(j..j + 2) {
                     // All ones where the row is null.
                     let na = ((word >> j) & 1).wrapping_sub(1);
                     let nb = ((word >> (j + 1)) & 1).wrapping_sub(1);
-                    hist.pair::<0>(binner.pair(a, b, na, nb));
+                    hist.pair::<0, false>(binner.pair(a, b, na, nb));
                 }
                 j += 2;
             }
@@ -557,6 +576,105 @@ fn count_slots<H: Hist>(
             j += 1;
         }
         base = end;
+    }
+}
+
+/// The short loop of [`count_slots`], four valid rows at a time, assuming every value is
+/// inside `[start, stop]` ([`Binner::pair_inside`]) and noting their range in `range`; with
+/// `UNDO`, takes the same counts back out. Returns the rows done (a multiple of four).
+#[inline(always)]
+fn inside_block<H: Hist, const UNDO: bool>(
+    hist: &mut H,
+    binner: &Binner,
+    block: &[f64],
+    range: &mut Range,
+) -> usize {
+    let n = block.len();
+    let mut j = 0;
+    while j + 3 < n {
+        if let Some(&[a, b, c, d]) = block.get(j..j + 4) {
+            if !UNDO {
+                range.add(a, b);
+                range.add(c, d);
+            }
+            hist.pair::<0, UNDO>(binner.pair_inside(a, b));
+            hist.pair::<1, UNDO>(binner.pair_inside(c, d));
+        }
+        j += 4;
+    }
+    j
+}
+
+/// The smallest and largest value of a block, and whether one is `NaN` (or infinite: their
+/// sum is not finite; a sum that overflows only sends the block down the general path).
+#[cfg(not(target_arch = "wasm32"))]
+struct Range {
+    lo: f64,
+    hi: f64,
+    sum: f64,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Range {
+    fn new() -> Self {
+        Self {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            sum: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, a: f64, b: f64) {
+        for v in [a, b] {
+            self.lo = if v < self.lo { v } else { self.lo };
+            self.hi = if self.hi < v { v } else { self.hi };
+            self.sum += v;
+        }
+    }
+
+    /// Whether every value added is inside `[start, stop]`, none `NaN`.
+    fn inside(&self, b: &Binner) -> bool {
+        b.start <= self.lo && self.hi <= b.stop && self.sum.is_finite()
+    }
+}
+
+/// [`Range`] in `f64x2` lanes (`pmin`, `pmax`, `add`: three operations per two rows).
+#[cfg(target_arch = "wasm32")]
+struct Range {
+    lo: core::arch::wasm32::v128,
+    hi: core::arch::wasm32::v128,
+    sum: core::arch::wasm32::v128,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Range {
+    fn new() -> Self {
+        use core::arch::wasm32::f64x2_splat;
+        Self {
+            lo: f64x2_splat(f64::INFINITY),
+            hi: f64x2_splat(f64::NEG_INFINITY),
+            sum: f64x2_splat(0.0),
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, a: f64, b: f64) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_pmax, f64x2_pmin};
+        let v = f64x2(a, b);
+        self.lo = f64x2_pmin(self.lo, v);
+        self.hi = f64x2_pmax(self.hi, v);
+        self.sum = f64x2_add(self.sum, v);
+    }
+
+    fn inside(&self, b: &Binner) -> bool {
+        use core::arch::wasm32::f64x2_extract_lane as lane;
+        let (lo, hi) = (lane::<0>(self.lo), lane::<1>(self.lo));
+        let (h0, h1) = (lane::<0>(self.hi), lane::<1>(self.hi));
+        b.start <= lo.min(hi)
+            && h0.max(h1) <= b.stop
+            && lane::<0>(self.sum).is_finite()
+            && lane::<1>(self.sum).is_finite()
     }
 }
 
@@ -635,20 +753,6 @@ impl Binner {
         self.null as usize
     }
 
-    /// Whether every value of `block` is inside `[start, stop]` (none `NaN`).
-    #[cfg(not(target_arch = "wasm32"))]
-    #[inline(always)]
-    fn inside(&self, block: &[f64]) -> bool {
-        let mut ok = true;
-        let mut j = 0;
-        while j < block.len() {
-            let v = block.get(j).copied().unwrap_or(f64::NAN);
-            ok &= (self.start <= v) & (v <= self.stop);
-            j += 1;
-        }
-        ok
-    }
-
     /// The unclamped index of a value inside `[start, stop]`:
     /// `1e-14 + (v - start) / step`, not yet truncated.
     #[inline(always)]
@@ -703,29 +807,6 @@ impl Binner {
             self.null
         };
         [sa, sb]
-    }
-
-    /// [`Binner::inside`] in `f64x2` lanes.
-    #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    fn inside(&self, block: &[f64]) -> bool {
-        use core::arch::wasm32::{
-            f64x2, f64x2_ge, f64x2_le, f64x2_splat, i64x2_all_true, v128_and,
-        };
-        let (start, stop) = (f64x2_splat(self.start), f64x2_splat(self.stop));
-        let mut ok = f64x2_ge(f64x2_splat(0.0), f64x2_splat(0.0));
-        let mut j = 0;
-        while j + 1 < block.len() {
-            if let Some(&[a, b]) = block.get(j..j + 2) {
-                let v = f64x2(a, b);
-                ok = v128_and(ok, v128_and(f64x2_ge(v, start), f64x2_le(v, stop)));
-            }
-            j += 2;
-        }
-        let last = block
-            .get(j)
-            .is_none_or(|v| self.start <= *v && *v <= self.stop);
-        i64x2_all_true(ok) && last
     }
 
     /// The lanes' `floor(1e-14 + (clamp(v) - start) / step)`.

@@ -219,6 +219,29 @@ fn bin_count_places_values_at_bin_edges_as_vega_does() {
 }
 
 #[test]
+fn bin_count_takes_back_a_block_that_leaves_the_bins() {
+    // Whole valid blocks counted by the short loop, one value per block outside the bins
+    // (below, above, infinite) at varying rows: the block's counts are taken back out and
+    // it is counted again row by row.
+    let p = bin_params([0.0, 100.0], &BinOptions::default());
+    for (at, odd) in [
+        (0, -1.0),
+        (63, 100.5),
+        (17, f64::INFINITY),
+        (40, f64::NEG_INFINITY),
+        (5, -1e-300),
+    ] {
+        let mut values: Vec<Option<f64>> =
+            (0..64 * 5 + 7).map(|i| Some(f64::from(i % 101))).collect();
+        for block in 0..5 {
+            values[block * 64 + (at + block) % 64] = Some(odd);
+        }
+        let col = NumberColumn::from_options(values.iter().copied());
+        assert_bin_count_is_bin_group_count(&col, &p, values.len(), &format!("{odd} at {at}"));
+    }
+}
+
+#[test]
 fn number_extent_equals_the_general_extent() {
     use crate::data::kernels::test_util::Rng;
     let mut rng = Rng(9);
