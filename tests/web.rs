@@ -371,6 +371,38 @@ fn bin_count_lanes_equal_bin_then_group_then_count() {
         let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
         assert_eq!((fs, fc), (starts, counts), "{what}: {p:?}");
     };
+    // The extent's lanes (whole valid blocks) against the general extent of the same
+    // numbers as mixed values.
+    for round in 0..100 {
+        let rows = below(300) as usize;
+        let nulls = round % 2 == 0;
+        let values: Vec<Option<f64>> = (0..rows)
+            .map(|_| match below(12) {
+                0 if nulls => None,
+                1 if round % 5 == 0 => Some(f64::INFINITY),
+                2 if round % 7 == 0 => Some(-0.0),
+                _ => Some(below(1000) as f64 - 500.0),
+            })
+            .collect();
+        let col = NumberColumn::from_options(values.iter().copied());
+        let mixed = Column::Mixed(
+            values
+                .iter()
+                .map(|v| {
+                    v.map_or(
+                        storychart::data::Value::Null,
+                        storychart::data::Value::Number,
+                    )
+                })
+                .collect(),
+        );
+        let got = extent(&Column::Number(col)).map(|e| e.map(f64::to_bits));
+        assert_eq!(
+            got,
+            extent(&mixed).map(|e| e.map(f64::to_bits)),
+            "extent round {round}"
+        );
+    }
     for round in 0..200 {
         let rows = below(400) as usize;
         let scale = [0.001, 1.0, 37.0, 1e6][below(4) as usize];

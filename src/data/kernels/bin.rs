@@ -896,6 +896,56 @@ pub fn extent(column: &Column) -> Option<[f64; 2]> {
     (lo.is_finite() && hi.is_finite()).then_some([lo, hi])
 }
 
+/// `lo` and `hi` lowered / raised by the values of `block` in row order (`NaN` never wins;
+/// of equal values the first stays, which tells `-0` from `0`, as Vega's loop does).
+fn block_extent_rows(block: &[f64], mut lo: f64, mut hi: f64) -> (f64, f64) {
+    for v in block {
+        lo = if *v < lo { *v } else { lo };
+        hi = if *v > hi { *v } else { hi };
+    }
+    (lo, hi)
+}
+
+/// `lo` and `hi` lowered / raised by the values of `block` (natively:
+/// [`block_extent_rows`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn block_extent(block: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    block_extent_rows(block, lo, hi)
+}
+
+/// [`block_extent_rows`] in `f64x2` lanes: `pmin` / `pmax` are exactly `v < lo ? v : lo`
+/// and `hi < v ? v : hi`, so `NaN` never wins here either. The lanes see the rows out of
+/// order, which only matters between `-0` and `0`: a zero result is redone row by row.
+#[cfg(target_arch = "wasm32")]
+fn block_extent(block: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    let (in_lo, in_hi) = (lo, hi);
+    use core::arch::wasm32::{
+        f64x2, f64x2_extract_lane as lane, f64x2_pmax, f64x2_pmin, f64x2_splat,
+    };
+    let (mut l, mut h) = (f64x2_splat(lo), f64x2_splat(hi));
+    let mut j = 0;
+    while j + 1 < block.len() {
+        if let Some(&[a, b]) = block.get(j..j + 2) {
+            let v = f64x2(a, b);
+            l = f64x2_pmin(l, v);
+            h = f64x2_pmax(h, v);
+        }
+        j += 2;
+    }
+    let pick_lo = |a: f64, b: f64| if b < a { b } else { a };
+    let pick_hi = |a: f64, b: f64| if a < b { b } else { a };
+    let mut lo = pick_lo(lane::<0>(l), lane::<1>(l));
+    let mut hi = pick_hi(lane::<0>(h), lane::<1>(h));
+    if let Some(v) = block.get(j) {
+        lo = pick_lo(lo, *v);
+        hi = pick_hi(hi, *v);
+    }
+    if lo == 0.0 || hi == 0.0 {
+        return block_extent_rows(block, in_lo, in_hi);
+    }
+    (lo, hi)
+}
+
 /// [`extent`] of a number column: plain loops over 64 rows per validity word (`NaN` never
 /// wins a comparison, so it is skipped as in Vega).
 fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
@@ -904,10 +954,7 @@ fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
     for (w, block) in c.values.chunks(64).enumerate() {
         let word = words.get(w).copied().unwrap_or(0);
         if word == u64::MAX {
-            for v in block {
-                lo = if *v < lo { *v } else { lo };
-                hi = if *v > hi { *v } else { hi };
-            }
+            (lo, hi) = block_extent(block, lo, hi);
         } else {
             for (j, v) in block.iter().enumerate() {
                 if (word >> j) & 1 == 1 {
