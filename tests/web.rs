@@ -335,3 +335,172 @@ fn arcs_are_drawn_where_the_scene_puts_them() {
 fn hi_dpi_arcs_draw_at_twice_the_backing_resolution() {
     draws_arcs_at_scene_positions(2.0);
 }
+
+/// `bin_count`'s `f64x2` lanes (the WASM build's path) against the general path, `bin` +
+/// `group_by` + `count`, bit for bit: random columns of several 64-row blocks with nulls,
+/// values outside the bins and values on, just below and just above every bin edge.
+#[wasm_bindgen_test]
+fn bin_count_lanes_equal_bin_then_group_then_count() {
+    use storychart::data::kernels::bin::{bin_count, extent};
+    use storychart::data::kernels::{aggregate, bin, bin_params, group_by, AggregateOp};
+    use storychart::data::kernels::{BinOptions, BinParams};
+    use storychart::data::{Column, NumberColumn};
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut below = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let check = |col: &NumberColumn, p: &BinParams, what: &str| {
+        let rows = col.values.len();
+        let (b0, _) = bin(&Column::Number(col.clone()), p);
+        let b = Column::Number(b0);
+        let g = group_by(&[&b], rows);
+        let counts: Vec<u64> = aggregate(None, &g, AggregateOp::Count)
+            .values
+            .iter()
+            .map(|c| *c as u64)
+            .collect();
+        let starts: Vec<Option<u64>> = g
+            .first_row
+            .iter()
+            .map(|r| b.number(*r).map(f64::to_bits))
+            .collect();
+        let (fs, fc) = bin_count(col, p).unwrap();
+        let fs: Vec<Option<u64>> = fs.iter().map(|s| s.map(f64::to_bits)).collect();
+        assert_eq!((fs, fc), (starts, counts), "{what}: {p:?}");
+    };
+    // The extent's lanes (whole valid blocks) against the general extent of the same
+    // numbers as mixed values.
+    for round in 0..100 {
+        let rows = below(300) as usize;
+        let nulls = round % 2 == 0;
+        let values: Vec<Option<f64>> = (0..rows)
+            .map(|_| match below(12) {
+                0 if nulls => None,
+                1 if round % 5 == 0 => Some(f64::INFINITY),
+                2 if round % 7 == 0 => Some(-0.0),
+                _ => Some(below(1000) as f64 - 500.0),
+            })
+            .collect();
+        let col = NumberColumn::from_options(values.iter().copied());
+        let mixed = Column::Mixed(
+            values
+                .iter()
+                .map(|v| {
+                    v.map_or(
+                        storychart::data::Value::Null,
+                        storychart::data::Value::Number,
+                    )
+                })
+                .collect(),
+        );
+        let got = extent(&Column::Number(col)).map(|e| e.map(f64::to_bits));
+        assert_eq!(
+            got,
+            extent(&mixed).map(|e| e.map(f64::to_bits)),
+            "extent round {round}"
+        );
+    }
+    for round in 0..200 {
+        let rows = below(400) as usize;
+        let scale = [0.001, 1.0, 37.0, 1e6][below(4) as usize];
+        let nulls = round % 3 != 0;
+        let col = NumberColumn::from_options((0..rows).map(|_| match below(10) {
+            0 if nulls => None,
+            _ => Some((below(2000) as f64 - 700.0) * scale / 100.0),
+        }));
+        let ext = extent(&Column::Number(col.clone())).unwrap_or([0.0, 1.0]);
+        let ext = if round % 4 == 0 {
+            [ext[0] / 2.0, ext[1] / 2.0]
+        } else {
+            ext
+        };
+        let options = BinOptions {
+            maxbins: 2.0 + below(60) as f64,
+            ..BinOptions::default()
+        };
+        check(&col, &bin_params(ext, &options), &format!("round {round}"));
+    }
+    for (ext, maxbins) in [
+        ([0.0, 55.9], 10.0),
+        ([-3.3, 7.7], 7.0),
+        ([0.001, 0.0097], 20.0),
+        ([1e6, 3.7e9], 13.0),
+        ([0.1, 0.7], 30.0),
+        ([0.0, 10_000.0], 10.0),
+    ] {
+        let p = bin_params(
+            ext,
+            &BinOptions {
+                maxbins,
+                ..BinOptions::default()
+            },
+        );
+        let mut values = Vec::new();
+        let mut k = 0.0;
+        while p.start + p.step * k <= p.stop + p.step {
+            let b = p.start + p.step * k;
+            for v in [
+                b,
+                next_up(b),
+                -next_up(-b),
+                b + p.step * 1e-14,
+                b - p.step * 1e-14,
+            ] {
+                values.push(Some(v));
+            }
+            k += 1.0;
+        }
+        // Whole blocks inside [start, stop] (the short loop), then a block with a null.
+        let inside: Vec<Option<f64>> = values
+            .iter()
+            .copied()
+            .filter(|v| v.is_some_and(|v| p.start <= v && v <= p.stop))
+            .collect();
+        let mut all: Vec<Option<f64>> = inside.iter().cycle().take(64 * 3).copied().collect();
+        all.extend(values.iter().copied());
+        all.push(None);
+        all.push(Some(p.start - 1.0));
+        check(
+            &NumberColumn::from_options(all.iter().copied()),
+            &p,
+            "edges",
+        );
+        let inside_only =
+            NumberColumn::from_options(inside.iter().cycle().take(64 * 4 + 3).copied());
+        check(&inside_only, &p, "edges inside");
+        // Whole valid blocks with one value outside the bins each: counted by the short
+        // loop, taken back out, counted row by row.
+        let mut outliers: Vec<Option<f64>> =
+            inside.iter().cycle().take(64 * 4 + 3).copied().collect();
+        for (block, odd) in [
+            p.start - 1.0,
+            p.stop + p.step,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            outliers[block * 64 + (block * 23) % 64] = Some(odd);
+        }
+        check(
+            &NumberColumn::from_options(outliers.iter().copied()),
+            &p,
+            "edges outliers",
+        );
+    }
+}
+
+/// The next double above `x` (finite `x`; `f64::next_up` needs a newer Rust than the MSRV).
+fn next_up(x: f64) -> f64 {
+    if x == 0.0 {
+        f64::from_bits(1)
+    } else if x > 0.0 {
+        f64::from_bits(x.to_bits() + 1)
+    } else {
+        f64::from_bits(x.to_bits() - 1)
+    }
+}

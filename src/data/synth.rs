@@ -268,11 +268,21 @@ pub mod work {
         let Column::Number(n2) = col else {
             return Err(Error::data("n2", "not a number column"));
         };
-        let ext = extent(col).unwrap_or([0.0, 1.0]);
+        // As a chart's plan takes it: the column's extent, remembered by the table.
+        let ext = t.extent("n2").unwrap_or([0.0, 1.0]);
         let p = bin_params(ext, &BinOptions::default());
         let (_, counts) = crate::data::kernels::bin::bin_count(n2, &p)
             .ok_or_else(|| Error::data("n2", "fused bin declined"))?;
         Ok(counts.iter().map(|c| *c as f64).sum())
+    }
+
+    /// A new table holding a copy of `t`'s `n2` alone, whose statistics are not known yet:
+    /// [`bin_count_fused`] on it pays what a chart's first bin of a freshly loaded column
+    /// pays (the extent pass, then the bin pass). The copy is made here, outside the timing.
+    pub fn fresh_n2(t: &Table) -> Result<Table> {
+        let mut fresh = Table::with_rows(t.num_rows());
+        fresh.push_column("n2", column(t, "n2")?.clone())?;
+        Ok(fresh)
     }
 
     /// `bin` of `n2` with Vega's default 10 bins, then `count` per bin.

@@ -2,8 +2,13 @@
 //!
 //! Stage: data. Column names are unique; [`Table::push_column`] replaces a column of the same
 //! name (as a later transform's output replaces a field in Vega).
+//!
+//! A column never changes once it is in a table (the table hands out only `&Column`; a new
+//! column replaces the old one whole), so statistics of it are computed once, on first use,
+//! and shared by every table that shares the column, like Arrow's or Parquet's min/max
+//! statistics: today [`Table::extent`].
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::column::Column;
 use crate::error::{Error, Result};
@@ -13,8 +18,33 @@ use crate::error::{Error, Result};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Arc<Column>>,
+    columns: Vec<Arc<Slot>>,
     rows: usize,
+}
+
+/// A column and its statistics, computed on first use. The column is immutable here (no
+/// `&mut` to it ever leaves [`Table`]), so a statistic, once known, stays true.
+#[derive(Debug)]
+struct Slot {
+    column: Column,
+    /// [`crate::data::kernels::bin::extent`] of `column`, once asked for.
+    extent: OnceLock<Option<[f64; 2]>>,
+}
+
+impl Slot {
+    fn new(column: Column) -> Self {
+        Self {
+            column,
+            extent: OnceLock::new(),
+        }
+    }
+}
+
+/// Two slots are equal when their columns are: the statistics follow from the column.
+impl PartialEq for Slot {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+    }
 }
 
 impl Table {
@@ -39,7 +69,30 @@ impl Table {
     /// The column called `name`, if any.
     pub fn column(&self, name: &str) -> Option<&Column> {
         let i = self.names.iter().position(|n| n == name)?;
-        self.columns.get(i).map(|c| &**c)
+        self.columns.get(i).map(|c| &c.column)
+    }
+
+    /// The `[min, max]` of the column called `name` as Vega's `extent` transform computes it
+    /// ([`crate::data::kernels::bin::extent`]: nulls, `""` and non-numbers skipped, `None`
+    /// when there is no number or the extent is not finite), or `None` when there is no such
+    /// column. Computed on the first call for a column and remembered with it: a column in a
+    /// table never changes, and tables that share the column share the result.
+    ///
+    /// ```
+    /// use storychart::data::{Column, NumberColumn, Table};
+    /// let mut t = Table::with_rows(3);
+    /// t.push_column("x", Column::Number(NumberColumn::from_options([Some(3.0), None, Some(-2.0)])))
+    ///     .unwrap();
+    /// assert_eq!(t.extent("x"), Some([-2.0, 3.0]));
+    /// assert_eq!(t.clone().extent("x"), Some([-2.0, 3.0]));
+    /// assert_eq!(t.extent("y"), None);
+    /// ```
+    pub fn extent(&self, name: &str) -> Option<[f64; 2]> {
+        let i = self.names.iter().position(|n| n == name)?;
+        let slot = self.columns.get(i)?;
+        *slot
+            .extent
+            .get_or_init(|| crate::data::kernels::bin::extent(&slot.column))
     }
 
     /// The column called `name`, or an error naming `path` and listing the columns. An
@@ -69,12 +122,12 @@ impl Table {
         match self.names.iter().position(|n| n == name) {
             Some(i) => {
                 if let Some(slot) = self.columns.get_mut(i) {
-                    *slot = Arc::new(column);
+                    *slot = Arc::new(Slot::new(column));
                 }
             }
             None => {
                 self.names.push(name.to_string());
-                self.columns.push(Arc::new(column));
+                self.columns.push(Arc::new(Slot::new(column)));
             }
         }
         Ok(())
@@ -99,5 +152,54 @@ mod tests {
         assert!(t
             .push_column("bad", Column::Number(NumberColumn::default()))
             .is_err());
+    }
+
+    #[test]
+    fn extent_is_the_columns_extent_remembered_and_replaced_with_the_column() {
+        use crate::data::kernels::bin::extent;
+        use crate::data::kernels::test_util::Rng;
+        use crate::data::Value;
+        let mut rng = Rng(17);
+        for round in 0..200 {
+            let rows = rng.below(100) as usize;
+            let mut t = Table::with_rows(rows);
+            let mut number = || match rng.below(12) {
+                0 => None,
+                1 => Some(f64::NAN),
+                2 if round % 4 == 0 => Some(f64::INFINITY),
+                3 if round % 4 == 1 => Some(f64::NEG_INFINITY),
+                _ => Some(rng.below(1000) as f64 - 500.0),
+            };
+            let a = NumberColumn::from_options((0..rows).map(|_| number()));
+            let b = NumberColumn::from_options((0..rows).map(|_| number()));
+            let mixed = Column::Mixed(
+                (0..rows)
+                    .map(|i| a.get(i).map_or(Value::Null, Value::Number))
+                    .collect(),
+            );
+            let want = extent(&Column::Number(a.clone()));
+            assert_eq!(want, extent(&mixed));
+            t.push_column("a", Column::Number(a)).unwrap();
+            // First call computes, later calls (and clones sharing the column) remember.
+            assert_eq!(t.extent("a"), want);
+            let shared = t.clone();
+            assert_eq!((t.extent("a"), shared.extent("a")), (want, want));
+            // Replacing the column replaces its statistics; the clone keeps the old column.
+            let want_b = extent(&Column::Number(b.clone()));
+            t.push_column("a", Column::Number(b)).unwrap();
+            assert_eq!((t.extent("a"), shared.extent("a")), (want_b, want));
+            assert_eq!(t.extent("missing"), None);
+        }
+        // Vega's semantics: nulls and NaN skipped, an infinite value leaves no extent.
+        let mut t = Table::with_rows(3);
+        let col = |v: [Option<f64>; 3]| Column::Number(NumberColumn::from_options(v));
+        t.push_column("x", col([None, Some(f64::NAN), Some(2.0)]))
+            .unwrap();
+        assert_eq!(t.extent("x"), Some([2.0, 2.0]));
+        t.push_column("x", col([Some(1.0), Some(f64::INFINITY), Some(2.0)]))
+            .unwrap();
+        assert_eq!(t.extent("x"), None);
+        t.push_column("x", col([None, None, None])).unwrap();
+        assert_eq!(t.extent("x"), None);
     }
 }

@@ -92,7 +92,8 @@ pub fn execute_from(
             } => {
                 let (start, end) = {
                     let column = table.require(&binned_path(plan, as_start), field)?;
-                    let span = extent.or_else(|| bin::extent(column)).unwrap_or([0.0, 0.0]);
+                    // The field's extent is a statistic of its column, remembered by the table.
+                    let span = extent.or_else(|| table.extent(field)).unwrap_or([0.0, 0.0]);
                     bin::bin(column, &bin::bin_params(span, options))
                 };
                 table.push_column(as_start, Column::Number(start))?;
@@ -433,7 +434,7 @@ fn run_transform(
                 let column = table.require(&format!("{path}.field"), field)?;
                 let span = spec
                     .extent
-                    .or_else(|| bin::extent(column))
+                    .or_else(|| table.extent(field))
                     .unwrap_or([0.0, 0.0]);
                 bin::bin(column, &bin::bin_params(span, &spec.options))
             };

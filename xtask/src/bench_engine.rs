@@ -189,7 +189,9 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          Workloads: `filter_group_3` = `filter: {field: n0, range: [250, 750]}` (about half \
          the rows) + group by `s10` + `count`, `sum(n1)`, `mean(n1)`; `_k1000` groups by \
          `s1000`; `_median` adds `median(n1)`; `bin_count` = `bin` of `n2` (10 bins) + \
-         `count`. `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
+         `count`, its extent a statistic of the column that the table computes once \
+         (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table, \
+         `_first` the first bin of a fresh copy of the column (extent pass included). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
          `planned` is the pre-planner-wiring path (expression filter, gathered rows, \
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
          normalized, planned and executed by `plan::execute` on the table (as \
@@ -239,6 +241,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
                 Some("bin_count_js"),
                 (rows == 10_000_000).then_some(15.0),
             ),
+            ("bin_count_fused_first", Some("bin_count_js"), None),
             ("bin_count_planned", None, None),
         ] {
             let wz = ms(z, w, rows);

@@ -262,6 +262,11 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
 /// array by index, with no per-row output column. `None` when the bins are too many (over
 /// 2^20) or the parameters are not finite: the caller then takes the general path.
 ///
+/// One pass, two rows at a time ([`Binner::slots`]: 128-bit lanes in the WASM build), with
+/// no branch on the data: each row's slot is Vega's own formula (so equal to [`bin`] by
+/// construction), and values outside `[start, stop]`, `NaN` and null rows are steered to
+/// their slots by selects.
+///
 /// ```
 /// use storychart::data::kernels::bin::{bin_count, BinParams};
 /// use storychart::data::NumberColumn;
@@ -271,11 +276,7 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
 /// assert_eq!(starts, vec![Some(10.0), None, Some(0.0)]);
 /// assert_eq!(counts, vec![3, 1, 1]);
 /// ```
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss
-)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub fn bin_count(
     column: &NumberColumn,
     params: &BinParams,
@@ -287,70 +288,24 @@ pub fn bin_count(
         return None;
     }
     let bins = span.ceil() as usize + 1;
-    // Slots: bins..., then -Infinity, +Infinity, null.
+    let binner = Binner::new(params, bins)?;
     let null = bins + 2;
     let rows = column.values.len();
     let values = column.values.as_slice();
     let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
     let words = column.valid.words();
     u32::try_from(rows).ok()?;
-    let slotter = Slotter::new(params, bins)?;
-    // Several histogram copies (by row), so runs of rows in one bin do not wait on each
-    // other's increments.
-    let mut hist = vec![0u32; (bins + 3) * COPIES];
-    let mut base = 0;
-    while base < rows {
-        let end = (base + 64).min(rows);
-        let word = if all_valid {
-            u64::MAX
-        } else {
-            words.get(base / 64).copied().unwrap_or(0)
-        };
-        let block = values.get(base..end).unwrap_or(&[]);
-        // A block of valid values inside [start, stop] (no NaN) takes the short loop.
-        let mut inside =
-            word == u64::MAX || end - base < 64 && word.count_ones() as usize == end - base;
-        // Plain index loops: the size-optimised build keeps iterator adapters (`enumerate`)
-        // as calls, once per row.
-        let n = block.len();
-        if slotter.table() {
-            let mut j = 0;
-            while j < n {
-                let v = block.get(j).copied().unwrap_or(f64::NAN);
-                inside &= (slotter.start <= v) & (v <= slotter.stop);
-                j += 1;
-            }
-        } else {
-            inside = false;
-        }
-        let mut j = 0;
-        if inside {
-            while j < n {
-                let slot = slotter.bin_inside(block.get(j).copied().unwrap_or(f64::NAN));
-                if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
-                    *c += 1;
-                }
-                j += 1;
-            }
-        } else {
-            while j < n {
-                let slot = if (word >> j) & 1 == 1 {
-                    slotter.slot(block.get(j).copied().unwrap_or(f64::NAN))
-                } else {
-                    null
-                };
-                if let Some(c) = hist.get_mut(slot * COPIES + j % COPIES) {
-                    *c += 1;
-                }
-                j += 1;
-            }
-        }
-        base = end;
-    }
-    let count: Vec<u64> = hist
-        .chunks(COPIES)
-        .map(|c| c.iter().map(|n| u64::from(*n)).sum())
-        .collect();
+    let slots = bins + 3;
+    let count = if slots <= PAIR_STRIDE {
+        let mut hist = PairHist::new();
+        count_slots(&mut hist, &binner, values, words, all_valid);
+        hist.counts(slots)
+    } else {
+        let mut hist = CopyHist(vec![0u32; slots * COPIES]);
+        count_slots(&mut hist, &binner, values, words, all_valid);
+        hist.counts(slots)
+    };
+    let count = binner.merge_unclamped(count);
     // First appearances: scan from the start until every non-empty slot is seen.
     let groups = count.iter().filter(|c| **c > 0).count();
     let mut first = vec![usize::MAX; bins + 3];
@@ -360,9 +315,9 @@ pub fn bin_count(
             break;
         }
         let slot = if all_valid || column.valid.get(row) {
-            slotter.slot(*v)
+            binner.slot(*v)
         } else {
-            null
+            binner.null_slot()
         };
         if let Some(f) = first.get_mut(slot) {
             if *f == usize::MAX {
@@ -392,140 +347,523 @@ pub fn bin_count(
     Some((starts, counts))
 }
 
-/// Histogram copies in [`bin_count`].
-const COPIES: usize = 4;
+/// Two rows' slots, as `f64` not yet converted to integers: `f64x2` lanes in the WASM build.
+#[cfg(target_arch = "wasm32")]
+type Pair = core::arch::wasm32::v128;
+/// Two rows' slots, as `f64` not yet converted to integers.
+#[cfg(not(target_arch = "wasm32"))]
+type Pair = [f64; 2];
 
-/// Bin indices without a division per row: `k0 = (v - start) * (1 / step)` is within one of
-/// Vega's `floor(1e-14 + (v - start) / step)`, and a table of thresholds (the smallest value
-/// of each bin, found once by bisection over the doubles with Vega's exact formula, which
-/// is monotone in `v`) corrects it; a row the table cannot place (never seen in tests) takes
-/// the exact formula.
-struct Slotter {
-    start: f64,
-    stop: f64,
-    last: f64,
-    step: f64,
-    inv: f64,
-    bins: usize,
-    /// `lower[k]` = the smallest value in bin `k` (`lower[0] = -inf`, `lower[bins] = +inf`).
-    lower: Vec<f64>,
+/// The row counts of [`bin_count`]'s slots.
+trait Hist {
+    /// Counts two rows (the `C`-th pair of a group of four rows) of slots `k`, or with
+    /// `UNDO` takes them back out (exactly: the same `k` reach the same counters).
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair);
+    /// Counts one row of slot `slot`.
+    fn one(&mut self, slot: usize);
+    /// The count of each of the first `slots` slots.
+    fn counts(&self, slots: usize) -> Vec<u64>;
 }
 
-/// Bins up to which [`Slotter`] builds its threshold table (64 bisection steps per bin).
-const TABLE_BINS: usize = 4096;
+/// Slots per row of a [`PairHist`] (a power of two).
+const PAIR_STRIDE: usize = 32;
+/// Entries of a [`PairHist`]: two copies of `PAIR_STRIDE` x `PAIR_STRIDE`.
+const PAIR_LEN: usize = 2 * PAIR_STRIDE * PAIR_STRIDE;
 
-impl Slotter {
+/// Counts of pairs of rows for up to [`PAIR_STRIDE`] slots (Vega-Lite's usual 4 to 29
+/// bins): one increment per two rows, at `copy * 32^2 + 32 * k_a + k_b`, in a fixed array
+/// whose masked index needs no bounds check. Two copies (by pair), so runs of rows in one
+/// bin do not wait on each other's increments. A slot's count is its row plus its column.
+struct PairHist {
+    pairs: [u32; PAIR_LEN],
+    ones: [u32; PAIR_STRIDE],
+}
+
+impl PairHist {
+    fn new() -> Self {
+        Self {
+            pairs: [0; PAIR_LEN],
+            ones: [0; PAIR_STRIDE],
+        }
+    }
+
+    /// Adds one at `i` (masked into the array: out-of-range slots, which a block later
+    /// found outside `[start, stop]` may give, land somewhere and are taken back out).
+    #[inline(always)]
+    fn bump<const UNDO: bool>(&mut self, i: usize) {
+        // The mask proves the index in bounds to the compiler.
+        if let Some(c) = self.pairs.get_mut(i & (PAIR_LEN - 1)) {
+            *c = if UNDO {
+                c.wrapping_sub(1)
+            } else {
+                c.wrapping_add(1)
+            };
+        }
+    }
+}
+
+impl Hist for PairHist {
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
+        let [a, b] = k;
+        // Wrapping: a block outside the bins may give any slot (then taken back out).
+        self.bump::<UNDO>(
+            (a as usize)
+                .wrapping_mul(PAIR_STRIDE)
+                .wrapping_add(b as usize)
+                .wrapping_add(C * PAIR_STRIDE * PAIR_STRIDE),
+        );
+    }
+
+    /// In lanes: `k * [32, 1] + [copy * 32^2 + 2^52, 0]`, the two lanes added, the index
+    /// read from the low 32 bits.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, i32x4_extract_lane, i64x2_shuffle};
+        let m = f64x2_add(
+            f64x2_mul(k, f64x2(PAIR_STRIDE as f64, 1.0)),
+            f64x2((C * PAIR_STRIDE * PAIR_STRIDE) as f64 + MAGIC, 0.0),
+        );
+        let i = f64x2_add(m, i64x2_shuffle::<1, 0>(m, m));
+        self.bump::<UNDO>(i32x4_extract_lane::<0>(i) as u32 as usize);
+    }
+
+    #[inline(always)]
+    fn one(&mut self, slot: usize) {
+        if let Some(c) = self.ones.get_mut(slot) {
+            *c += 1;
+        }
+    }
+
+    fn counts(&self, slots: usize) -> Vec<u64> {
+        let square = PAIR_STRIDE * PAIR_STRIDE;
+        let at = |i: usize| u64::from(self.pairs.get(i).copied().unwrap_or(0));
+        (0..slots)
+            .map(|s| {
+                let mut n = u64::from(self.ones.get(s).copied().unwrap_or(0));
+                for copy in 0..2 {
+                    for t in 0..PAIR_STRIDE {
+                        n += at(copy * square + s * PAIR_STRIDE + t);
+                        n += at(copy * square + t * PAIR_STRIDE + s);
+                    }
+                }
+                n
+            })
+            .collect()
+    }
+}
+
+/// Histogram copies in a [`CopyHist`].
+const COPIES: usize = 4;
+
+/// Counts of single rows for any number of slots: slot `s`, copy `c` (by row in a group of
+/// four) is `self.0[s * COPIES + c]`.
+struct CopyHist(Vec<u32>);
+
+impl CopyHist {
+    #[inline(always)]
+    fn bump<const UNDO: bool>(&mut self, i: usize) {
+        if let Some(c) = self.0.get_mut(i) {
+            *c = if UNDO {
+                c.wrapping_sub(1)
+            } else {
+                c.wrapping_add(1)
+            };
+        }
+    }
+}
+
+impl Hist for CopyHist {
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
+        let [a, b] = k;
+        self.bump::<UNDO>((a as usize).wrapping_mul(COPIES).wrapping_add(2 * C));
+        self.bump::<UNDO>((b as usize).wrapping_mul(COPIES).wrapping_add(2 * C + 1));
+    }
+
+    /// In lanes: `k * COPIES + copy + 2^52`, each index read from its lane's low 32 bits.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    #[allow(clippy::cast_precision_loss, clippy::cast_sign_loss)]
+    fn pair<const C: usize, const UNDO: bool>(&mut self, k: Pair) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_mul, f64x2_splat, i32x4_extract_lane};
+        let c = (2 * C) as f64 + MAGIC;
+        let i = f64x2_add(f64x2_mul(k, f64x2_splat(COPIES as f64)), f64x2(c, c + 1.0));
+        self.bump::<UNDO>(i32x4_extract_lane::<0>(i) as u32 as usize);
+        self.bump::<UNDO>(i32x4_extract_lane::<2>(i) as u32 as usize);
+    }
+
+    #[inline(always)]
+    fn one(&mut self, slot: usize) {
+        self.bump::<false>(slot * COPIES);
+    }
+
+    fn counts(&self, slots: usize) -> Vec<u64> {
+        let mut counts: Vec<u64> = self
+            .0
+            .chunks(COPIES)
+            .map(|c| c.iter().map(|n| u64::from(*n)).sum())
+            .collect();
+        counts.resize(slots, 0);
+        counts
+    }
+}
+
+/// The counting pass of [`bin_count`]: every row's slot into `hist`, by blocks of 64 rows
+/// (one validity word). A block of valid values all inside `[start, stop]` (the usual case:
+/// the bins come from the data's extent) takes the short loop, four rows at a time; other
+/// blocks select each row's slot.
+#[inline(always)]
+fn count_slots<H: Hist>(
+    hist: &mut H,
+    binner: &Binner,
+    values: &[f64],
+    words: &[u64],
+    all_valid: bool,
+) {
+    let rows = values.len();
+    let mut base = 0;
+    while base < rows {
+        let end = (base + 64).min(rows);
+        let word = if all_valid {
+            u64::MAX
+        } else {
+            words.get(base / 64).copied().unwrap_or(0)
+        };
+        let block = values.get(base..end).unwrap_or(&[]);
+        let n = block.len();
+        // Every row of the block valid (the bits past a short last block do not count).
+        #[allow(clippy::cast_possible_truncation)]
+        let past = u64::MAX.checked_shl(n as u32).unwrap_or(0);
+        let full = word | past == u64::MAX;
+        // Plain index loops: the size-optimised build keeps iterator adapters as calls.
+        let mut j = 0;
+        if full {
+            // Counted as if inside [start, stop], the block's range noted on the way; if it
+            // was not, the same counts are taken back out and the block is selected below.
+            let mut range = Range::new();
+            j = inside_block::<H, false>(hist, binner, block, &mut range);
+            if !range.inside(binner) {
+                inside_block::<H, true>(hist, binner, block, &mut range);
+                j = 0;
+            }
+        }
+        if j == 0 {
+            while j + 1 < n {
+                if let Some(&[a, b]) = block.get(j..j + 2) {
+                    // All ones where the row is null.
+                    let na = ((word >> j) & 1).wrapping_sub(1);
+                    let nb = ((word >> (j + 1)) & 1).wrapping_sub(1);
+                    hist.pair::<0, false>(binner.pair(a, b, na, nb));
+                }
+                j += 2;
+            }
+        }
+        while j < n {
+            if let Some(v) = block.get(j) {
+                hist.one(if (word >> j) & 1 == 1 {
+                    binner.slot(*v)
+                } else {
+                    binner.null_slot()
+                });
+            }
+            j += 1;
+        }
+        base = end;
+    }
+}
+
+/// The short loop of [`count_slots`], four valid rows at a time, assuming every value is
+/// inside `[start, stop]` ([`Binner::pair_inside`]) and noting their range in `range`; with
+/// `UNDO`, takes the same counts back out. Returns the rows done (a multiple of four).
+#[inline(always)]
+fn inside_block<H: Hist, const UNDO: bool>(
+    hist: &mut H,
+    binner: &Binner,
+    block: &[f64],
+    range: &mut Range,
+) -> usize {
+    let n = block.len();
+    let mut j = 0;
+    while j + 3 < n {
+        if let Some(&[a, b, c, d]) = block.get(j..j + 4) {
+            if !UNDO {
+                range.add(a, b);
+                range.add(c, d);
+            }
+            hist.pair::<0, UNDO>(binner.pair_inside(a, b));
+            hist.pair::<1, UNDO>(binner.pair_inside(c, d));
+        }
+        j += 4;
+    }
+    j
+}
+
+/// The smallest and largest value of a block, and whether one is `NaN` (or infinite: their
+/// sum is not finite; a sum that overflows only sends the block down the general path).
+#[cfg(not(target_arch = "wasm32"))]
+struct Range {
+    lo: f64,
+    hi: f64,
+    sum: f64,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Range {
+    fn new() -> Self {
+        Self {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            sum: 0.0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, a: f64, b: f64) {
+        for v in [a, b] {
+            self.lo = if v < self.lo { v } else { self.lo };
+            self.hi = if self.hi < v { v } else { self.hi };
+            self.sum += v;
+        }
+    }
+
+    /// Whether every value added is inside `[start, stop]`, none `NaN`.
+    fn inside(&self, b: &Binner) -> bool {
+        b.start <= self.lo && self.hi <= b.stop && self.sum.is_finite()
+    }
+}
+
+/// [`Range`] in `f64x2` lanes (`pmin`, `pmax`, `add`: three operations per two rows).
+#[cfg(target_arch = "wasm32")]
+struct Range {
+    lo: core::arch::wasm32::v128,
+    hi: core::arch::wasm32::v128,
+    sum: core::arch::wasm32::v128,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Range {
+    fn new() -> Self {
+        use core::arch::wasm32::f64x2_splat;
+        Self {
+            lo: f64x2_splat(f64::INFINITY),
+            hi: f64x2_splat(f64::NEG_INFINITY),
+            sum: f64x2_splat(0.0),
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, a: f64, b: f64) {
+        use core::arch::wasm32::{f64x2, f64x2_add, f64x2_pmax, f64x2_pmin};
+        let v = f64x2(a, b);
+        self.lo = f64x2_pmin(self.lo, v);
+        self.hi = f64x2_pmax(self.hi, v);
+        self.sum = f64x2_add(self.sum, v);
+    }
+
+    fn inside(&self, b: &Binner) -> bool {
+        use core::arch::wasm32::f64x2_extract_lane as lane;
+        let (lo, hi) = (lane::<0>(self.lo), lane::<1>(self.lo));
+        let (h0, h1) = (lane::<0>(self.hi), lane::<1>(self.hi));
+        b.start <= lo.min(hi)
+            && h0.max(h1) <= b.stop
+            && lane::<0>(self.sum).is_finite()
+            && lane::<1>(self.sum).is_finite()
+    }
+}
+
+/// The slot of a row in [`bin_count`]: its bin `k` (Vega's
+/// `floor(1e-14 + (clamp(v, start, stop - step) - start) / step)`, computed with exactly
+/// Vega's operations), or `bins` (below `start`), `bins + 1` (above `stop`), `bins + 2`
+/// (null or `NaN`). The clamped quotient is never negative, so its floor is its truncation.
+/// Slots are carried as `f64` until the conversion to an integer, so every case is a select.
+///
+/// The pair methods give histogram indices (`slot * COPIES + copy`) of two rows at once: in
+/// 128-bit lanes (`f64x2`) in the WASM build (built with `simd128`), where the index is
+/// formed in the lanes and read out of the low half of `index + 2^52`; elsewhere row by row
+/// with [`Binner::index`]. Both give the same indices (property tests natively and in
+/// `tests/web.rs`).
+struct Binner {
+    start: f64,
+    stop: f64,
+    /// `stop - step`: Vega clamps values to it, so `stop` falls in the last bin.
+    last: f64,
+    step: f64,
+    below: f64,
+    above: f64,
+    null: f64,
+}
+
+/// `2^52`: for an integer `0 <= i < 2^31`, the low 32 bits of `i + 2^52` are `i`.
+#[cfg(target_arch = "wasm32")]
+const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+impl Binner {
+    /// `None` when the largest bin index, clamped or not (that of `stop`: the index is
+    /// monotone in the value), would not fit below the special slots.
     #[allow(clippy::cast_precision_loss)]
     fn new(p: &BinParams, bins: usize) -> Option<Self> {
-        let mut s = Self {
+        let b = Self {
             start: p.start,
             stop: p.stop,
             last: p.stop - p.step,
             step: p.step,
-            inv: 1.0 / p.step,
-            bins,
-            lower: Vec::new(),
+            below: bins as f64,
+            above: (bins + 1) as f64,
+            null: (bins + 2) as f64,
         };
-        // `k0` is within one of Vega's index below `last` (quotients under 2^20 differ by
-        // far less than one); on `[last, stop]` Vega clamps to `last`, so check the top.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let k_top = (((p.stop - p.start) * s.inv) as usize).min(bins - 1);
-        #[allow(clippy::cast_precision_loss)]
-        let near = (k_top as f64) - s.exact(p.stop) <= 1.0 && s.exact(p.stop) < bins as f64;
-        if bins <= TABLE_BINS && near {
-            let mut lower = Vec::with_capacity(bins + 1);
-            lower.push(f64::NEG_INFINITY);
-            for k in 1..bins {
-                lower.push(s.smallest_with_index(k as f64));
-            }
-            lower.push(f64::INFINITY);
-            s.lower = lower;
-        }
-        Some(s)
+        let top = b.index(p.stop).max(b.unclamped(p.stop).floor());
+        (top < bins as f64).then_some(b)
     }
 
-    /// Vega's bin index of `v` in `[start, stop]`.
+    /// The slot of a valid value, as an `f64` (not yet truncated).
     #[inline(always)]
-    fn exact(&self, v: f64) -> f64 {
-        let v = js_max(self.start, js_min(v, self.last));
-        (EPSILON + (v - self.start) / self.step).floor()
-    }
-
-    /// The smallest double in `[start, stop]` whose [`Slotter::exact`] index is at least `k`
-    /// (`+inf` when none is).
-    fn smallest_with_index(&self, k: f64) -> f64 {
-        if self.exact(self.stop) < k {
-            return f64::INFINITY;
+    fn index(&self, v: f64) -> f64 {
+        // `pmin` / `pmax` as WebAssembly defines them (`b < a ? b : a`), which the lanes
+        // use; for a non-NaN `v` they are Vega's `Math.min` / `Math.max` up to the sign of a
+        // zero, which the `+ 1e-14` makes irrelevant.
+        let c = if self.last < v { self.last } else { v };
+        let c = if self.start < c { c } else { self.start };
+        let k = EPSILON + (c - self.start) / self.step;
+        let k = if v < self.start { self.below } else { k };
+        let k = if v > self.stop { self.above } else { k };
+        if v.is_nan() {
+            self.null
+        } else {
+            k
         }
-        let (mut lo, mut hi) = (order_key(self.start), order_key(self.stop));
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.exact(from_order_key(mid)) >= k {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        from_order_key(lo)
     }
 
-    /// Whether the threshold table is built (else every row takes the exact formula).
-    fn table(&self) -> bool {
-        !self.lower.is_empty()
-    }
-
-    /// The bin of `v` in `[start, stop]` when [`Slotter::table`]: `k0` corrected by the
-    /// thresholds, no division, no branch.
-    #[inline(always)]
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    fn bin_inside(&self, v: f64) -> usize {
-        let k0 = (((v - self.start) * self.inv) as usize).min(self.bins - 1);
-        let lo = self.lower.get(k0).copied().unwrap_or(f64::NEG_INFINITY);
-        let hi = self.lower.get(k0 + 1).copied().unwrap_or(f64::INFINITY);
-        k0 - usize::from(v < lo) + usize::from(v >= hi)
-    }
-
-    /// The slot of `v` (valid): its bin, or `bins` (below `start`), `bins + 1` (above
-    /// `stop`), `bins + 2` (`NaN`).
+    /// The slot of a valid row's value.
     #[inline(always)]
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn slot(&self, v: f64) -> usize {
-        let k0 = (((v - self.start) * self.inv) as usize).min(self.bins - 1);
-        let (lo, hi) = (
-            self.lower.get(k0).copied().unwrap_or(f64::NAN),
-            self.lower.get(k0 + 1).copied().unwrap_or(f64::NAN),
-        );
-        let k = k0 - usize::from(v < lo) + usize::from(v >= hi);
-        let placed = self.lower.get(k).is_some_and(|l| *l <= v)
-            && self.lower.get(k + 1).is_some_and(|h| v < *h);
-        let k = if placed || !(self.start..=self.stop).contains(&v) {
-            k
-        } else {
-            self.exact(v) as usize
-        };
-        let k = if v < self.start { self.bins } else { k };
-        let k = if v > self.stop { self.bins + 1 } else { k };
-        if v.is_nan() {
-            self.bins + 2
-        } else {
-            k
+        self.index(v) as usize
+    }
+
+    /// The slot of null rows.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn null_slot(&self) -> usize {
+        self.null as usize
+    }
+
+    /// The unclamped index of a value inside `[start, stop]`:
+    /// `1e-14 + (v - start) / step`, not yet truncated.
+    #[inline(always)]
+    fn unclamped(&self, v: f64) -> f64 {
+        EPSILON + (v - self.start) / self.step
+    }
+
+    /// The unclamped indices ([`Binner::unclamped`]) of two valid rows inside
+    /// `[start, stop]`: Vega's index below `last`, and from `kmax` (Vega's index of `last`
+    /// and `stop`) up to at most `bins - 1` on `(last, stop]`, since the index is monotone
+    /// in the value and `floor(1e-14 + span) <= ceil(span) = bins - 1`. No clamp per row:
+    /// [`Binner::merge_unclamped`] moves the counts above `kmax` to `kmax` at the end.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn pair_inside(&self, a: f64, b: f64) -> Pair {
+        [self.unclamped(a), self.unclamped(b)]
+    }
+
+    /// Slot counts with the unclamped indices of [`Binner::pair_inside`] folded into Vega's
+    /// last bin (`kmax`, the index of `stop`): slots `kmax + 1 .. bins` hold only values in
+    /// `(last, stop]`, which Vega clamps to `last`.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn merge_unclamped(&self, mut count: Vec<u64>) -> Vec<u64> {
+        let kmax = self.slot(self.stop);
+        let bins = self.below as usize;
+        let mut extra = 0;
+        for s in kmax + 1..bins {
+            if let Some(c) = count.get_mut(s) {
+                extra += *c;
+                *c = 0;
+            }
         }
+        if let Some(c) = count.get_mut(kmax) {
+            *c += extra;
+        }
+        count
     }
-}
 
-/// A `u64` that orders finite doubles as `<` does (`-0` just below `+0`).
-fn order_key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
+    /// The slots of any two rows; `null_a` / `null_b` are all ones when that row is null,
+    /// else zero.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> Pair {
+        let sa = if null_a == 0 {
+            self.index(a)
+        } else {
+            self.null
+        };
+        let sb = if null_b == 0 {
+            self.index(b)
+        } else {
+            self.null
+        };
+        [sa, sb]
     }
-}
 
-/// The inverse of [`order_key`].
-fn from_order_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+    /// The lanes' `floor(1e-14 + (clamp(v) - start) / step)`.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn lanes_bin(&self, v: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+        use core::arch::wasm32::{
+            f64x2_add, f64x2_div, f64x2_floor, f64x2_pmax, f64x2_pmin, f64x2_splat, f64x2_sub,
+        };
+        let start = f64x2_splat(self.start);
+        let c = f64x2_pmax(start, f64x2_pmin(v, f64x2_splat(self.last)));
+        f64x2_floor(f64x2_add(
+            f64x2_splat(EPSILON),
+            f64x2_div(f64x2_sub(c, start), f64x2_splat(self.step)),
+        ))
+    }
+
+    /// [`Binner::pair_inside`] in `f64x2` lanes, floored: no clamp, no select.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn pair_inside(&self, a: f64, b: f64) -> Pair {
+        use core::arch::wasm32::{
+            f64x2, f64x2_add, f64x2_div, f64x2_floor, f64x2_splat, f64x2_sub,
+        };
+        f64x2_floor(f64x2_add(
+            f64x2_splat(EPSILON),
+            f64x2_div(
+                f64x2_sub(f64x2(a, b), f64x2_splat(self.start)),
+                f64x2_splat(self.step),
+            ),
+        ))
+    }
+
+    /// [`Binner::pair`] in `f64x2` lanes: the same operations as [`Binner::index`], lane by
+    /// lane, with `v128.bitselect` for the selects.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn pair(&self, a: f64, b: f64, null_a: u64, null_b: u64) -> Pair {
+        use core::arch::wasm32::{
+            f64x2, f64x2_eq, f64x2_gt, f64x2_lt, f64x2_splat, u64x2, v128_and, v128_bitselect,
+        };
+        let v = f64x2(a, b);
+        let k = self.lanes_bin(v);
+        let k = v128_bitselect(
+            f64x2_splat(self.below),
+            k,
+            f64x2_lt(v, f64x2_splat(self.start)),
+        );
+        let k = v128_bitselect(
+            f64x2_splat(self.above),
+            k,
+            f64x2_gt(v, f64x2_splat(self.stop)),
+        );
+        // Valid and not NaN: `v == v` and not flagged null.
+        let keep = v128_and(f64x2_eq(v, v), u64x2(!null_a, !null_b));
+        v128_bitselect(k, f64x2_splat(self.null), keep)
+    }
 }
 
 /// The `[min, max]` of a column's numbers, as Vega's `extent` transform computes it (nulls,
@@ -558,6 +896,56 @@ pub fn extent(column: &Column) -> Option<[f64; 2]> {
     (lo.is_finite() && hi.is_finite()).then_some([lo, hi])
 }
 
+/// `lo` and `hi` lowered / raised by the values of `block` in row order (`NaN` never wins;
+/// of equal values the first stays, which tells `-0` from `0`, as Vega's loop does).
+fn block_extent_rows(block: &[f64], mut lo: f64, mut hi: f64) -> (f64, f64) {
+    for v in block {
+        lo = if *v < lo { *v } else { lo };
+        hi = if *v > hi { *v } else { hi };
+    }
+    (lo, hi)
+}
+
+/// `lo` and `hi` lowered / raised by the values of `block` (natively:
+/// [`block_extent_rows`]).
+#[cfg(not(target_arch = "wasm32"))]
+fn block_extent(block: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    block_extent_rows(block, lo, hi)
+}
+
+/// [`block_extent_rows`] in `f64x2` lanes: `pmin` / `pmax` are exactly `v < lo ? v : lo`
+/// and `hi < v ? v : hi`, so `NaN` never wins here either. The lanes see the rows out of
+/// order, which only matters between `-0` and `0`: a zero result is redone row by row.
+#[cfg(target_arch = "wasm32")]
+fn block_extent(block: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    let (in_lo, in_hi) = (lo, hi);
+    use core::arch::wasm32::{
+        f64x2, f64x2_extract_lane as lane, f64x2_pmax, f64x2_pmin, f64x2_splat,
+    };
+    let (mut l, mut h) = (f64x2_splat(lo), f64x2_splat(hi));
+    let mut j = 0;
+    while j + 1 < block.len() {
+        if let Some(&[a, b]) = block.get(j..j + 2) {
+            let v = f64x2(a, b);
+            l = f64x2_pmin(l, v);
+            h = f64x2_pmax(h, v);
+        }
+        j += 2;
+    }
+    let pick_lo = |a: f64, b: f64| if b < a { b } else { a };
+    let pick_hi = |a: f64, b: f64| if a < b { b } else { a };
+    let mut lo = pick_lo(lane::<0>(l), lane::<1>(l));
+    let mut hi = pick_hi(lane::<0>(h), lane::<1>(h));
+    if let Some(v) = block.get(j) {
+        lo = pick_lo(lo, *v);
+        hi = pick_hi(hi, *v);
+    }
+    if lo == 0.0 || hi == 0.0 {
+        return block_extent_rows(block, in_lo, in_hi);
+    }
+    (lo, hi)
+}
+
 /// [`extent`] of a number column: plain loops over 64 rows per validity word (`NaN` never
 /// wins a comparison, so it is skipped as in Vega).
 fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
@@ -566,10 +954,7 @@ fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
     for (w, block) in c.values.chunks(64).enumerate() {
         let word = words.get(w).copied().unwrap_or(0);
         if word == u64::MAX {
-            for v in block {
-                lo = if *v < lo { *v } else { lo };
-                hi = if *v > hi { *v } else { hi };
-            }
+            (lo, hi) = block_extent(block, lo, hi);
         } else {
             for (j, v) in block.iter().enumerate() {
                 if (word >> j) & 1 == 1 {

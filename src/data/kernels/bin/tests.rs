@@ -151,10 +151,13 @@ fn bin_count_equals_bin_then_group_then_count() {
     use crate::data::kernels::test_util::Rng;
     let mut rng = Rng(3);
     for round in 0..300 {
-        let rows = rng.below(60) as usize;
+        // Short columns, and columns of several 64-row blocks (whole and partial).
+        let rows = rng.below(if round % 2 == 0 { 60 } else { 300 }) as usize;
         let scale = [0.001, 1.0, 37.0, 1e6][rng.below(4) as usize];
+        // Some columns without nulls (the all-valid loop), the others with about 10%.
+        let nulls = round % 5 != 0;
         let col = NumberColumn::from_options((0..rows).map(|_| match rng.below(10) {
-            0 => None,
+            0 if nulls => None,
             _ => Some((rng.below(2000) as f64 - 700.0) * scale / 100.0),
         }));
         let ext = extent(&Column::Number(col.clone())).unwrap_or([0.0, 1.0]);
@@ -212,6 +215,29 @@ fn bin_count_places_values_at_bin_edges_as_vega_does() {
         values.push(Some(p.start - 1.0));
         let col = NumberColumn::from_options(values.iter().copied());
         assert_bin_count_is_bin_group_count(&col, &p, values.len(), "edges");
+    }
+}
+
+#[test]
+fn bin_count_takes_back_a_block_that_leaves_the_bins() {
+    // Whole valid blocks counted by the short loop, one value per block outside the bins
+    // (below, above, infinite) at varying rows: the block's counts are taken back out and
+    // it is counted again row by row.
+    let p = bin_params([0.0, 100.0], &BinOptions::default());
+    for (at, odd) in [
+        (0, -1.0),
+        (63, 100.5),
+        (17, f64::INFINITY),
+        (40, f64::NEG_INFINITY),
+        (5, -1e-300),
+    ] {
+        let mut values: Vec<Option<f64>> =
+            (0..64 * 5 + 7).map(|i| Some(f64::from(i % 101))).collect();
+        for block in 0..5 {
+            values[block * 64 + (at + block) % 64] = Some(odd);
+        }
+        let col = NumberColumn::from_options(values.iter().copied());
+        assert_bin_count_is_bin_group_count(&col, &p, values.len(), &format!("{odd} at {at}"));
     }
 }
 
