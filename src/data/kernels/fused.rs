@@ -305,6 +305,12 @@ fn quantile_p(op: AggregateOp) -> f64 {
     }
 }
 
+/// Whether [`keep_group_aggregate`] and [`range_group_aggregate`] compute `op` (counts, sums,
+/// means and quantiles).
+pub fn one_pass_op(op: AggregateOp) -> bool {
+    fast(op)
+}
+
 /// The ops of the [fast path](fast_path): counts, sums and quantiles (no running moments,
 /// no extremes).
 fn fast(op: AggregateOp) -> bool {
