@@ -21,6 +21,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "web/fused.rs"]
+mod fused;
+
 const SPEC: &str = r##"{
   "data": {"values": [{"a": "A", "b": 28}, {"a": "B", "b": 55}, {"a": "C", "b": 43}]},
   "mark": {"type": "bar", "color": "#4c78a8"},

@@ -215,12 +215,27 @@ fn fused_filter_aggregate(
         };
         inputs.push(value);
     }
-    let mask = super::predicate::fast_mask(pred, table)?;
-    // A selection vector: at opt-level z the kernel's per-row closures cost more over all the
-    // rows of a mask than over the selected ones (measured with `cargo xtask bench engine`).
-    let sel = select::selection(&mask);
-    let run = |value: Option<&crate::data::NumberColumn>, ops: &[AggregateOp]| {
-        crate::data::kernels::fused::filter_group_aggregate(Some(&sel), key, value, ops)
+    use crate::data::kernels::{fused, keep};
+    // A `range` on a number column is tested inside the kernel's pass; other shapes become a
+    // mask, then keep words (one bit per row). Ops outside the one-pass set take a selection.
+    let range = super::predicate::range_of(pred, table);
+    let (words, sel) = match range {
+        Some(_) => (Vec::new(), None),
+        None => {
+            let mask = super::predicate::fast_mask(pred, table)?;
+            let all = ops.iter().all(|(op, _, _)| fused::one_pass_op(*op));
+            let sel = (!all).then(|| select::selection(&mask));
+            (keep::mask_words(&mask), sel)
+        }
+    };
+    let run = |value: Option<&crate::data::NumberColumn>, ops: &[AggregateOp]| match (range, &sel) {
+        (Some((col, lo, hi)), _) => fused::range_group_aggregate(col, lo, hi, key, value, ops)
+            .or_else(|| {
+                let sel = fused::select_range(col, lo, hi, key.codes.len());
+                fused::filter_group_aggregate(Some(&sel), key, value, ops)
+            }),
+        (None, Some(sel)) => fused::filter_group_aggregate(Some(sel), key, value, ops),
+        (None, None) => fused::keep_group_aggregate(&words, key, value, ops),
     };
     // One kernel call per distinct value field (count rides along with the first).
     let mut out_cols: Vec<Option<crate::data::NumberColumn>> = vec![None; ops.len()];
@@ -684,10 +699,20 @@ mod tests {
             );
             t.push_column("n2", n2).unwrap();
             let lo = rng.below(5) as f64 - 1.0;
-            let pred = Predicate::Field {
+            let range = Predicate::Field {
                 field: "n".into(),
                 time_unit: None,
                 test: FieldTest::Range(serde_json::json!(lo), serde_json::json!(lo + 2.5)),
+            };
+            // The range tested in the kernel's pass, and other shapes through a mask.
+            let pred = match rng.below(3) {
+                0 => range,
+                1 => Predicate::Not(Box::new(range)),
+                _ => Predicate::Field {
+                    field: "n2".into(),
+                    time_unit: None,
+                    test: FieldTest::Lt(serde_json::json!(lo)),
+                },
             };
             let ops: Vec<OpDef> = (0..1 + rng.below(4))
                 .enumerate()

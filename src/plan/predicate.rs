@@ -10,7 +10,7 @@ use super::params::ParamState;
 use crate::data::kernels::select::{self, Cmp};
 use crate::data::kernels::timeunit::{parse_time_unit, TimePart};
 use crate::data::value::js_number_string;
-use crate::data::{Column, Table};
+use crate::data::{Column, NumberColumn, Table};
 use crate::error::{Error, Result};
 use crate::spec::transform::{FieldTest, Predicate};
 
@@ -61,6 +61,25 @@ pub fn predicate_expr_with(path: &str, pred: &Predicate, params: &ParamState) ->
             field_test(&f, test, unit.as_ref())
         }
     })
+}
+
+/// `(column, lo, hi)` when `pred` is a `range` with two number bounds and no `timeUnit` on a
+/// number column: the fused kernels test it in their own pass
+/// ([`range_group_aggregate`](crate::data::kernels::fused::range_group_aggregate)), with the
+/// rows [`fast_mask`] keeps.
+pub fn range_of<'a>(pred: &Predicate, table: &'a Table) -> Option<(&'a NumberColumn, f64, f64)> {
+    let Predicate::Field {
+        field,
+        time_unit: None,
+        test: FieldTest::Range(Json::Number(lo), Json::Number(hi)),
+    } = pred
+    else {
+        return None;
+    };
+    let Some(Column::Number(col)) = table.column(field) else {
+        return None;
+    };
+    Some((col, lo.as_f64()?, hi.as_f64()?))
 }
 
 /// The rows `pred` keeps, computed column-wise without the expression evaluator, when every

@@ -14,6 +14,7 @@
 //! JavaScript, a null in the filtered field is 0 to `inrange`. `tests` checks the equality on
 //! random tables with nulls and ties.
 
+use super::keep::{block, low_bits, mask_words, selection_words, RangeTest, WORD};
 use super::quantile::quantile_select;
 use super::AggregateOp;
 use crate::data::{Codes, NumberColumn, StrColumn};
@@ -156,8 +157,10 @@ pub fn filter_group_aggregate(
     if selection.is_some_and(|s| s.iter().any(|r| *r as usize >= rows)) {
         return None;
     }
-    if ops.iter().all(|op| fast(*op)) && u32::try_from(rows).is_ok() {
-        return Some(fast_path(selection, key, value, ops));
+    if ops.iter().all(|op| fast(*op)) {
+        if let Some(f) = fast_path(selection, key, value, ops) {
+            return Some(f);
+        }
     }
     let mut acc = vec![Acc::default(); key.dict.len() + 1];
     let key_all_valid = key.valid.len() >= rows && key.valid.count_valid() >= rows;
@@ -290,12 +293,22 @@ fn gather(
 fn quantile_of(op: AggregateOp, buf: &mut [f64], offsets: &[usize], s: usize) -> Option<f64> {
     let (from, to) = (*offsets.get(s)?, *offsets.get(s + 1)?);
     let values = buf.get_mut(from..to)?;
-    let p = match op {
+    quantile_select(values, quantile_p(op))
+}
+
+/// The probability of a quantile op (median for any other).
+fn quantile_p(op: AggregateOp) -> f64 {
+    match op {
         AggregateOp::Q1 => 0.25,
         AggregateOp::Q3 => 0.75,
         _ => 0.5,
-    };
-    quantile_select(values, p)
+    }
+}
+
+/// Whether [`keep_group_aggregate`] and [`range_group_aggregate`] compute `op` (counts, sums,
+/// means and quantiles).
+pub fn one_pass_op(op: AggregateOp) -> bool {
+    fast(op)
 }
 
 /// The ops of the [fast path](fast_path): counts, sums and quantiles (no running moments,
@@ -316,42 +329,33 @@ fn fast(op: AggregateOp) -> bool {
     )
 }
 
-/// Per-slot tallies of the fast path: rows in the low 32 bits, valid values in the high 32,
-/// so one add counts both. Two copies (by row parity) halve the store-to-load chains when
-/// neighbouring rows share a group; the sums keep one copy so each group adds its values in
-/// row order, as Vega does.
-const COPIES: usize = 2;
-
-/// Spare slots that take dropped rows (spread over several, or every dropped row would wait
-/// for the previous one's add).
-const SPARE: usize = 8;
-
-/// The fast path of [`filter_group_aggregate`] for [`fast`] ops over a selection (or all
-/// rows).
+/// The fast path of [`filter_group_aggregate`] for [`fast`] ops over all rows or a strictly
+/// ascending selection (`None` for any other selection: the caller's general loop then visits
+/// the rows in the selection's order).
 fn fast_path(
     selection: Option<&[u32]>,
     key: &StrColumn,
     value: Option<&NumberColumn>,
     ops: &[AggregateOp],
-) -> Fused {
+) -> Option<Fused> {
     let rows = key.codes.len();
-    match selection {
-        Some(sel) => one_pass(
-            rows,
-            || sel.iter().map(|r| (*r as usize, true)),
-            None,
-            key,
-            value,
-            ops,
-        ),
-        None => one_pass(rows, || (0..rows).map(|r| (r, true)), None, key, value, ops),
-    }
+    let keep = match selection {
+        Some(sel) => selection_words(sel, rows)?,
+        None => {
+            let mut all = vec![u64::MAX; rows.div_ceil(WORD)];
+            if let Some(last) = all.last_mut() {
+                *last = low_bits(rows - (rows - 1) / WORD * WORD);
+            }
+            all
+        }
+    };
+    keep_group_aggregate(&keep, key, value, ops)
 }
 
 /// Fused `filter` + group-by + aggregate for `inrange(datum[filter], [lo, hi])` (see
-/// [`select_range`]) in one pass over the rows, with no selection vector: each row's test is
-/// a 0/1 weight on its group's tallies. Computes `count`, `valid`, `missing`, `sum`, `mean`,
-/// `median`, `q1` and `q3` (other ops: `None`, take [`select_range`] then
+/// [`select_range`]): the range test builds [keep words](super::keep::range_words), then
+/// [`keep_group_aggregate`] visits the kept rows. Computes `count`, `valid`, `missing`, `sum`,
+/// `mean`, `median`, `q1` and `q3` (other ops: `None`, take [`select_range`] then
 /// [`filter_group_aggregate`]). The results equal [`filter_group_aggregate`]'s on
 /// `select_range(filter, lo, hi, rows)`.
 ///
@@ -375,44 +379,8 @@ pub fn range_group_aggregate(
     value: Option<&NumberColumn>,
     ops: &[AggregateOp],
 ) -> Option<Fused> {
-    let rows = key.codes.len();
-    if !ops.iter().all(|op| fast(*op)) || u32::try_from(rows).is_err() {
-        return None;
-    }
-    let (lo, hi) = if lo > hi { (hi, lo) } else { (lo, hi) };
-    let zero_in = lo <= 0.0 && 0.0 <= hi;
-    let values = filter.values.as_slice();
-    let all_valid =
-        values.len() >= rows && filter.valid.len() >= rows && filter.valid.count_valid() >= rows;
-    let words = filter.valid.words();
-    if all_valid {
-        let pass = |r: usize| values.get(r).is_some_and(|v| (lo <= *v) & (*v <= hi));
-        let dense = Some((values, lo, hi));
-        Some(one_pass(
-            rows,
-            || (0..rows).map(|r| (r, pass(r))),
-            dense,
-            key,
-            value,
-            ops,
-        ))
-    } else {
-        let pass = |r: usize| {
-            let valid = words.get(r / 64).is_some_and(|w| (w >> (r % 64)) & 1 == 1);
-            match values.get(r) {
-                Some(v) => (valid & (lo <= *v) & (*v <= hi)) | (!valid & zero_in),
-                None => zero_in,
-            }
-        };
-        Some(one_pass(
-            rows,
-            || (0..rows).map(|r| (r, pass(r))),
-            None,
-            key,
-            value,
-            ops,
-        ))
-    }
+    let test = RangeTest::new(filter, lo, hi, key.codes.len());
+    aggregate_kept(Keep::Range(test), key, value, ops)
 }
 
 /// Like [`range_group_aggregate`] with a row mask (`true` = kept; rows past its end are
@@ -423,41 +391,11 @@ pub fn mask_group_aggregate(
     value: Option<&NumberColumn>,
     ops: &[AggregateOp],
 ) -> Option<Fused> {
-    let rows = key.codes.len();
-    if !ops.iter().all(|op| fast(*op)) || u32::try_from(rows).is_err() {
-        return None;
-    }
-    let pass = |r: usize| mask.get(r).copied().unwrap_or(false);
-    Some(one_pass(
-        rows,
-        || (0..rows).map(|r| (r, pass(r))),
-        None,
-        key,
-        value,
-        ops,
-    ))
-}
-
-/// The accumulators [`dense_pass`] updates.
-struct DenseAcc<'a> {
-    slots: usize,
-    tally: &'a mut [u64],
-    sum: &'a mut [f64],
-    qn: &'a mut [usize],
-}
-
-/// The inner loop of [`range_group_aggregate`] when every filter value and key is valid:
-/// `f`, `c` and `v` have one entry per row; `bits(w)` is the value column's validity word `w`.
-/// The filter column, the value column and the range of [`dense_pass`].
-struct DenseIn<'a> {
-    f: &'a [f64],
-    v: &'a [f64],
-    lo: f64,
-    hi: f64,
+    keep_group_aggregate(&mask_words(mask), key, value, ops)
 }
 
 /// A dictionary code of any width.
-trait Code: Copy {
+trait Code: Copy + Default {
     fn slot(self) -> usize;
 }
 
@@ -482,121 +420,310 @@ impl Code for u32 {
     }
 }
 
-#[inline(never)]
-fn dense_pass<const QUANT: bool, C: Code>(
-    input: &DenseIn<'_>,
-    c: &[C],
-    bits: &impl Fn(usize) -> u64,
-    acc: DenseAcc<'_>,
-) {
-    let DenseAcc {
-        slots,
-        tally,
-        sum,
-        qn,
-    } = acc;
-    let DenseIn { f, v, lo, hi } = *input;
-    let rows = f.len().min(c.len()).min(v.len());
-    let mut base = 0;
-    while base < rows {
-        let end = (base + 64).min(rows);
-        let word = bits(base / 64);
-        let mut r = base;
-        while r < end {
-            let (Some(x), Some(code), Some(val)) = (f.get(r), c.get(r), v.get(r)) else {
-                break;
+/// The columns a pass over keep words reads: the key's codes and validity words, the value
+/// column's numbers and validity words (`*_all`: every row valid, the words are not read).
+struct Rows<'a, C> {
+    codes: &'a [C],
+    key_valid: &'a [u64],
+    key_all: bool,
+    values: &'a [f64],
+    value_valid: &'a [u64],
+    value_all: bool,
+}
+
+/// One 64-row block of [`Rows`]: the kept rows (`keep`), split into those with a valid key
+/// and those with a null key (slot 0), and which of them have a valid value.
+struct Block<'a, C> {
+    keep: u64,
+    key_valid: u64,
+    value_valid: u64,
+    codes: &'a [C; WORD],
+    values: &'a [f64; WORD],
+}
+
+/// Runs `$body` with `$b` bound to each [`Block`] of `$rows` (a [`Rows`]) in the words
+/// `$from..$to` of `$keep` that has a kept row, in row order (a macro, not a closure:
+/// opt-level z calls closures). Full blocks are read in place; a block past the end of the
+/// codes or values is copied, zero-padded, with its missing rows dropped (missing values
+/// invalid).
+macro_rules! each_block {
+    ($rows:expr, $keep:expr, $from:expr, $to:expr, |$b:ident| $body:block) => {{
+        let rows = $rows;
+        let keep: &[u64] = $keep;
+        // Without values (`count` alone) every block reads zeros, all invalid.
+        static NO_VALUES: [f64; WORD] = [0.0; WORD];
+        let with_values = !rows.values.is_empty();
+        let full = (rows.codes.len() / WORD).min(if with_values {
+            rows.values.len() / WORD
+        } else {
+            usize::MAX
+        });
+        let to = keep.len().min($to);
+        let mut w = $from;
+        while w < to {
+            let word = keep.get(w).copied().unwrap_or(0);
+            if word == 0 {
+                w += 1;
+                continue;
+            }
+            let values = if with_values {
+                block(rows.values, w)
+            } else {
+                Some(&NO_VALUES)
             };
-            let kept = (lo <= *x) & (*x <= hi);
-            let valid = kept & ((word >> (r - base)) & 1 == 1);
-            let s = code.slot();
-            let spare = slots + r % SPARE;
-            let (ts, ss) = (if kept { s } else { spare }, if valid { s } else { spare });
-            if let Some(t) = tally.get_mut(ts * COPIES) {
-                *t += 1 + (u64::from(valid) << 32);
-            }
-            if let Some(x) = sum.get_mut(ss) {
-                *x += *val;
-            }
-            if QUANT {
-                if let Some(q) = qn.get_mut(ss) {
-                    *q += usize::from(!val.is_nan());
+            if let (true, Some(codes), Some(values)) = (w < full, block(rows.codes, w), values) {
+                let $b = &Block {
+                    keep: word,
+                    key_valid: rows.key_word(w),
+                    value_valid: rows.value_word(w),
+                    codes,
+                    values,
+                };
+                $body
+            } else {
+                let start = w * WORD;
+                let mut c = [Default::default(); WORD];
+                let mut v = [0.0; WORD];
+                let tail_codes = rows.codes.get(start..).unwrap_or(&[]);
+                let tail_values = rows.values.get(start..).unwrap_or(&[]);
+                for (d, s) in c.iter_mut().zip(tail_codes) {
+                    *d = *s;
                 }
+                for (d, s) in v.iter_mut().zip(tail_values) {
+                    *d = *s;
+                }
+                let $b = &Block {
+                    keep: word & low_bits(tail_codes.len()),
+                    key_valid: rows.key_word(w),
+                    value_valid: rows.value_word(w) & low_bits(tail_values.len()),
+                    codes: &c,
+                    values: &v,
+                };
+                $body
             }
-            r += 1;
+            w += 1;
         }
-        base = end;
+    }};
+}
+
+impl<C: Code> Rows<'_, C> {
+    #[inline(always)]
+    fn key_word(&self, w: usize) -> u64 {
+        if self.key_all {
+            u64::MAX
+        } else {
+            self.key_valid.get(w).copied().unwrap_or(0)
+        }
+    }
+
+    #[inline(always)]
+    fn value_word(&self, w: usize) -> u64 {
+        if self.value_all {
+            u64::MAX
+        } else {
+            self.value_valid.get(w).copied().unwrap_or(0)
+        }
     }
 }
 
-/// The quantile gather of [`dense_pass`]'s rows: each kept valid non-`NaN` value goes to its
-/// group's cursor in `next`; the others are written to the scratch entry at the end of `buf`
-/// (no branch on the filter).
+/// A group's accumulator in [`tally`]: the sum of its valid values in row order, and its
+/// rows (low 32 bits) and valid values (high 32) in one `u64`, so one add counts both.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    sum: f64,
+    tally: u64,
+}
+
+/// A kept row with a valid value: one row and one valid value in a [`Slot::tally`].
+const ROW_AND_VALUE: u64 = 1 + (1 << 32);
+
+/// Adds the rows `bits` of `b` to their slots (the key's code + 1, or slot 0 for all when
+/// `NULL`): with `VALUE`, rows whose value is valid (counted as such, value added to the
+/// slot's sum); without, rows whose value is not (counted as rows only). The loop visits
+/// the set bits, so it never branches on the filter or on validity.
+#[inline(always)]
+fn tally_bits<C: Code, const NULL: bool, const VALUE: bool>(
+    mut bits: u64,
+    b: &Block<'_, C>,
+    acc: &mut [Slot],
+) {
+    while bits != 0 {
+        let j = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let s = if NULL {
+            0
+        } else {
+            b.codes.get(j).map_or(0, |c| c.slot())
+        };
+        if let (Some(a), Some(v)) = (acc.get_mut(s), b.values.get(j)) {
+            if VALUE {
+                a.sum += *v;
+                a.tally += ROW_AND_VALUE;
+            } else {
+                a.tally += 1;
+            }
+        }
+    }
+}
+
+/// The counting and summing pass over the kept rows of words `from..to` (one copy per code
+/// width). Each group's sum adds its valid values in row order.
 #[inline(never)]
-fn dense_gather<C: Code>(
-    input: &DenseIn<'_>,
-    c: &[C],
-    bits: &impl Fn(usize) -> u64,
+fn tally<C: Code>(rows: &Rows<'_, C>, keep: &[u64], from: usize, to: usize, acc: &mut [Slot]) {
+    each_block!(rows, keep, from, to, |b| {
+        let (keyed, null) = (b.keep & b.key_valid, b.keep & !b.key_valid);
+        tally_bits::<C, false, true>(keyed & b.value_valid, b, acc);
+        let rest = keyed & !b.value_valid;
+        if rest != 0 {
+            tally_bits::<C, false, false>(rest, b, acc);
+        }
+        if null != 0 {
+            tally_bits::<C, true, true>(null & b.value_valid, b, acc);
+            tally_bits::<C, true, false>(null & !b.value_valid, b, acc);
+        }
+    });
+}
+
+/// Writes the valid non-`NaN` values of the rows `bits` of `b` to their slot's cursor in
+/// `next` (a `NaN` is written and then overwritten: its cursor does not move).
+#[inline(always)]
+fn gather_bits<C: Code, const NULL: bool>(
+    mut bits: u64,
+    b: &Block<'_, C>,
     next: &mut [usize],
     buf: &mut [f64],
 ) {
-    let DenseIn { f, v, lo, hi } = *input;
-    let rows = f.len().min(c.len()).min(v.len());
-    let scratch = buf.len().saturating_sub(1);
-    let mut base = 0;
-    while base < rows {
-        let end = (base + 64).min(rows);
-        let word = bits(base / 64);
-        let mut r = base;
-        while r < end {
-            let (Some(x), Some(code), Some(val)) = (f.get(r), c.get(r), v.get(r)) else {
-                break;
-            };
-            let keep = (lo <= *x) & (*x <= hi) & ((word >> (r - base)) & 1 == 1) & !val.is_nan();
-            if let Some(at) = next.get_mut(code.slot()) {
-                let to = if keep { *at } else { scratch };
-                if let Some(dst) = buf.get_mut(to) {
-                    *dst = *val;
-                }
-                *at += usize::from(keep);
+    while bits != 0 {
+        let j = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let s = if NULL {
+            0
+        } else {
+            b.codes.get(j).map_or(0, |c| c.slot())
+        };
+        if let (Some(at), Some(v)) = (next.get_mut(s), b.values.get(j)) {
+            if let Some(d) = buf.get_mut(*at) {
+                *d = *v;
             }
-            r += 1;
+            *at += usize::from(!v.is_nan());
         }
-        base = end;
     }
 }
 
-/// The core of the fast path: one branch-free pass over `(row, kept)` pairs (rows and valid
-/// values counted together in one `u64`; a dropped row or an invalid value goes to a spare
-/// slot, so the filter needs no branch and each group still adds its values in row order),
-/// first appearances found afterwards by a scan that stops once every group is seen, and
-/// `mean` as `sum / valid` (within 1e-15 relative of Vega's running mean; see the module
-/// tests). Quantiles gather each group's values by a counting sort in a second pass.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-fn one_pass<I: Iterator<Item = (usize, bool)>>(
-    rows: usize,
-    each: impl Fn() -> I,
-    dense: Option<(&[f64], f64, f64)>,
+/// The quantile gather: each group's valid non-`NaN` values, in row order, from its offset.
+#[inline(never)]
+fn gather_keep<C: Code>(rows: &Rows<'_, C>, keep: &[u64], next: &mut [usize], buf: &mut [f64]) {
+    each_block!(rows, keep, 0, keep.len(), |b| {
+        let kept = b.keep & b.value_valid;
+        gather_bits::<C, false>(kept & b.key_valid, b, next, buf);
+        let null = kept & !b.key_valid;
+        if null != 0 {
+            gather_bits::<C, true>(null, b, next, buf);
+        }
+    });
+}
+
+/// The slots of the first `groups` distinct kept rows, with those rows: a scan from the start
+/// that stops once every non-empty group is seen.
+fn first_rows<C: Code>(rows: &Rows<'_, C>, keep: &[u64], groups: usize, first: &mut [usize]) {
+    let mut seen = 0usize;
+    let mut w = 0;
+    while w < keep.len() && seen < groups {
+        let key_valid = rows.key_word(w);
+        let mut bits = keep.get(w).copied().unwrap_or(0);
+        while bits != 0 && seen < groups {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let r = w * WORD + j;
+            let s = if (key_valid >> j) & 1 == 1 {
+                rows.codes.get(r).map_or(0, |c| c.slot())
+            } else {
+                0
+            };
+            if let Some(f) = first.get_mut(s) {
+                if *f == usize::MAX {
+                    *f = r;
+                    seen += 1;
+                }
+            }
+        }
+        w += 1;
+    }
+}
+
+/// Groups the rows set in `keep` (row `r` is bit `r % 64` of word `r / 64`, see
+/// [`super::keep`]; bits past the key's rows are ignored) by `key` and computes `ops` over
+/// `value` per group: `count`, `valid`, `missing`, `sum`, `mean`, `median`, `q1` and `q3`
+/// (other ops: `None`). The results equal [`filter_group_aggregate`]'s on the selection of
+/// the kept rows.
+///
+/// One pass counts rows and valid values per group (one `u64` each) and sums each group's
+/// values in row order; it visits only the kept rows, by `trailing_zeros` over each word,
+/// so it never branches on the filter. First appearances are found afterwards by a scan
+/// that stops once every group is seen, and `mean` is `sum / valid` (within 1e-15 relative
+/// of Vega's running mean; see the module tests). Quantiles gather each group's values by a
+/// counting sort in a second pass over the same words.
+///
+/// ```
+/// use storychart::data::{NumberColumn, StrColumn};
+/// use storychart::data::kernels::AggregateOp;
+/// use storychart::data::kernels::fused::keep_group_aggregate;
+/// let mut k = StrColumn::default();
+/// for s in ["a", "b", "a", "b"] { k.push(Some(s)); }
+/// let v = NumberColumn::from_options([Some(1.0), Some(2.0), Some(3.0), Some(40.0)]);
+/// let f = keep_group_aggregate(&[0b1101], &k, Some(&v), &[AggregateOp::Count, AggregateOp::Median]).unwrap();
+/// assert_eq!(f.keys, vec![Some(0), Some(1)]);
+/// assert_eq!(f.columns[0].values, vec![2.0, 1.0]);
+/// assert_eq!(f.columns[1].values, vec![2.0, 40.0]);
+/// ```
+pub fn keep_group_aggregate(
+    keep: &[u64],
+    key: &StrColumn,
+    value: Option<&NumberColumn>,
+    ops: &[AggregateOp],
+) -> Option<Fused> {
+    aggregate_kept(Keep::Words(keep), key, value, ops)
+}
+
+/// Where the keep words of [`keep_pass`] come from.
+enum Keep<'a> {
+    /// Given.
+    Words(&'a [u64]),
+    /// Tested a chunk at a time, just before the chunk's rows are tallied (the filter column
+    /// is read in the same pass as the key and the values).
+    Range(RangeTest<'a>),
+}
+
+/// Words of [`Keep::Range`] tested before each tally call: 2,048 rows, 16 KB of the filter
+/// column.
+const CHUNK: usize = 32;
+
+fn aggregate_kept(
+    keep: Keep<'_>,
+    key: &StrColumn,
+    value: Option<&NumberColumn>,
+    ops: &[AggregateOp],
+) -> Option<Fused> {
+    if !ops.iter().all(|op| fast(*op)) || u32::try_from(key.codes.len()).is_err() {
+        return None;
+    }
+    Some(match &key.codes {
+        Codes::U8(c) => keep_pass(keep, c, key, value, ops),
+        Codes::U16(c) => keep_pass(keep, c, key, value, ops),
+        Codes::U32(c) => keep_pass(keep, c, key, value, ops),
+    })
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn keep_pass<C: Code>(
+    keep: Keep<'_>,
+    codes: &[C],
     key: &StrColumn,
     value: Option<&NumberColumn>,
     ops: &[AggregateOp],
 ) -> Fused {
+    let n = codes.len();
     let slots = key.dict.len() + 1;
-    let key_all_valid = key.valid.len() >= rows && key.valid.count_valid() >= rows;
-    let key_words = key.valid.words();
-    let slot = |r: usize| -> usize {
-        let Some(c) = key.codes.get(r) else {
-            return 0;
-        };
-        let valid = key_all_valid
-            || key_words
-                .get(r / 64)
-                .is_some_and(|w| (w >> (r % 64)) & 1 == 1);
-        if valid {
-            c as usize + 1
-        } else {
-            0
-        }
-    };
     let needs_value = ops.iter().any(|op| *op != AggregateOp::Count);
     let quant = ops
         .iter()
@@ -604,154 +731,63 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
     let empty = NumberColumn::default();
     let value = value.filter(|_| needs_value).unwrap_or(&empty);
     let values = value.values.as_slice();
-    let value_all_valid =
-        values.len() >= rows && value.valid.len() >= rows && value.valid.count_valid() >= rows;
-    let value_words = value.valid.words();
-    let value_at = |r: usize| -> (f64, bool) {
-        match values.get(r) {
-            Some(v) => (
-                *v,
-                value_all_valid
-                    || value_words
-                        .get(r / 64)
-                        .is_some_and(|w| (w >> (r % 64)) & 1 == 1),
-            ),
-            None => (0.0, false),
-        }
+    let rows = Rows {
+        codes,
+        key_valid: key.valid.words(),
+        key_all: key.valid.len() >= n && key.valid.count_valid() >= n,
+        values,
+        value_valid: value.valid.words(),
+        value_all: values.len() >= n && value.valid.len() >= n && value.valid.count_valid() >= n,
     };
-    // Spare slots at the end take dropped rows.
-    let mut tally = vec![0u64; (slots + SPARE) * COPIES];
-    let mut sum = vec![0.0f64; slots + SPARE];
-    let mut qn = vec![0usize; if quant { slots } else { 0 }];
-    let dense = match dense {
-        Some((f, lo, hi)) if key_all_valid && key.codes.len() >= rows => {
-            match (f.get(..rows), values.get(..rows)) {
-                (Some(f), Some(v)) => Some((f, v, lo, hi)),
-                _ => None,
-            }
+    let words = n.div_ceil(WORD);
+    let mut acc = vec![Slot::default(); slots];
+    let tested;
+    let keep = match keep {
+        Keep::Words(k) => {
+            let k = k.get(..words).unwrap_or(k);
+            tally(&rows, k, 0, k.len(), &mut acc);
+            k
         }
-        _ => None,
-    };
-    if let Some((f, v, lo, hi)) = dense {
-        // Every filter value and key valid: a plain loop (opt-level z does not inline
-        // iterator adapters), 64 rows per validity word of the value column, one copy per
-        // code width.
-        let acc = DenseAcc {
-            slots,
-            tally: &mut tally,
-            sum: &mut sum,
-            qn: &mut qn,
-        };
-        let bits = |w: usize| {
-            if value_all_valid {
-                u64::MAX
-            } else {
-                value_words.get(w).copied().unwrap_or(0)
-            }
-        };
-        let input = DenseIn { f, v, lo, hi };
-        match (&key.codes, quant) {
-            (Codes::U8(c), true) => dense_pass::<true, u8>(&input, c, &bits, acc),
-            (Codes::U8(c), false) => dense_pass::<false, u8>(&input, c, &bits, acc),
-            (Codes::U16(c), true) => dense_pass::<true, u16>(&input, c, &bits, acc),
-            (Codes::U16(c), false) => dense_pass::<false, u16>(&input, c, &bits, acc),
-            (Codes::U32(c), true) => dense_pass::<true, u32>(&input, c, &bits, acc),
-            (Codes::U32(c), false) => dense_pass::<false, u32>(&input, c, &bits, acc),
-        }
-    }
-    if dense.is_none() {
-        for (r, kept) in each() {
-            let s = slot(r);
-            let (v, valid) = value_at(r);
-            let valid = kept & valid;
-            // A dropped row (or an invalid value) goes to a spare slot past `slots`: no branch on
-            // the (unpredictable) filter, and no `+0.0` added to a real sum.
-            let spare = slots + r % SPARE;
-            let (ts, ss) = (if kept { s } else { spare }, if valid { s } else { spare });
-            if let Some(t) = tally.get_mut(ts * COPIES + r % COPIES) {
-                *t += 1 + (u64::from(valid) << 32);
-            }
-            if let Some(x) = sum.get_mut(ss) {
-                *x += v;
-            }
-            if quant {
-                if let Some(q) = qn.get_mut(s) {
-                    *q += usize::from(valid & !v.is_nan());
+        Keep::Range(test) => {
+            let mut out = vec![0u64; words];
+            let mut w = 0;
+            while w < words {
+                let end = (w + CHUNK).min(words);
+                if let Some(chunk) = out.get_mut(w..end) {
+                    test.fill(w, chunk);
                 }
+                tally(&rows, &out, w, end, &mut acc);
+                w = end;
             }
+            tested = out;
+            &tested
         }
-    }
-    let counts: Vec<(u64, u64)> = tally
-        .chunks(COPIES)
-        .take(slots)
-        .map(|c| {
-            let t: u64 = c.iter().sum();
-            (t & 0xFFFF_FFFF, t >> 32)
-        })
+    };
+    let counts: Vec<(u64, u64)> = acc
+        .iter()
+        .map(|a| (a.tally & 0xFFFF_FFFF, a.tally >> 32))
         .collect();
-    // First appearances: scan from the start until every non-empty slot is seen.
     let groups = counts.iter().filter(|c| c.0 > 0).count();
     let mut first = vec![usize::MAX; slots];
-    let mut seen = 0usize;
-    for (r, kept) in each() {
-        if seen >= groups {
-            break;
-        }
-        if !kept {
-            continue;
-        }
-        if let Some(f) = first.get_mut(slot(r)) {
-            if *f == usize::MAX {
-                *f = r;
-                seen += 1;
-            }
-        }
-    }
+    first_rows(&rows, keep, groups, &mut first);
     let mut order: Vec<usize> = (0..slots)
         .filter(|s| counts.get(*s).is_some_and(|c| c.0 > 0))
         .collect();
     order.sort_unstable_by_key(|s| first.get(*s).copied().unwrap_or(usize::MAX));
+    // Each slot's values from `offsets[s]` (room for its valid values, `NaN` included) to
+    // `ends[s]` (the non-`NaN` ones gathered).
     let mut gathered = quant.then(|| {
         let mut offsets = Vec::with_capacity(slots + 1);
         let mut total = 0usize;
         offsets.push(0);
-        for n in &qn {
-            total += n;
+        for (_, valid) in &counts {
+            total += *valid as usize;
             offsets.push(total);
         }
-        // One scratch entry past the end takes the rows that are not gathered.
-        let mut buf = vec![0.0; total + 1];
-        let mut next = offsets.clone();
-        if let Some((f, v, lo, hi)) = dense {
-            let input = DenseIn { f, v, lo, hi };
-            let bits = |w: usize| {
-                if value_all_valid {
-                    u64::MAX
-                } else {
-                    value_words.get(w).copied().unwrap_or(0)
-                }
-            };
-            match &key.codes {
-                Codes::U8(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
-                Codes::U16(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
-                Codes::U32(c) => dense_gather(&input, c, &bits, &mut next, &mut buf),
-            }
-        } else {
-            for (r, kept) in each() {
-                let (v, valid) = value_at(r);
-                if !(kept && valid) || v.is_nan() {
-                    continue;
-                }
-                if let Some(at) = next.get_mut(slot(r)) {
-                    if let Some(dst) = buf.get_mut(*at) {
-                        *dst = v;
-                    }
-                    *at += 1;
-                }
-            }
-        }
-        buf.truncate(total);
-        (buf, offsets)
+        let mut buf = vec![0.0; total];
+        let mut ends = offsets.clone();
+        gather_keep(&rows, keep, &mut ends, &mut buf);
+        (buf, offsets, ends)
     });
     let columns = ops
         .iter()
@@ -759,7 +795,7 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
             NumberColumn::from_options(order.iter().map(|s| {
                 let (rows, n) = counts.get(*s).copied().unwrap_or((0, 0));
                 let (rows, n) = (rows as f64, n as f64);
-                let total = sum.get(*s).copied().unwrap_or(0.0);
+                let total = acc.get(*s).map_or(0.0, |a| a.sum);
                 use AggregateOp as A;
                 match op {
                     A::Count => Some(rows),
@@ -768,8 +804,10 @@ fn one_pass<I: Iterator<Item = (usize, bool)>>(
                     A::Sum => (n > 0.0).then_some(total),
                     A::Mean | A::Average => (n > 0.0).then_some(total / n),
                     A::Median | A::Q1 | A::Q3 => {
-                        let (buf, offsets) = gathered.as_mut()?;
-                        quantile_of(*op, buf, offsets, *s)
+                        let (buf, offsets, ends) = gathered.as_mut()?;
+                        let from = *offsets.get(*s)?;
+                        let to = *ends.get(*s)?;
+                        quantile_select(buf.get_mut(from..to)?, quantile_p(*op))
                     }
                     _ => None,
                 }
@@ -989,12 +1027,17 @@ mod tests {
     }
 
     #[test]
-    fn dense_range_pass_equals_the_selection_path() {
-        // Every key and filter value valid (the dense loop), values with nulls and NaN-free
-        // ties, more than 64 rows so validity words roll over.
+    fn range_pass_equals_the_selection_path() {
+        // Keys and filter values all valid (the in-place blocks) or with nulls, values with
+        // nulls and ties, from a few rows to several chunks of range-tested words, a filter
+        // column sometimes shorter than the key.
         let mut rng = Rng(23);
         for round in 0..60 {
-            let rows = rng.below(300) as usize;
+            let rows = if round % 4 == 0 {
+                CHUNK * WORD + rng.below(3 * (CHUNK * WORD) as u64) as usize
+            } else {
+                rng.below(300) as usize
+            };
             // u8, u16 and u32 codes.
             let size = [1 + rng.below(5), 300, 70_000][round % 3];
             let dict: Vec<String> = (0..size).map(|i| format!("k{i}")).collect();
@@ -1002,17 +1045,163 @@ mod tests {
                 .map(|_| rng.below(dict.len() as u64) as u32)
                 .collect();
             let key = StrColumn::from_parts(dict, codes, crate::data::Bitmap::filled(rows, true));
-            let filter = NumberColumn::from_options((0..rows).map(|_| Some(rng.below(10) as f64)));
+            let nulls = round % 2 == 1;
+            let len = if round % 5 == 3 { rows / 2 } else { rows };
+            let filter = NumberColumn::from_options((0..len).map(|_| match rng.below(10) {
+                0 if nulls => None,
+                k => Some(k as f64 - 2.0),
+            }));
             let value = NumberColumn::from_options((0..rows).map(|_| match rng.below(6) {
                 0 => None,
                 k => Some(k as f64 * 0.5 - 1.0),
             }));
-            let (lo, hi) = (rng.below(6) as f64, rng.below(10) as f64);
+            let (lo, hi) = (rng.below(6) as f64 - 2.0, rng.below(10) as f64 - 2.0);
             let sel = select_range(&filter, lo, hi, rows);
             let want = filter_group_aggregate(Some(&sel), &key, Some(&value), &FAST_OPS).unwrap();
             let got =
                 range_group_aggregate(&filter, lo, hi, &key, Some(&value), &FAST_OPS).unwrap();
             assert_eq!(fused_bits(&got), fused_bits(&want), "round {round}");
+        }
+    }
+
+    /// A row-by-row reference for [`keep_group_aggregate`]: groups in order of first kept
+    /// row, rows and valid values counted, sums in row order from `+0`, quantiles of the
+    /// sorted non-`NaN` values, `mean = sum / valid`.
+    fn reference(
+        keep: &[u64],
+        key: &StrColumn,
+        value: &NumberColumn,
+        ops: &[AggregateOp],
+    ) -> FusedBits {
+        use crate::data::kernels::quantile::quantile_sorted;
+        let rows = key.codes.len();
+        let mut order: Vec<usize> = Vec::new();
+        let mut first = Vec::new();
+        let mut acc: Vec<(f64, f64, f64, Vec<f64>)> = Vec::new();
+        for r in 0..rows {
+            if keep.get(r / 64).is_none_or(|w| (w >> (r % 64)) & 1 == 0) {
+                continue;
+            }
+            let s = if key.valid.get(r) {
+                key.codes.get(r).unwrap() as usize + 1
+            } else {
+                0
+            };
+            let g = match order.iter().position(|o| *o == s) {
+                Some(g) => g,
+                None => {
+                    order.push(s);
+                    first.push(r);
+                    acc.push((0.0, 0.0, 0.0, Vec::new()));
+                    order.len() - 1
+                }
+            };
+            let a = &mut acc[g];
+            a.0 += 1.0;
+            if let (Some(v), true) = (value.values.get(r), value.valid.get(r)) {
+                a.1 += 1.0;
+                a.2 += *v;
+                if !v.is_nan() {
+                    a.3.push(*v);
+                }
+            }
+        }
+        let columns = ops
+            .iter()
+            .map(|op| {
+                bits(&NumberColumn::from_options(acc.iter_mut().map(
+                    |(rows, n, sum, vals)| {
+                        vals.sort_by(f64::total_cmp);
+                        use AggregateOp as A;
+                        match op {
+                            A::Count => Some(*rows),
+                            A::Valid => Some(*n),
+                            A::Missing => Some(*rows - *n),
+                            A::Sum => (*n > 0.0).then_some(*sum),
+                            A::Mean | A::Average => (*n > 0.0).then_some(*sum / *n),
+                            _ => quantile_sorted(vals, quantile_p(*op)),
+                        }
+                    },
+                )))
+            })
+            .collect();
+        (
+            order
+                .iter()
+                .map(|s| s.checked_sub(1).map(|c| c as u32))
+                .collect(),
+            first,
+            columns,
+        )
+    }
+
+    #[test]
+    fn keep_words_pass_equals_a_row_by_row_reference() {
+        // Full and partial 64-row blocks, null keys, a value column with nulls, NaN, zeros of
+        // both signs and infinities, sometimes shorter than the key, keep words past the end,
+        // codes of every width.
+        let mut rng = Rng(31);
+        for round in 0..400 {
+            let rows = rng.below(400) as usize;
+            let size = [1 + rng.below(6) as usize, 300, 2_000][round % 3];
+            let dict: Vec<String> = (0..size).map(|i| format!("k{i}")).collect();
+            let codes: Vec<u32> = (0..rows).map(|_| rng.below(size as u64) as u32).collect();
+            let codes = match rng.below(3) {
+                0 => Codes::from_vec(codes),
+                1 if size <= 65_536 => Codes::U16(codes.iter().map(|c| *c as u16).collect()),
+                _ => Codes::U32(codes),
+            };
+            let mut key_valid = crate::data::Bitmap::filled(rows, true);
+            if rng.below(2) == 0 {
+                for r in 0..rows {
+                    if rng.below(7) == 0 {
+                        key_valid.set(r, false);
+                    }
+                }
+            }
+            let key = StrColumn::from_codes(dict, codes, key_valid);
+            let len = if rng.below(4) == 0 {
+                rng.below(rows as u64 + 1) as usize
+            } else {
+                rows
+            };
+            // Built by hand: a valid `NaN` (from_options makes it null) and nulls holding
+            // numbers.
+            let mut value = NumberColumn::default();
+            for _ in 0..len {
+                let (v, valid) = match rng.below(14) {
+                    0 => (f64::NAN, false),
+                    1 => (3.0, false),
+                    2 => (-0.0, true),
+                    3 => (0.0, true),
+                    4 if round % 2 == 0 => (f64::NAN, true),
+                    5 if round % 4 == 1 => (f64::INFINITY, true),
+                    6 if round % 4 == 1 => (f64::NEG_INFINITY, true),
+                    k => (k as f64 * 0.75 - 4.0, true),
+                };
+                value.values.push(v);
+                value.valid.push(valid);
+            }
+            let density = rng.below(65);
+            let words = rows.div_ceil(64) + rng.below(2) as usize;
+            let keep: Vec<u64> = (0..words)
+                .map(|_| (0..64).fold(0u64, |w, j| w | (u64::from(rng.below(64) < density) << j)))
+                .collect();
+            let ops: Vec<AggregateOp> = FAST_OPS
+                .iter()
+                .copied()
+                .filter(|_| rng.below(3) != 0)
+                .collect();
+            // Sometimes no value column (a `count` chart).
+            let none = NumberColumn::default();
+            let value = if round % 5 == 4 { &none } else { &value };
+            let arg = Some(value).filter(|_| round % 5 != 4);
+            let got = keep_group_aggregate(&keep, &key, arg, &ops).unwrap();
+            assert_eq!(
+                fused_bits(&got),
+                reference(&keep, &key, value, &ops),
+                "round {round}: {rows} rows, {len} values, density {density}/64"
+            );
         }
     }
 

@@ -13,6 +13,7 @@ pub mod fused;
 pub mod group;
 pub mod impute;
 pub mod joinaggregate;
+pub mod keep;
 pub mod lookup;
 pub mod quantile;
 pub mod select;

@@ -61,10 +61,136 @@ pub fn quantile_select(values: &mut [f64], p: f64) -> Option<f64> {
     if i0 + 1 >= n {
         return None;
     }
-    let (_, v0, right) = values.select_nth_unstable_by(i0, f64::total_cmp);
-    let v0 = *v0;
-    let v1 = right.iter().copied().min_by(f64::total_cmp)?;
+    let v0 = select_kth(values, i0, budget(n))?;
+    let v1 = min(values.get(i0 + 1..)?)?;
     Some(interpolate(v0, v1, i, i0))
+}
+
+/// Ranges this short are finished by an insertion sort.
+const SHORT: usize = 16;
+
+/// The partition rounds [`select_kth`] may take before it hands the rest to the standard
+/// library's selection (linear in the worst case): about twice the rounds a fair split needs.
+fn budget(n: usize) -> usize {
+    2 * (usize::BITS - n.leading_zeros()) as usize + 8
+}
+
+/// The `k`-th smallest of `v` (0-based; no `NaN` in `v`), left at `v[k]`, with no larger
+/// value before it and no smaller one after it: a quickselect with median-of-3 pivots and
+/// branch-free partitions, comparing with `<` (so `-0` and `+0` tie; which zero is returned
+/// never changes a quantile, see the module notes). Ranges where the pivot is the least
+/// value peel its copies off at once, so many equal values stay linear; after `rounds`
+/// partitions the rest goes to `select_nth_unstable_by`. `None` when `k` is out of range.
+fn select_kth(v: &mut [f64], k: usize, mut rounds: usize) -> Option<f64> {
+    let (mut lo, mut hi) = (0usize, v.len());
+    if k >= hi {
+        return None;
+    }
+    while hi - lo > SHORT {
+        let part = v.get_mut(lo..hi)?;
+        if rounds == 0 {
+            let (_, x, _) = part.select_nth_unstable_by(k - lo, f64::total_cmp);
+            return Some(*x);
+        }
+        rounds -= 1;
+        let p = median3(part)?;
+        let below = partition(part, |x| x < p);
+        if k - lo < below {
+            hi = lo + below;
+        } else if below > 0 {
+            lo += below;
+        } else {
+            // `p` is the least value here: its copies first, then the larger ones.
+            let equal = partition(part, |x| x <= p);
+            if k - lo < equal {
+                return Some(p);
+            }
+            lo += equal;
+        }
+    }
+    insertion_sort(v.get_mut(lo..hi)?);
+    v.get(k).copied()
+}
+
+/// The median of the first, middle and last values of `v`.
+#[inline(always)]
+fn median3(v: &[f64]) -> Option<f64> {
+    let a = *v.first()?;
+    let b = *v.get(v.len() / 2)?;
+    let c = *v.last()?;
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    Some(if c < lo {
+        lo
+    } else if hi < c {
+        hi
+    } else {
+        c
+    })
+}
+
+/// Moves the values for which `before` holds to the front (in no particular order) and
+/// returns how many there are: Lomuto's scheme without a branch on the test (every value is
+/// swapped with the first slot past the front; the front grows by the test's 0 or 1).
+#[inline(always)]
+fn partition(v: &mut [f64], before: impl Fn(f64) -> bool) -> usize {
+    let mut front = 0usize;
+    let mut j = 0usize;
+    while j < v.len() {
+        let (Some(x), Some(y)) = (v.get(j).copied(), v.get(front).copied()) else {
+            break;
+        };
+        if let Some(d) = v.get_mut(front) {
+            *d = x;
+        }
+        if let Some(d) = v.get_mut(j) {
+            *d = y;
+        }
+        front += usize::from(before(x));
+        j += 1;
+    }
+    front
+}
+
+/// Sorts a short `v` ascending by `<`.
+fn insertion_sort(v: &mut [f64]) {
+    let mut i = 1;
+    while i < v.len() {
+        let Some(x) = v.get(i).copied() else {
+            break;
+        };
+        let mut j = i;
+        while j > 0 {
+            let Some(prev) = v.get(j - 1).copied() else {
+                break;
+            };
+            if prev <= x {
+                break;
+            }
+            if let Some(d) = v.get_mut(j) {
+                *d = prev;
+            }
+            j -= 1;
+        }
+        if let Some(d) = v.get_mut(j) {
+            *d = x;
+        }
+        i += 1;
+    }
+}
+
+/// The least of `v` by `<` (`None` when empty).
+fn min(v: &[f64]) -> Option<f64> {
+    let mut m = *v.first()?;
+    let mut i = 1;
+    while i < v.len() {
+        if let Some(x) = v.get(i) {
+            if *x < m {
+                m = *x;
+            }
+        }
+        i += 1;
+    }
+    Some(m)
 }
 
 /// `(i, floor(i))` with `i = (n - 1) * p`, as d3 computes them.
@@ -180,6 +306,60 @@ mod tests {
                 assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits), "{sorted:?} p={p}");
             }
         }
+    }
+
+    #[test]
+    fn quickselect_equals_sorting_on_long_inputs_with_many_ties() {
+        let mut rng = Rng::new(17);
+        for round in 0..300 {
+            let n = (rng.next_f64() * 3000.0) as usize;
+            // From all-equal to all-distinct, zeros of both signs, sorted and reversed runs.
+            let distinct = [1.0, 2.0, 5.0, 40.0, 1e6][round % 5];
+            let mut v: Vec<f64> = (0..n)
+                .map(|_| {
+                    let r = rng.next_f64();
+                    if r < 0.05 {
+                        -0.0
+                    } else if r < 0.1 {
+                        0.0
+                    } else if r < 0.12 && round % 3 == 0 {
+                        f64::INFINITY
+                    } else {
+                        (rng.next_f64() * distinct).floor() - distinct / 2.0
+                    }
+                })
+                .collect();
+            match round % 7 {
+                0 => v.sort_by(f64::total_cmp),
+                1 => v.sort_by(|a, b| b.total_cmp(a)),
+                _ => {}
+            }
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.25, 0.5, 0.75, 0.1, 0.9] {
+                let a = quantile_sorted(&sorted, p);
+                let b = quantile_select(&mut v.clone(), p);
+                assert_eq!(
+                    a.map(f64::to_bits),
+                    b.map(f64::to_bits),
+                    "round {round} p={p}"
+                );
+            }
+            // Every rank, with a full and an exhausted partition budget: the k-th value and
+            // the order around it.
+            for k in [0, n / 3, n / 2, n.saturating_sub(1)] {
+                for rounds in [budget(n), 0, 2] {
+                    let mut w = v.clone();
+                    let got = select_kth(&mut w, k, rounds);
+                    assert_eq!(got, sorted.get(k).copied(), "round {round} k={k}");
+                    if let Some(x) = got {
+                        assert!(w[..k].iter().all(|y| *y <= x), "round {round} k={k}");
+                        assert!(w[k + 1..].iter().all(|y| *y >= x), "round {round} k={k}");
+                    }
+                }
+            }
+        }
+        assert_eq!(select_kth(&mut [1.0], 1, 8), None);
     }
 
     #[test]
