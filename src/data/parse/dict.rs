@@ -70,10 +70,48 @@ pub(crate) fn read8(b: &[u8]) -> u64 {
 
 /// The first four bytes of `b` (at least four long) as a little-endian word.
 #[inline(always)]
-fn read4(b: &[u8]) -> u32 {
+pub(crate) fn read4(b: &[u8]) -> u32 {
     match b {
         [b0, b1, b2, b3, ..] => u32::from_le_bytes([*b0, *b1, *b2, *b3]),
         _ => 0,
+    }
+}
+
+/// The first `min(8, b.len())` bytes of `b` as a little-endian word, zero above them: a full
+/// word, or two (three) overlapping reads that put each byte at its own place.
+#[inline(always)]
+pub(crate) fn load_upto8(b: &[u8]) -> u64 {
+    let len = b.len();
+    if len >= 8 {
+        return read8(b);
+    }
+    let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0)) << (8 * i);
+    if len >= 4 {
+        let lo = u64::from(read4(b));
+        let hi = u64::from(read4(b.get(len - 4..).unwrap_or_default()));
+        lo | (hi << (8 * (len - 4)))
+    } else if len > 0 {
+        byte(0) | byte(len / 2) | byte(len - 1)
+    } else {
+        0
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes: inline word compares up to 16 bytes (a call to
+/// `memcmp` per cell costs more than the compare for short keys), the slice compare above.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len <= 8 {
+        load_upto8(a) == load_upto8(b)
+    } else if len <= 16 {
+        let tail = |x: &[u8]| read8(x.get(len - 8..).unwrap_or_default());
+        read8(a) == read8(b) && tail(a) == tail(b)
+    } else {
+        a == b
     }
 }
 
@@ -143,7 +181,10 @@ impl DictBuilder {
                     let code = slot - 1;
                     let c = code as usize;
                     if self.hashes.get(c) == Some(&h)
-                        && self.dict.get(c).is_some_and(|d| d.as_str() == s)
+                        && self
+                            .dict
+                            .get(c)
+                            .is_some_and(|d| same_bytes(d.as_bytes(), s.as_bytes()))
                     {
                         return code;
                     }
@@ -248,6 +289,32 @@ mod tests {
                 ));
             }
             assert!(used.len() > 700, "{prefix}: {} slots", used.len());
+        }
+    }
+
+    #[test]
+    fn same_bytes_equals_slice_equality() {
+        let mut rng = Rng::new(9);
+        for _ in 0..100_000 {
+            let la = rng.below(20);
+            let a: Vec<u8> = (0..la).map(|_| b"ab\0"[rng.below(3)]).collect();
+            let mut b = a.clone();
+            match rng.below(3) {
+                0 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b[i] ^= 1 << rng.below(8);
+                }
+                1 => b.push(0),
+                _ => {}
+            }
+            assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
+        }
+        for len in 0..=9 {
+            let a: Vec<u8> = (0..len).map(|i| b'0' + i as u8).collect();
+            assert_eq!(load_upto8(&a).to_le_bytes()[..len.min(8)], a[..len.min(8)]);
+            assert!(load_upto8(&a).to_le_bytes()[len.min(8)..]
+                .iter()
+                .all(|b| *b == 0));
         }
     }
 
