@@ -49,6 +49,66 @@ pub fn js_number(s: &str) -> f64 {
     }
 }
 
+/// `10^0 ..= 10^18` as integers (all below 2^60).
+const POW10_INT: [u64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+/// `w / 10^k` correctly rounded (to nearest, ties to even) for `w` above 2^53 and `k` at most
+/// 18, where Clinger's fast path does not apply: an exact integer division of `w * 2^s` by
+/// `10^k`, with `s` chosen so the quotient has 54 or 55 bits, rounded to 53 with the bits
+/// below and the remainder deciding. `None` outside that range (the general parser then
+/// takes the text).
+#[inline(never)]
+fn div_pow10(w: u64, k: usize) -> Option<f64> {
+    let p = *POW10_INT.get(k)?;
+    let (lw, lp) = (64 - w.leading_zeros(), 64 - p.leading_zeros());
+    // `w / p` lies in (2^(lw - lp - 1), 2^(lw - lp + 1)), so `q` in (2^53, 2^55).
+    let s = (54 + lp).checked_sub(lw)?;
+    if w == 0 || s > 63 {
+        return None;
+    }
+    let num = u128::from(w) << s;
+    let (q, r) = (num / u128::from(p), num % u128::from(p));
+    let extra = (128 - q.leading_zeros()).checked_sub(53)?;
+    if !(1..=2).contains(&extra) {
+        return None;
+    }
+    let half = 1u128 << (extra - 1);
+    let low = q & ((1u128 << extra) - 1);
+    let mut m = u64::try_from(q >> extra).ok()?;
+    if low > half || (low == half && (r != 0 || m & 1 == 1)) {
+        m += 1;
+    }
+    let mut e = i64::from(extra) - i64::from(s);
+    if m == 1 << 53 {
+        m = 1 << 52;
+        e += 1;
+    }
+    // `m` < 2^53 is exact as an `f64`, and scaling by 2^e (e in [-63, 2]) is exact too.
+    let scale = f64::from_bits(u64::try_from(1023 + e).ok()? << 52);
+    #[allow(clippy::cast_precision_loss)]
+    Some(m as f64 * scale)
+}
+
 /// What the fast path made of a text.
 enum Decimal {
     /// The exact value.
@@ -189,12 +249,19 @@ fn fast_decimal(b: &[u8]) -> Option<Decimal> {
         return None;
     }
     let slow = Some(Decimal::Slow { negative });
-    if n > 19 || w > MAX_EXACT {
+    if n > 19 {
         return slow;
     }
     // Fraction digits shift the decimal point left; `frac` is at most the text's length.
     let exp10 = exp - i64::try_from(frac).ok()?;
-    let v = if w == 0 {
+    let v = if w > MAX_EXACT {
+        // 16 to 19 digits (as many numbers written by `String(x)` have): exact division.
+        let k = usize::try_from(-exp10).unwrap_or(usize::MAX);
+        match div_pow10(w, k) {
+            Some(v) => v,
+            None => return slow,
+        }
+    } else if w == 0 {
         0.0
     } else {
         // `w` <= 2^53, so the conversion is exact.
@@ -320,6 +387,60 @@ mod tests {
         ] {
             same(s);
         }
+    }
+
+    #[test]
+    fn long_decimals_equal_the_general_parser() {
+        // 16 to 19 significant digits with up to 18 after the point (the exact-division
+        // path), and around its edges.
+        let mut rng = Rng::new(11);
+        for _ in 0..300_000 {
+            let digits = 15 + rng.below(6);
+            let mut s = String::new();
+            if rng.below(2) == 0 {
+                s.push('-');
+            }
+            let mut body: String = (0..digits)
+                .map(|i| {
+                    let lo = u8::from(i == 0);
+                    char::from(b'0' + lo + rng.below(10 - lo as usize) as u8)
+                })
+                .collect();
+            if rng.below(20) == 0 {
+                // Ties and near-ties: long runs of 0s or 9s after a 5.
+                let tail = if rng.below(2) == 0 {
+                    "5000000"
+                } else {
+                    "4999999"
+                };
+                body.replace_range(digits - 7.., tail);
+            }
+            let point = rng.below(digits + 1);
+            body.insert(point, '.');
+            s.push_str(&body);
+            if rng.below(8) == 0 {
+                s.push_str(&format!("e{}", rng.below(12) as i64 - 6));
+            }
+            same(&s);
+        }
+        for x in [
+            0.1,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            123.456,
+            9.99,
+            1e-10 / 7.0,
+            5e15 / 3.0,
+        ] {
+            for v in [x, x * 7.0, x / 13.0] {
+                same(&format!("{v:.17}"));
+                same(&format!("{v}"));
+            }
+        }
+        same("9007199254740993.5");
+        same("18446744073709551615");
+        same("1844674407370955161.5");
+        same("0.9999999999999999999");
     }
 
     #[test]
