@@ -87,7 +87,9 @@ fn div_pow10(w: u64, k: usize) -> Option<f64> {
         return None;
     }
     let num = u128::from(w) << s;
-    let (q, r) = (num / u128::from(p), num % u128::from(p));
+    let q = num / u128::from(p);
+    // The remainder without a second division (WASM has no 128-bit division instruction).
+    let r = num - q * u128::from(p);
     let extra = (128 - q.leading_zeros()).checked_sub(53)?;
     if !(1..=2).contains(&extra) {
         return None;
