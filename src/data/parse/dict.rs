@@ -70,20 +70,58 @@ pub(crate) fn read8(b: &[u8]) -> u64 {
 
 /// The first four bytes of `b` (at least four long) as a little-endian word.
 #[inline(always)]
-fn read4(b: &[u8]) -> u32 {
+pub(crate) fn read4(b: &[u8]) -> u32 {
     match b {
         [b0, b1, b2, b3, ..] => u32::from_le_bytes([*b0, *b1, *b2, *b3]),
         _ => 0,
     }
 }
 
+/// The first `min(8, b.len())` bytes of `b` as a little-endian word, zero above them: a full
+/// word, or two (three) overlapping reads that put each byte at its own place.
+#[inline(always)]
+pub(crate) fn load_upto8(b: &[u8]) -> u64 {
+    let len = b.len();
+    if len >= 8 {
+        return read8(b);
+    }
+    let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0)) << (8 * i);
+    if len >= 4 {
+        let lo = u64::from(read4(b));
+        let hi = u64::from(read4(b.get(len - 4..).unwrap_or_default()));
+        lo | (hi << (8 * (len - 4)))
+    } else if len > 0 {
+        byte(0) | byte(len / 2) | byte(len - 1)
+    } else {
+        0
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes: inline word compares up to 16 bytes (a call to
+/// `memcmp` per cell costs more than the compare for short keys), the slice compare above.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len <= 8 {
+        load_upto8(a) == load_upto8(b)
+    } else if len <= 16 {
+        let tail = |x: &[u8]| read8(x.get(len - 8..).unwrap_or_default());
+        read8(a) == read8(b) && tail(a) == tail(b)
+    } else {
+        a == b
+    }
+}
+
 /// Builds the codes, dictionary and validity of a string column.
 pub(crate) struct DictBuilder {
     dict: Vec<String>,
-    /// Hash of each dictionary entry, by code.
-    hashes: Vec<u64>,
-    /// Open-addressing slots: `code + 1`, or 0 when empty. Length a power of two.
-    slots: Vec<u32>,
+    /// Open-addressing slots: the entry's hash's top 32 bits above `code + 1`, or 0 when
+    /// empty (one load tells a probe whether the bytes are worth comparing). Length a power
+    /// of two, at most 2^32 (codes are `u32`), so a slot's index is in its stored bits.
+    slots: Vec<u64>,
     /// 64 less log2 of the number of slots.
     shift: u32,
     /// One code per row, allocated up front (`len` of them used so far).
@@ -98,7 +136,6 @@ impl DictBuilder {
     pub(crate) fn with_capacity(rows: usize) -> Self {
         Self {
             dict: Vec::new(),
-            hashes: Vec::new(),
             slots: vec![0; 64],
             shift: 64 - 6,
             codes: vec![0; rows],
@@ -134,35 +171,39 @@ impl DictBuilder {
     #[inline(always)]
     fn code(&mut self, s: &str) -> u32 {
         let h = hash_bytes(s.as_bytes());
+        let tag = h >> 32;
         let mask = self.slots.len() - 1;
         let mut i = slot(h, self.shift);
         loop {
-            match self.slots.get(i).copied() {
-                Some(0) | None => break,
-                Some(slot) => {
-                    let code = slot - 1;
-                    let c = code as usize;
-                    if self.hashes.get(c) == Some(&h)
-                        && self.dict.get(c).is_some_and(|d| d.as_str() == s)
-                    {
-                        return code;
-                    }
+            let entry = self.slots.get(i).copied().unwrap_or(0);
+            if entry == 0 {
+                break;
+            }
+            if entry >> 32 == tag {
+                // The low half is `code + 1`.
+                #[allow(clippy::cast_possible_truncation)]
+                let code = (entry as u32).wrapping_sub(1);
+                if self
+                    .dict
+                    .get(code as usize)
+                    .is_some_and(|d| same_bytes(d.as_bytes(), s.as_bytes()))
+                {
+                    return code;
                 }
             }
             i = (i + 1) & mask;
         }
-        self.insert(s, h, i)
+        self.insert(s, tag, i)
     }
 
-    /// Adds `s` (hash `h`) to the dictionary at the empty slot `i`; its new code.
+    /// Adds `s` (hash top bits `tag`) to the dictionary at the empty slot `i`; its new code.
     #[cold]
     #[inline(never)]
-    fn insert(&mut self, s: &str, h: u64, i: usize) -> u32 {
+    fn insert(&mut self, s: &str, tag: u64, i: usize) -> u32 {
         let code = u32::try_from(self.dict.len()).unwrap_or(u32::MAX);
         self.dict.push(s.to_string());
-        self.hashes.push(h);
         if let Some(slot) = self.slots.get_mut(i) {
-            *slot = code.saturating_add(1);
+            *slot = (tag << 32) | u64::from(code.saturating_add(1));
         }
         if self.dict.len() * 2 > self.slots.len() {
             self.grow();
@@ -170,19 +211,20 @@ impl DictBuilder {
         code
     }
 
-    /// Doubles the slot table and re-inserts every entry from its stored hash.
+    /// Doubles the slot table and re-inserts every entry at the place its stored hash bits
+    /// give it.
     fn grow(&mut self) {
         let len = self.slots.len() * 2;
         let mask = len - 1;
         self.shift -= 1;
-        let mut slots = vec![0u32; len];
-        for (code, h) in self.hashes.iter().enumerate() {
-            let mut i = slot(*h, self.shift);
+        let mut slots = vec![0u64; len];
+        for entry in self.slots.iter().filter(|e| **e != 0) {
+            let mut i = slot(entry & !0xFFFF_FFFF, self.shift);
             while slots.get(i).is_some_and(|s| *s != 0) {
                 i = (i + 1) & mask;
             }
             if let Some(slot) = slots.get_mut(i) {
-                *slot = u32::try_from(code + 1).unwrap_or(u32::MAX);
+                *slot = *entry;
             }
         }
         self.slots = slots;
@@ -248,6 +290,32 @@ mod tests {
                 ));
             }
             assert!(used.len() > 700, "{prefix}: {} slots", used.len());
+        }
+    }
+
+    #[test]
+    fn same_bytes_equals_slice_equality() {
+        let mut rng = Rng::new(9);
+        for _ in 0..100_000 {
+            let la = rng.below(20);
+            let a: Vec<u8> = (0..la).map(|_| b"ab\0"[rng.below(3)]).collect();
+            let mut b = a.clone();
+            match rng.below(3) {
+                0 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b[i] ^= 1 << rng.below(8);
+                }
+                1 => b.push(0),
+                _ => {}
+            }
+            assert_eq!(same_bytes(&a, &b), a == b, "{a:?} {b:?}");
+        }
+        for len in 0..=9 {
+            let a: Vec<u8> = (0..len).map(|i| b'0' + i as u8).collect();
+            assert_eq!(load_upto8(&a).to_le_bytes()[..len.min(8)], a[..len.min(8)]);
+            assert!(load_upto8(&a).to_le_bytes()[len.min(8)..]
+                .iter()
+                .all(|b| *b == 0));
         }
     }
 

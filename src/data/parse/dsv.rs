@@ -31,7 +31,10 @@
 //!   of the row. [`DsvReport::text_after_quote`] counts these.
 //! - Linear time: every byte is visited a bounded number of times.
 
+use std::sync::Arc;
+
 use super::dict::read8;
+use crate::data::text::span;
 use crate::data::{Column, Table, TextColumn};
 use crate::error::{Error, Result};
 
@@ -43,13 +46,68 @@ const BOM: &str = "\u{feff}";
 const ONES: u64 = 0x0101_0101_0101_0101;
 const LF_WORD: u64 = ONES * LF as u64;
 const CR_WORD: u64 = ONES * CR as u64;
+/// `0x7f` in every byte of a word.
+const LOW7: u64 = ONES * 0x7f;
+/// Bytes per block of the scan bitmap (one bit per byte in a `u64`).
+const BLOCK: usize = 64;
 
-/// The high bit of each byte of the result is set where `w`'s byte is zero, exactly for the
-/// lowest such byte (bytes above it may be flagged falsely, which a scan for the first hit
-/// never looks at).
+/// `0x80` in each byte of the result where `w`'s byte equals `pattern`'s, `0` elsewhere: exact
+/// for every byte (no borrow runs from one byte into the next).
 #[inline(always)]
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(ONES) & !w & (ONES << 7)
+fn equal_bytes(w: u64, pattern: u64) -> u64 {
+    let t = w ^ pattern;
+    !(((t & LOW7) + LOW7) | t) & (ONES << 7)
+}
+
+/// The high bits of `w`'s eight bytes, gathered into its low eight bits (byte `k` -> bit `k`):
+/// one multiplication, whose partial products never overlap.
+#[inline(always)]
+fn gather_high_bits(w: u64) -> u64 {
+    ((w >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Bit `i` set where `block[i]` is `delimiter`, CR or LF (a full block of [`BLOCK`] bytes),
+/// eight bytes at a time (SWAR). Where SIMD is available, [`block_bits`] is used instead
+/// (tests hold the two equal).
+#[cfg_attr(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn block_bits_swar(block: &[u8], delimiter_word: u64) -> u64 {
+    let mut bits = 0u64;
+    for k in 0..BLOCK / 8 {
+        let w = read8(block.get(k * 8..).unwrap_or_default());
+        let hits =
+            equal_bytes(w, delimiter_word) | equal_bytes(w, LF_WORD) | equal_bytes(w, CR_WORD);
+        bits |= gather_high_bits(hits) << (k * 8);
+    }
+    bits
+}
+
+/// [`block_bits_swar`] with WASM's 128-bit SIMD: sixteen bytes per compare.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn block_bits(block: &[u8], delimiter: u8) -> u64 {
+    use core::arch::wasm32::{i8x16_eq, u64x2, u8x16_bitmask, u8x16_splat, v128_or};
+    let (d, lf, cr) = (u8x16_splat(delimiter), u8x16_splat(LF), u8x16_splat(CR));
+    let mut bits = 0u64;
+    for k in 0..BLOCK / 16 {
+        let lo = read8(block.get(k * 16..).unwrap_or_default());
+        let hi = read8(block.get(k * 16 + 8..).unwrap_or_default());
+        let v = u64x2(lo, hi);
+        let hits = v128_or(v128_or(i8x16_eq(v, d), i8x16_eq(v, lf)), i8x16_eq(v, cr));
+        bits |= u64::from(u8x16_bitmask(hits)) << (k * 16);
+    }
+    bits
+}
+
+/// The portable [`block_bits_swar`] elsewhere (natively too: `std::arch`'s x86 intrinsics
+/// need `unsafe` to call, which the crate forbids).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn block_bits(block: &[u8], delimiter: u8) -> u64 {
+    block_bits_swar(block, ONES * u64::from(delimiter))
 }
 
 /// What parsing found besides the table: the delimiter used and the ragged rows repaired.
@@ -143,49 +201,39 @@ pub fn parse_dsv_report(
         return Ok((Table::with_rows(0), report));
     };
     let (names, slots) = assign_slots(&header, &mut report);
-    let mut columns: Vec<TextColumn> = names.iter().map(|_| TextColumn::new()).collect();
+    let mut columns: Vec<Vec<u64>> = names.iter().map(|_| Vec::new()).collect();
     let data_start = parser.pos;
     parser.rows(&slots, &mut columns, &mut report, SAMPLE_ROWS)?;
     if !parser.done {
-        columns = presized(columns, parser.pos - data_start, parser.n - parser.pos);
+        let more = estimate(report.rows, parser.pos - data_start, parser.n - parser.pos);
+        for c in &mut columns {
+            c.reserve_exact(more);
+        }
         parser.rows(&slots, &mut columns, &mut report, usize::MAX)?;
     }
+    let buffer = parser.finish();
     let mut table = Table::with_rows(report.rows);
-    for (name, column) in names.iter().zip(columns) {
-        table.push_column(name, Column::Text(column))?;
+    for (name, spans) in names.iter().zip(columns) {
+        table.push_column(
+            name,
+            Column::Text(TextColumn::from_spans(buffer.clone(), spans)),
+        )?;
     }
     Ok((table, report))
 }
 
-/// Rows parsed before the columns' sizes are estimated (see [`presized`]).
+/// Rows parsed before the columns' sizes are estimated (see [`estimate`]).
 const SAMPLE_ROWS: usize = 1024;
 
-/// The sampled `columns`, copied into columns with room for the whole input: `consumed`
-/// bytes of data gave them their rows so far, `remaining` bytes are left. Growing a column
-/// by doubling would copy its text about once more and touch twice the memory; an estimate
-/// 5% over the sample's rate avoids that for regular files (a wrong guess only costs the
-/// doubling it saves).
-fn presized(columns: Vec<TextColumn>, consumed: usize, remaining: usize) -> Vec<TextColumn> {
+/// How many more rows to make room for: `rows` rows came from `consumed` bytes of data,
+/// `remaining` bytes are left. Growing the span vectors by doubling would copy them about
+/// once more and touch twice the memory; an estimate 5% over the sample's rate avoids that
+/// for regular files (a wrong guess only costs the doubling it saves).
+fn estimate(rows: usize, consumed: usize, remaining: usize) -> usize {
     let consumed = consumed.max(1);
-    // Integer arithmetic: `x * remaining / consumed` in u128 cannot overflow.
-    let scale = |x: usize| -> usize {
-        let more = (x as u128 * remaining as u128 / consumed as u128) * 21 / 20;
-        x.saturating_add(usize::try_from(more).unwrap_or(0))
-            .saturating_add(16)
-    };
-    columns
-        .into_iter()
-        .map(|sample| {
-            let mut c = TextColumn::with_capacity(scale(sample.len()), scale(sample.text_bytes()));
-            for v in sample.iter() {
-                match v {
-                    Some(s) => c.push(s),
-                    None => c.push_null(),
-                }
-            }
-            c
-        })
-        .collect()
+    // Integer arithmetic: `rows * remaining / consumed` in u128 cannot overflow.
+    let more = (rows as u128 * remaining as u128 / consumed as u128) * 21 / 20;
+    usize::try_from(more).unwrap_or(0).saturating_add(16)
 }
 
 /// Guesses the delimiter from the header line: whichever of `,` `;` tab `|` occurs most often
@@ -257,6 +305,12 @@ enum End {
 }
 
 /// The byte-level tokenizer: d3-dsv's `parseRows`, over UTF-8 bytes.
+///
+/// Fields come out as byte spans of the *output buffer*, which is the input itself except
+/// where a field needed unescaping (doubled quotes, text after a closing quote): such a field's
+/// text is written over its own raw bytes there (it is never longer), the rest of them padded
+/// with spaces no span covers, so every span keeps its input offsets. The output buffer is
+/// only built (lazily, up to the last rewritten field) when some field needs it.
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -265,11 +319,17 @@ struct Parser<'a> {
     pos: usize,
     done: bool,
     special: [bool; 256],
-    /// The delimiter in every byte of a word.
-    delimiter_word: u64,
+    delimiter: u8,
+    /// The block of the scan bitmap last computed: its start and bits (see [`Self::bits_at`]).
+    block_start: usize,
+    block_bits: u64,
     source: &'a str,
     /// Reused buffer for fields that need unescaping.
     scratch: String,
+    /// The output buffer so far, when some field was rewritten: `text[..copied]` with the
+    /// rewritten fields.
+    out: Option<String>,
+    copied: usize,
     /// Quoted fields followed by stray text so far.
     stray: usize,
 }
@@ -298,11 +358,35 @@ impl<'a> Parser<'a> {
             pos: 0,
             done,
             special,
-            delimiter_word: ONES * u64::from(delimiter),
+            delimiter,
+            block_start: usize::MAX,
+            block_bits: 0,
             source,
             scratch: String::new(),
+            out: None,
+            copied: 0,
             stray: 0,
         }
+    }
+
+    /// The output buffer every span points into (see [`Parser`]).
+    fn finish(self) -> Arc<str> {
+        match self.out {
+            None => Arc::from(self.text),
+            Some(mut out) => {
+                out.push_str(self.text.get(self.copied..).unwrap_or_default());
+                Arc::from(out)
+            }
+        }
+    }
+
+    /// The text of a field span just read.
+    fn field_text(&self, (start, end): (usize, usize)) -> &str {
+        match &self.out {
+            Some(out) if out.len() >= end => out.get(start..end),
+            _ => self.text.get(start..end),
+        }
+        .unwrap_or_default()
     }
 
     /// The header row's fields, or `None` for empty input.
@@ -313,18 +397,19 @@ impl<'a> Parser<'a> {
         let mut names = Vec::new();
         loop {
             let (field, end) = self.field()?;
-            names.push(field.to_string());
+            names.push(self.field_text(field).to_string());
             if end != End::Delimiter {
                 return Ok(Some(names));
             }
         }
     }
 
-    /// Reads every data row into `columns` through `slots`.
+    /// Reads every data row (up to `limit` rows in all) into the span lists `columns`
+    /// through `slots`.
     fn rows(
         &mut self,
         slots: &[Option<usize>],
-        columns: &mut [TextColumn],
+        columns: &mut [Vec<u64>],
         report: &mut DsvReport,
         limit: usize,
     ) -> Result<()> {
@@ -334,11 +419,13 @@ impl<'a> Parser<'a> {
             let mut irregular = false;
             loop {
                 let before = self.stray;
-                let (field, end) = self.field()?;
+                let ((start, stop), end) = self.field()?;
                 match slots.get(j) {
                     Some(Some(slot)) => {
                         if let Some(col) = columns.get_mut(*slot) {
-                            col.push(field);
+                            // Offsets fit: the input is below 4 GiB (checked up front).
+                            #[allow(clippy::cast_possible_truncation)]
+                            col.push(span(start as u32, stop as u32));
                         }
                     }
                     Some(None) => {}
@@ -358,7 +445,7 @@ impl<'a> Parser<'a> {
                 irregular = true;
                 for slot in slots.iter().skip(j).flatten() {
                     if let Some(col) = columns.get_mut(*slot) {
-                        col.push("");
+                        col.push(span(0, 0));
                     }
                 }
             } else if j > width {
@@ -373,41 +460,60 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Reads one field starting at `pos` and the separator after it.
+    /// Reads one field starting at `pos` and the separator after it: the field's span in
+    /// the output buffer.
     #[inline(always)]
-    fn field(&mut self) -> Result<(&str, End)> {
+    fn field(&mut self) -> Result<((usize, usize), End)> {
         if self.bytes.get(self.pos) == Some(&QUOTE) && self.pos < self.n {
             return self.quoted_field();
         }
         let start = self.pos;
         let stop = self.scan_unquoted(start);
         let end = self.separator(stop);
-        Ok((self.text.get(start..stop).unwrap_or_default(), end))
+        Ok(((start, stop), end))
+    }
+
+    /// The scan bitmap of the [`BLOCK`] bytes from `start` (a multiple of [`BLOCK`]): bit `i`
+    /// set where byte `start + i`, below `n`, is the delimiter, CR or LF. Computed once per
+    /// block (fields are read forwards, so that is once per block of the input).
+    #[inline(always)]
+    fn bits_at(&mut self, start: usize) -> u64 {
+        if start != self.block_start {
+            self.block_start = start;
+            self.block_bits = match self.bytes.get(start..self.n) {
+                Some(rest) if rest.len() >= BLOCK => block_bits(rest, self.delimiter),
+                Some(rest) => {
+                    let mut bits = 0u64;
+                    for (i, b) in rest.iter().enumerate() {
+                        if self.special.get(usize::from(*b)).copied().unwrap_or(false) {
+                            bits |= 1 << i;
+                        }
+                    }
+                    bits
+                }
+                None => 0,
+            };
+        }
+        self.block_bits
     }
 
     /// The end of an unquoted run starting at `from`: the next delimiter, CR or LF, or `n`.
-    /// Eight bytes at a time (SWAR: a word has a byte equal to `b` when `word ^ b*0x01..01`
-    /// has a zero byte), then byte by byte for the tail.
+    /// A lookup in the scan bitmap ([`Self::bits_at`], built 8 or 16 bytes per step):
+    /// no branch per byte, and one per field that mostly goes the same way.
     #[inline(always)]
-    fn scan_unquoted(&self, from: usize) -> usize {
-        let bytes = self.bytes.get(..self.n).unwrap_or_default();
-        let mut i = from;
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            let w = read8(chunk);
-            let hits = zero_bytes(w ^ self.delimiter_word)
-                | zero_bytes(w ^ LF_WORD)
-                | zero_bytes(w ^ CR_WORD);
-            if hits != 0 {
-                return i + (hits.trailing_zeros() / 8) as usize;
+    fn scan_unquoted(&mut self, from: usize) -> usize {
+        let mut start = from & !(BLOCK - 1);
+        let mut bits = self.bits_at(start) & (u64::MAX << (from - start));
+        loop {
+            if bits != 0 {
+                return start + bits.trailing_zeros() as usize;
             }
-            i += 8;
+            start += BLOCK;
+            if start >= self.n {
+                return self.n;
+            }
+            bits = self.bits_at(start);
         }
-        let special = &self.special;
-        let rest = bytes.get(i..).unwrap_or_default();
-        let offset = rest
-            .iter()
-            .position(|b| special.get(usize::from(*b)).copied().unwrap_or(false));
-        offset.map_or(self.n, |o| i + o)
     }
 
     /// Consumes the separator at `at` (delimiter, CR, LF, CRLF) or notes the end of input.
@@ -433,7 +539,7 @@ impl<'a> Parser<'a> {
 
     /// A field opening with a quote at `pos`.
     #[inline(never)]
-    fn quoted_field(&mut self) -> Result<(&str, End)> {
+    fn quoted_field(&mut self) -> Result<((usize, usize), End)> {
         let open = self.pos;
         let body = open + 1;
         let mut search = body;
@@ -458,7 +564,7 @@ impl<'a> Parser<'a> {
         let stray = after < self.n && !self.special.get(usize::from(next)).copied().unwrap_or(true);
         if !doubled && !stray {
             let end = self.separator(after);
-            return Ok((inner, end));
+            return Ok(((body, close), end));
         }
         self.scratch.clear();
         let mut pieces = inner.split("\"\"");
@@ -476,8 +582,17 @@ impl<'a> Parser<'a> {
             self.scratch
                 .push_str(self.text.get(after..stop).unwrap_or_default());
         }
+        // Rewrite the field over its raw bytes `open..stop` in the output buffer.
+        let out = self.out.get_or_insert_with(String::new);
+        out.push_str(self.text.get(self.copied..open).unwrap_or_default());
+        out.push_str(&self.scratch);
+        let raw = stop - open;
+        for _ in self.scratch.len()..raw {
+            out.push(' ');
+        }
+        self.copied = stop;
         let end = self.separator(stop);
-        Ok((self.scratch.as_str(), end))
+        Ok(((open, open + self.scratch.len().min(raw)), end))
     }
 }
 

@@ -387,28 +387,66 @@ fn speed_of_a_20_mb_csv() {
 }
 
 #[test]
-fn word_at_a_time_scan_equals_a_byte_scan() {
+fn bitmap_scan_equals_a_byte_scan() {
     let mut rng = Rng::new(23);
     let alphabet = [
-        b'a', b',', b';', b'\n', b'\r', b'"', 0x80, 0xff, 0x2b, 0x0b, 0x2d, 0x0c,
+        b'a', b',', b';', b'\n', b'\r', b'"', 0x80, 0xff, 0x2b, 0x0b, 0x2d, 0x0c, b'\t', b'|',
     ];
-    for _ in 0..20_000 {
-        let len = rng.below(40);
+    for case in 0..3000 {
+        // Mostly short texts (the tail path), some over several 64-byte blocks, some sparse.
+        let len = if case % 3 == 0 {
+            rng.below(300)
+        } else {
+            rng.below(40)
+        };
+        let sparse = case % 5 == 0;
         let bytes: Vec<u8> = (0..len)
-            .map(|_| alphabet[rng.below(alphabet.len())])
+            .map(|_| {
+                if sparse && rng.below(40) != 0 {
+                    b'x'
+                } else {
+                    alphabet[rng.below(alphabet.len())]
+                }
+            })
             .collect();
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        for delimiter in [b',', b';', b'\t'] {
-            let p = Parser::new(&text, delimiter, "t");
-            for from in 0..=p.n {
-                let want = (from..p.n)
+        for delimiter in [b',', b';', b'\t', b'|'] {
+            let mut p = Parser::new(&text, delimiter, "t");
+            let n = p.n;
+            for from in 0..=n {
+                let want = (from..n)
                     .find(|&i| {
                         matches!(text.as_bytes()[i], b'\n' | b'\r')
                             || text.as_bytes()[i] == delimiter
                     })
-                    .unwrap_or(p.n);
+                    .unwrap_or(n);
                 assert_eq!(p.scan_unquoted(from), want, "{text:?} from {from}");
             }
+        }
+    }
+}
+
+#[test]
+fn block_bits_simd_and_swar_equal_a_byte_loop() {
+    let mut rng = Rng::new(31);
+    for _ in 0..20_000 {
+        let block: Vec<u8> = (0..64)
+            .map(|_| match rng.below(4) {
+                0 => [b',', b';', b'\n', b'\r', b'\t', b'|'][rng.below(6)],
+                1 => rng.next() as u8,
+                _ => b'a' + rng.below(26) as u8,
+            })
+            .collect();
+        for delimiter in [b',', b';', b'\t', b'|', 0x80, 0xff] {
+            let want = block.iter().enumerate().fold(0u64, |m, (i, b)| {
+                m | (u64::from(*b == delimiter || *b == b'\n' || *b == b'\r') << i)
+            });
+            assert_eq!(block_bits(&block, delimiter), want, "{block:?}");
+            assert_eq!(
+                block_bits_swar(&block, ONES * u64::from(delimiter)),
+                want,
+                "{block:?}"
+            );
         }
     }
 }

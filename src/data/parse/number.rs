@@ -19,6 +19,8 @@ const POW10: [f64; 23] = [
 /// The largest integer every smaller one of which is exact in an `f64`.
 const MAX_EXACT: u64 = 1 << 53;
 
+use super::dict::load_upto8;
+
 /// JavaScript's `Number(s)` (`NaN` where JavaScript gives `NaN`; `""` and blanks are `0`).
 ///
 /// ```
@@ -47,6 +49,68 @@ pub fn js_number(s: &str) -> f64 {
     }
 }
 
+/// `10^0 ..= 10^18` as integers (all below 2^60).
+const POW10_INT: [u64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+/// `w / 10^k` correctly rounded (to nearest, ties to even) for `w` above 2^53 and `k` at most
+/// 18, where Clinger's fast path does not apply: an exact integer division of `w * 2^s` by
+/// `10^k`, with `s` chosen so the quotient has 54 or 55 bits, rounded to 53 with the bits
+/// below and the remainder deciding. `None` outside that range (the general parser then
+/// takes the text).
+#[inline(never)]
+fn div_pow10(w: u64, k: usize) -> Option<f64> {
+    let p = *POW10_INT.get(k)?;
+    let (lw, lp) = (64 - w.leading_zeros(), 64 - p.leading_zeros());
+    // `w / p` lies in (2^(lw - lp - 1), 2^(lw - lp + 1)), so `q` in (2^53, 2^55).
+    let s = (54 + lp).checked_sub(lw)?;
+    if w == 0 || s > 63 {
+        return None;
+    }
+    let num = u128::from(w) << s;
+    let q = num / u128::from(p);
+    // The remainder without a second division (WASM has no 128-bit division instruction).
+    let r = num - q * u128::from(p);
+    let extra = (128 - q.leading_zeros()).checked_sub(53)?;
+    if !(1..=2).contains(&extra) {
+        return None;
+    }
+    let half = 1u128 << (extra - 1);
+    let low = q & ((1u128 << extra) - 1);
+    let mut m = u64::try_from(q >> extra).ok()?;
+    if low > half || (low == half && (r != 0 || m & 1 == 1)) {
+        m += 1;
+    }
+    let mut e = i64::from(extra) - i64::from(s);
+    if m == 1 << 53 {
+        m = 1 << 52;
+        e += 1;
+    }
+    // `m` < 2^53 is exact as an `f64`, and scaling by 2^e (e in [-63, 2]) is exact too.
+    let scale = f64::from_bits(u64::try_from(1023 + e).ok()? << 52);
+    #[allow(clippy::cast_precision_loss)]
+    Some(m as f64 * scale)
+}
+
 /// What the fast path made of a text.
 enum Decimal {
     /// The exact value.
@@ -58,9 +122,28 @@ enum Decimal {
 /// Reads a run of ASCII digits from `b[*i..]` into `w` (only while the digit count `n`
 /// stays within 19, so `w` cannot overflow; leading zeros count too, which only sends a few
 /// rare texts to the slower exact parser); returns how many digits were read.
+///
+/// The first up to eight digits are read in one step (SWAR: find the run's length in a word
+/// of the text, then convert it with three multiplications), the rest, if any, byte by byte.
 #[inline(always)]
 fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
     let start = *i;
+    if *n <= 11 {
+        let word = load_upto8(b.get(*i..).unwrap_or_default());
+        let k = leading_digits(word);
+        if k > 0 {
+            *w = *w * POW10_U64.get(k).copied().unwrap_or(0) + digits_value(word, k);
+            // `k` is at most 8.
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                *n += k as u32;
+            }
+            *i += k;
+        }
+        if k < 8 {
+            return *i - start;
+        }
+    }
     while let Some(&c) = b.get(*i) {
         let d = c.wrapping_sub(b'0');
         if d > 9 {
@@ -73,6 +156,47 @@ fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
         *i += 1;
     }
     *i - start
+}
+
+/// `10^0 ..= 10^8` as integers.
+const POW10_U64: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// How many of `word`'s low bytes, from the first, are ASCII digits (0 to 8).
+#[inline(always)]
+fn leading_digits(word: u64) -> usize {
+    // A byte is a digit when `byte ^ '0'` is below 10: no carry crosses a byte here.
+    let x = word ^ (ONES * u64::from(b'0'));
+    let non_digit = (((x & (ONES * 0x7f)) + ONES * 0x76) | x) & (ONES << 7);
+    (non_digit.trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `k` (1 to 8) ASCII digits of `word`, the first the most significant.
+#[inline(always)]
+fn digits_value(word: u64, k: usize) -> u64 {
+    // Digit values, moved up so the `k` digits are the word's last bytes (zeros lead).
+    let v = (word & (ONES * 0x0f)) << (8 * (8 - k));
+    // Pairs, then fours, then the eight (fast_float's `parse_eight_digits_unrolled`).
+    let v = v * 10 + (v >> 8);
+    let mask = 0x0000_00FF_0000_00FF;
+    let mul1 = 100 + (1_000_000 << 32);
+    let mul2 = 1 + (10_000 << 32);
+    ((v & mask)
+        .wrapping_mul(mul1)
+        .wrapping_add(((v >> 16) & mask).wrapping_mul(mul2)))
+        >> 32
 }
 
 /// Clinger's fast path over the plain decimal shape; `None` hands over to the general parser.
@@ -127,12 +251,19 @@ fn fast_decimal(b: &[u8]) -> Option<Decimal> {
         return None;
     }
     let slow = Some(Decimal::Slow { negative });
-    if n > 19 || w > MAX_EXACT {
+    if n > 19 {
         return slow;
     }
     // Fraction digits shift the decimal point left; `frac` is at most the text's length.
     let exp10 = exp - i64::try_from(frac).ok()?;
-    let v = if w == 0 {
+    let v = if w > MAX_EXACT {
+        // 16 to 19 digits (as many numbers written by `String(x)` have): exact division.
+        let k = usize::try_from(-exp10).unwrap_or(usize::MAX);
+        match div_pow10(w, k) {
+            Some(v) => v,
+            None => return slow,
+        }
+    } else if w == 0 {
         0.0
     } else {
         // `w` <= 2^53, so the conversion is exact.
@@ -258,6 +389,60 @@ mod tests {
         ] {
             same(s);
         }
+    }
+
+    #[test]
+    fn long_decimals_equal_the_general_parser() {
+        // 16 to 19 significant digits with up to 18 after the point (the exact-division
+        // path), and around its edges.
+        let mut rng = Rng::new(11);
+        for _ in 0..300_000 {
+            let digits = 15 + rng.below(6);
+            let mut s = String::new();
+            if rng.below(2) == 0 {
+                s.push('-');
+            }
+            let mut body: String = (0..digits)
+                .map(|i| {
+                    let lo = u8::from(i == 0);
+                    char::from(b'0' + lo + rng.below(10 - lo as usize) as u8)
+                })
+                .collect();
+            if rng.below(20) == 0 {
+                // Ties and near-ties: long runs of 0s or 9s after a 5.
+                let tail = if rng.below(2) == 0 {
+                    "5000000"
+                } else {
+                    "4999999"
+                };
+                body.replace_range(digits - 7.., tail);
+            }
+            let point = rng.below(digits + 1);
+            body.insert(point, '.');
+            s.push_str(&body);
+            if rng.below(8) == 0 {
+                s.push_str(&format!("e{}", rng.below(12) as i64 - 6));
+            }
+            same(&s);
+        }
+        for x in [
+            0.1,
+            1.0 / 3.0,
+            2.0 / 3.0,
+            123.456,
+            9.99,
+            1e-10 / 7.0,
+            5e15 / 3.0,
+        ] {
+            for v in [x, x * 7.0, x / 13.0] {
+                same(&format!("{v:.17}"));
+                same(&format!("{v}"));
+            }
+        }
+        same("9007199254740993.5");
+        same("18446744073709551615");
+        same("1844674407370955161.5");
+        same("0.9999999999999999999");
     }
 
     #[test]
