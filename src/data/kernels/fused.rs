@@ -1,11 +1,15 @@
 //! Fused filter + group-by + aggregate over dictionary codes: the hot path of a reader's
 //! filter on a news chart (`filter: {field, range}` then an aggregate by one string field).
 //!
-//! Stage: kernels. One pass builds a selection vector (branch-free: every row is written, the
-//! cursor advances only for rows that pass); a second pass over the selected rows updates
-//! dense per-code accumulators (one small struct per dictionary entry, plus one for null).
-//! No gather of the selected rows, no group-id array, no per-row allocation. Quantiles gather
-//! each group's values into one buffer (counting sort by code) and select in linear time.
+//! Stage: kernels. The filter is a run of keep words (one bit per row, [`super::keep`]); for
+//! a `range` they are tested a chunk at a time (`f64x2` compares on wasm32) inside the same
+//! pass that reads the key and the values. The pass visits only the kept rows of each word
+//! (`trailing_zeros`), so no branch depends on the filter or on validity, and updates one
+//! small accumulator per dictionary entry (plus one for null): the sum, and rows and valid
+//! values counted together in one `u64`. No selection vector, no gather of the selected
+//! rows, no group-id array, no per-row allocation. Quantiles gather each group's values into
+//! one buffer (counting sort by code) and select with a branch-free quickselect. Ops outside
+//! that set (extremes, moments) take a selection vector and a running accumulator.
 //!
 //! The results equal the general path bit for bit (the expression filter
 //! `inrange(datum.f, [lo, hi])`, [`take_table`](super::take_table), [`group_by`](super::group_by),
