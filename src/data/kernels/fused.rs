@@ -1,11 +1,15 @@
 //! Fused filter + group-by + aggregate over dictionary codes: the hot path of a reader's
 //! filter on a news chart (`filter: {field, range}` then an aggregate by one string field).
 //!
-//! Stage: kernels. One pass builds a selection vector (branch-free: every row is written, the
-//! cursor advances only for rows that pass); a second pass over the selected rows updates
-//! dense per-code accumulators (one small struct per dictionary entry, plus one for null).
-//! No gather of the selected rows, no group-id array, no per-row allocation. Quantiles gather
-//! each group's values into one buffer (counting sort by code) and select in linear time.
+//! Stage: kernels. The filter is a run of keep words (one bit per row, [`super::keep`]); for
+//! a `range` they are tested a chunk at a time (`f64x2` compares on wasm32) inside the same
+//! pass that reads the key and the values. The pass visits only the kept rows of each word
+//! (`trailing_zeros`), so no branch depends on the filter or on validity, and updates one
+//! small accumulator per dictionary entry (plus one for null): the sum, and rows and valid
+//! values counted together in one `u64`. No selection vector, no gather of the selected
+//! rows, no group-id array, no per-row allocation. Quantiles gather each group's values into
+//! one buffer (counting sort by code) and select with a branch-free quickselect. Ops outside
+//! that set (extremes, moments) take a selection vector and a running accumulator.
 //!
 //! The results equal the general path bit for bit (the expression filter
 //! `inrange(datum.f, [lo, hi])`, [`take_table`](super::take_table), [`group_by`](super::group_by),
@@ -396,10 +400,14 @@ pub fn mask_group_aggregate(
 
 /// A dictionary code of any width.
 trait Code: Copy + Default {
+    /// At most [`U8_SLOTS`] slots: the tally indexes a fixed array, no bounds check per row.
+    const NARROW: bool = false;
     fn slot(self) -> usize;
 }
 
 impl Code for u8 {
+    const NARROW: bool = true;
+
     #[inline(always)]
     fn slot(self) -> usize {
         usize::from(self) + 1
@@ -542,10 +550,10 @@ const ROW_AND_VALUE: u64 = 1 + (1 << 32);
 /// slot's sum); without, rows whose value is not (counted as rows only). The loop visits
 /// the set bits, so it never branches on the filter or on validity.
 #[inline(always)]
-fn tally_bits<C: Code, const NULL: bool, const VALUE: bool>(
+fn tally_bits<C: Code, A: Slots + ?Sized, const NULL: bool, const VALUE: bool>(
     mut bits: u64,
     b: &Block<'_, C>,
-    acc: &mut [Slot],
+    acc: &mut A,
 ) {
     while bits != 0 {
         let j = bits.trailing_zeros() as usize;
@@ -555,7 +563,7 @@ fn tally_bits<C: Code, const NULL: bool, const VALUE: bool>(
         } else {
             b.codes.get(j).map_or(0, |c| c.slot())
         };
-        if let (Some(a), Some(v)) = (acc.get_mut(s), b.values.get(j)) {
+        if let (Some(a), Some(v)) = (acc.at(s), b.values.get(j)) {
             if VALUE {
                 a.sum += *v;
                 a.tally += ROW_AND_VALUE;
@@ -566,20 +574,64 @@ fn tally_bits<C: Code, const NULL: bool, const VALUE: bool>(
     }
 }
 
+/// Slots of one-byte codes (255 + 1, and one for null).
+const U8_SLOTS: usize = 257;
+
+/// The accumulators [`tally_bits`] indexes: a slice, or for one-byte codes a fixed array
+/// whose length the compiler knows (a code + 1 is always in range: no check per row).
+trait Slots {
+    fn at(&mut self, s: usize) -> Option<&mut Slot>;
+}
+
+impl Slots for [Slot] {
+    #[inline(always)]
+    fn at(&mut self, s: usize) -> Option<&mut Slot> {
+        self.get_mut(s)
+    }
+}
+
+impl Slots for [Slot; U8_SLOTS] {
+    #[inline(always)]
+    fn at(&mut self, s: usize) -> Option<&mut Slot> {
+        self.get_mut(s)
+    }
+}
+
 /// The counting and summing pass over the kept rows of words `from..to` (one copy per code
-/// width). Each group's sum adds its valid values in row order.
+/// width). Each group's sum adds its valid values in row order. `acc` has at least
+/// [`U8_SLOTS`] entries for one-byte codes.
 #[inline(never)]
 fn tally<C: Code>(rows: &Rows<'_, C>, keep: &[u64], from: usize, to: usize, acc: &mut [Slot]) {
+    if C::NARROW {
+        if let Some(fixed) = acc
+            .get_mut(..U8_SLOTS)
+            .and_then(|a| <&mut [Slot; U8_SLOTS]>::try_from(a).ok())
+        {
+            tally_in(rows, keep, from, to, fixed);
+            return;
+        }
+    }
+    tally_in(rows, keep, from, to, acc);
+}
+
+#[inline(always)]
+fn tally_in<C: Code, A: Slots + ?Sized>(
+    rows: &Rows<'_, C>,
+    keep: &[u64],
+    from: usize,
+    to: usize,
+    acc: &mut A,
+) {
     each_block!(rows, keep, from, to, |b| {
         let (keyed, null) = (b.keep & b.key_valid, b.keep & !b.key_valid);
-        tally_bits::<C, false, true>(keyed & b.value_valid, b, acc);
+        tally_bits::<C, A, false, true>(keyed & b.value_valid, b, acc);
         let rest = keyed & !b.value_valid;
         if rest != 0 {
-            tally_bits::<C, false, false>(rest, b, acc);
+            tally_bits::<C, A, false, false>(rest, b, acc);
         }
         if null != 0 {
-            tally_bits::<C, true, true>(null & b.value_valid, b, acc);
-            tally_bits::<C, true, false>(null & !b.value_valid, b, acc);
+            tally_bits::<C, A, true, true>(null & b.value_valid, b, acc);
+            tally_bits::<C, A, true, false>(null & !b.value_valid, b, acc);
         }
     });
 }
@@ -740,7 +792,14 @@ fn keep_pass<C: Code>(
         value_all: values.len() >= n && value.valid.len() >= n && value.valid.count_valid() >= n,
     };
     let words = n.div_ceil(WORD);
-    let mut acc = vec![Slot::default(); slots];
+    let mut acc = vec![
+        Slot::default();
+        if C::NARROW {
+            slots.max(U8_SLOTS)
+        } else {
+            slots
+        }
+    ];
     let tested;
     let keep = match keep {
         Keep::Words(k) => {
@@ -765,6 +824,7 @@ fn keep_pass<C: Code>(
     };
     let counts: Vec<(u64, u64)> = acc
         .iter()
+        .take(slots)
         .map(|a| (a.tally & 0xFFFF_FFFF, a.tally >> 32))
         .collect();
     let groups = counts.iter().filter(|c| c.0 > 0).count();
