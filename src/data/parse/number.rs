@@ -132,7 +132,7 @@ fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
         let word = load_upto8(b.get(*i..).unwrap_or_default());
         let k = leading_digits(word);
         if k > 0 {
-            *w = *w * POW10_U64.get(k).copied().unwrap_or(0) + digits_value(word, k);
+            *w = *w * POW10_INT.get(k).copied().unwrap_or(0) + digits_value(word, k);
             // `k` is at most 8.
             #[allow(clippy::cast_possible_truncation)]
             {
@@ -157,19 +157,6 @@ fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
     }
     *i - start
 }
-
-/// `10^0 ..= 10^8` as integers.
-const POW10_U64: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
 
 /// `0x01` in every byte of a word.
 const ONES: u64 = 0x0101_0101_0101_0101;
