@@ -495,6 +495,70 @@ fn bin_count_lanes_equal_bin_then_group_then_count() {
             "edges outliers",
         );
     }
+    // Next to the values where Vega's index steps up (found by bisection on the doubles),
+    // where a quotient one ulp off or a lost 1e-14 changes the bin: whole blocks inside the
+    // bins (the short loop), then with a null and outliers.
+    let ord = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 {
+            !b
+        } else {
+            b | 1 << 63
+        }
+    };
+    let unord = |k: u64| f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
+    for round in 0..60 {
+        let scale = [1e-6, 0.3, 1.0, 7.0, 1e3, 1e9][below(6) as usize];
+        let a = (below(2_000_001) as f64 - 1e6) / 1e5 * scale;
+        let span = (1 + below(1_000_000)) as f64 / 1e4 * scale;
+        let p = bin_params(
+            [a, a + span],
+            &BinOptions {
+                maxbins: 2.0 + below(40) as f64,
+                nice: below(2) == 0,
+                ..BinOptions::default()
+            },
+        );
+        let index = |v: f64| (1e-14 + (v - p.start) / p.step).floor();
+        let mut values = Vec::new();
+        let mut k = 1.0;
+        while k <= index(p.stop) {
+            let (mut lo, mut hi) = (ord(p.start), ord(p.stop));
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if index(unord(mid)) >= k {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            for i in hi - 3..=hi + 3 {
+                let v = unord(i);
+                if p.start <= v && v <= p.stop {
+                    values.push(Some(v));
+                }
+            }
+            k += 1.0;
+        }
+        if values.is_empty() {
+            continue;
+        }
+        let rows = 64 * 3 + round % 64;
+        let mut col: Vec<Option<f64>> = values.iter().cycle().take(rows).copied().collect();
+        check(
+            &NumberColumn::from_options(col.iter().copied()),
+            &p,
+            &format!("near edges {round}"),
+        );
+        col[5] = None;
+        col[70] = Some(p.stop + p.step);
+        col[140] = Some(p.start - p.step);
+        check(
+            &NumberColumn::from_options(col.iter().copied()),
+            &p,
+            &format!("near edges mixed {round}"),
+        );
+    }
 }
 
 /// The next double above `x` (finite `x`; `f64::next_up` needs a newer Rust than the MSRV).

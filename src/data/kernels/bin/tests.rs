@@ -241,6 +241,93 @@ fn bin_count_takes_back_a_block_that_leaves_the_bins() {
     }
 }
 
+/// Doubles in order: `ord` is monotone from `f64` (not NaN) to `u64`, `unord` its inverse.
+fn ord(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+fn unord(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Vega's unclamped index of `v`: `floor(1e-14 + (v - start) / step)`.
+fn vega_index(v: f64, p: &BinParams) -> f64 {
+    (EPSILON + (v - p.start) / p.step).floor()
+}
+
+/// For every bin edge `K` of `p`, the smallest double in `[start, stop]` whose Vega index is
+/// at least `K` (by bisection on the doubles), and its three neighbours on either side.
+fn near_edge_values(p: &BinParams) -> Vec<f64> {
+    let mut out = Vec::new();
+    let top = vega_index(p.stop, p);
+    let mut k = 1.0;
+    while k <= top {
+        let (mut lo, mut hi) = (ord(p.start), ord(p.stop));
+        // Invariant: index(lo) < k <= index(hi).
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if vega_index(unord(mid), p) >= k {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        for i in hi.saturating_sub(3)..=hi + 3 {
+            let v = unord(i);
+            if p.start <= v && v <= p.stop {
+                out.push(v);
+            }
+        }
+        k += 1.0;
+    }
+    out
+}
+
+/// Random bins (mostly with steps that are not powers of two) with up to 40 bins, at
+/// magnitudes 1e-6..1e9.
+fn random_params(rng: &mut crate::data::kernels::test_util::Rng) -> BinParams {
+    let scale = [1e-6, 0.3, 1.0, 7.0, 1e3, 1e9][rng.below(6) as usize];
+    let a = (rng.below(2_000_001) as f64 - 1e6) / 1e5 * scale;
+    let span = (1 + rng.below(1_000_000)) as f64 / 1e4 * scale;
+    let options = BinOptions {
+        maxbins: 2.0 + rng.below(40) as f64,
+        nice: rng.below(2) == 0,
+        ..BinOptions::default()
+    };
+    bin_params([a, a + span], &options)
+}
+
+#[test]
+fn bin_count_counts_values_next_to_every_edge_as_vega_does() {
+    // The values where Vega's index steps up (found by bisection, with their neighbours: where
+    // a quotient one ulp off, or a lost 1e-14, changes the bin), cycled into whole 64-row
+    // blocks inside the bins (the short loop of `count_slots`), then with a null and values
+    // outside the bins.
+    let mut rng = crate::data::kernels::test_util::Rng(23);
+    for round in 0..60 {
+        let p = random_params(&mut rng);
+        let values = near_edge_values(&p);
+        if values.is_empty() {
+            continue;
+        }
+        let rows = 64 * 3 + (round % 64);
+        let mut col: Vec<Option<f64>> =
+            values.iter().cycle().take(rows).map(|v| Some(*v)).collect();
+        let inside = NumberColumn::from_options(col.iter().copied());
+        assert_bin_count_is_bin_group_count(&inside, &p, rows, &format!("inside {round}"));
+        col[5] = None;
+        col[70] = Some(p.stop + p.step);
+        col[140] = Some(p.start - p.step);
+        let mixed = NumberColumn::from_options(col.iter().copied());
+        assert_bin_count_is_bin_group_count(&mixed, &p, rows, &format!("mixed {round}"));
+    }
+}
+
 #[test]
 fn number_extent_equals_the_general_extent() {
     use crate::data::kernels::test_util::Rng;
