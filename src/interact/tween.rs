@@ -493,35 +493,22 @@ mod tests {
 
     #[test]
     fn duplicate_and_keyless_items_get_unique_keys() {
+        let rule = |x2: f64, stroke: Color, role: Role| {
+            Item::Rule(Rule {
+                x1: 0.0,
+                y1: 0.0,
+                x2,
+                y2: 1.0,
+                stroke,
+                width: 1.0,
+                role,
+            })
+        };
         let scene = Scene {
             items: vec![
-                Item::Rule(Rule {
-                    x1: 0.0,
-                    y1: 0.0,
-                    x2: 1.0,
-                    y2: 1.0,
-                    stroke: Color::BLACK,
-                    width: 1.0,
-                    role: Role::Grid,
-                }),
-                Item::Rule(Rule {
-                    x1: 0.0,
-                    y1: 0.0,
-                    x2: 1.0,
-                    y2: 1.0,
-                    stroke: Color::BLACK,
-                    width: 1.0,
-                    role: Role::Mark(1),
-                }),
-                Item::Rule(Rule {
-                    x1: 0.0,
-                    y1: 0.0,
-                    x2: 3.0,
-                    y2: 1.0,
-                    stroke: Color::WHITE,
-                    width: 1.0,
-                    role: Role::Mark(1),
-                }),
+                rule(1.0, Color::BLACK, Role::Grid),
+                rule(1.0, Color::BLACK, Role::Mark(1)),
+                rule(3.0, Color::WHITE, Role::Mark(1)),
             ],
             ..Scene::default()
         };
