@@ -50,3 +50,26 @@ export async function canvasPixels(page, selector, points) {
       ctx.getImageData(Math.floor(x * ratio), Math.floor(y * ratio), 1, 1).data));
   }, points);
 }
+
+/**
+ * Adds a `<story-chart id=ID loading=eager>` to the page, with its spec inline (`spec`, an
+ * object) or by URL (`src`), and any other `attrs`; appended to `parent` (a selector), or
+ * put first in it with `prepend`. Wait for it with `waitForChart(page, '#ID')`.
+ */
+export async function addChart(page, { id, spec, src, attrs = {}, parent = 'main', prepend = false }) {
+  await page.evaluate((o) => {
+    const el = document.createElement('story-chart');
+    el.id = o.id;
+    el.setAttribute('loading', 'eager');
+    for (const [name, value] of Object.entries(o.attrs)) el.setAttribute(name, value);
+    if (o.src) el.setAttribute('src', o.src);
+    if (o.spec) {
+      const script = document.createElement('script');
+      script.type = 'application/json';
+      script.textContent = JSON.stringify(o.spec);
+      el.append(script);
+    }
+    const host = document.querySelector(o.parent);
+    if (o.prepend) host.prepend(el); else host.append(el);
+  }, { id, spec, src, attrs, parent, prepend });
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, open, waitForChart } from './helpers.mjs';
+import { launch, open, waitForChart, addChart } from './helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const SHARED_VEGA = path.resolve(ROOT, '../shared/vega-lite/vega-marks.mjs');
@@ -215,17 +215,8 @@ test('linked charts that load the same data URL fetch and parse it once', async 
   }
   assert.ok(totals[0] > 0 && totals.slice(1).every((n) => n === totals[1]), totals.join(', '));
   // A chart added later reuses the table instead of fetching and parsing again.
-  await page.evaluate(async () => {
-    const spec = await (await fetch('interact-specs/explore-time.vl.json')).json();
-    const el = document.createElement('story-chart');
-    el.id = 'late';
-    el.setAttribute('loading', 'eager');
-    const script = document.createElement('script');
-    script.type = 'application/json';
-    script.textContent = JSON.stringify(spec);
-    el.append(script);
-    document.querySelector('.grid').append(el);
-  });
+  const spec = await page.evaluate(async () => (await fetch('interact-specs/explore-time.vl.json')).json());
+  await addChart(page, { id: 'late', spec, parent: '.grid' });
   await waitForChart(page, '#late');
   assert.equal(requests.length, 1, requests.join(', '));
   assert.equal(await page.evaluate(() => customElements.get('story-chart').dataParses), 1);

@@ -1,7 +1,7 @@
 // Keyboard access, tweened transitions and late-joining linked charts, in real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, open, waitForChart } from './helpers.mjs';
+import { launch, open, waitForChart, addChart } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -28,16 +28,7 @@ const BARS = {
 /** Opens interact.html with the BARS chart (#keys) first in the page's tab order. */
 async function openBars(options = {}) {
   const opened = await open(browser, 'interact.html', options);
-  await opened.page.evaluate((spec) => {
-    const el = document.createElement('story-chart');
-    el.id = 'keys';
-    el.setAttribute('loading', 'eager');
-    const script = document.createElement('script');
-    script.type = 'application/json';
-    script.textContent = JSON.stringify(spec);
-    el.append(script);
-    document.querySelector('main').prepend(el);
-  }, BARS);
+  await addChart(opened.page, { id: 'keys', spec: BARS, prepend: true });
   await waitForChart(opened.page, '#keys');
   return opened;
 }
@@ -236,26 +227,13 @@ test('a chart added to a group late starts with the group\'s brush', async () =>
   await page.mouse.up();
   await page.waitForFunction(() => document.querySelector('#time').getParam('brush_delay')?.delay);
   const brush = await page.$eval('#time', (el) => el.getParam('brush_delay'));
-  await page.evaluate(() => {
-    const el = document.createElement('story-chart');
-    el.id = 'late';
-    el.setAttribute('group', 'flights');
-    el.setAttribute('loading', 'eager');
-    el.setAttribute('src', 'interact-specs/explore-time.vl.json');
-    document.querySelector('main').append(el);
-  });
+  await addChart(page, { id: 'late', src: 'interact-specs/explore-time.vl.json', attrs: { group: 'flights' } });
   await waitForChart(page, '#late');
   assert.deepEqual(await page.$eval('#late', (el) => el.getParam('brush_delay')), brush);
   const rows = (sel) => page.$eval(sel, (el) => el.markData().marks[0].rows.map((r) => JSON.stringify(r)).sort());
   assert.deepEqual(await rows('#late'), await rows('#time'));
   // A chart outside the group is not filtered.
-  await page.evaluate(() => {
-    const el = document.createElement('story-chart');
-    el.id = 'alone';
-    el.setAttribute('loading', 'eager');
-    el.setAttribute('src', 'interact-specs/explore-time.vl.json');
-    document.querySelector('main').append(el);
-  });
+  await addChart(page, { id: 'alone', src: 'interact-specs/explore-time.vl.json' });
   await waitForChart(page, '#alone');
   assert.notDeepEqual(await rows('#alone'), await rows('#time'));
   assert.deepEqual(errors, []);
