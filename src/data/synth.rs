@@ -264,14 +264,10 @@ pub mod work {
     /// `bin` + `count` through the fused [`bin_count`](crate::data::kernels::bin::bin_count).
     #[allow(clippy::cast_precision_loss)]
     pub fn bin_count_fused(t: &Table) -> Result<f64> {
-        let col = column(t, "n2")?;
-        let Column::Number(n2) = col else {
-            return Err(Error::data("n2", "not a number column"));
-        };
         // As a chart's plan takes it: the column's extent, remembered by the table.
         let ext = t.extent("n2").unwrap_or([0.0, 1.0]);
         let p = bin_params(ext, &BinOptions::default());
-        let (_, counts) = crate::data::kernels::bin::bin_count(n2, &p)
+        let (_, counts) = crate::data::kernels::bin::bin_count_field(t, "n2", &p)
             .ok_or_else(|| Error::data("n2", "fused bin declined"))?;
         Ok(counts.iter().map(|c| *c as f64).sum())
     }

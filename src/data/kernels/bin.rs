@@ -13,7 +13,7 @@
 //! underflows to 0 for a span below about 1e-300), the search stops after 2000 rounds.
 
 use super::aggregate::cells::{Cells, Kind, State};
-use crate::data::{Column, NumberColumn};
+use crate::data::{Column, NumberColumn, Table};
 use crate::js::num::{js_max, js_min, js_pow10, js_round};
 
 /// Vega's epsilon bias against floating-point error in bin indices (vega#1737).
@@ -345,6 +345,31 @@ pub fn bin_count(
         .map(|s| count.get(*s).copied().unwrap_or(0))
         .collect();
     Some((starts, counts))
+}
+
+/// [`bin_count`] of the number column `field` of `table`: the entry point for callers that
+/// hold a table, so the kernel can use what the table remembers about its columns. `None`
+/// where [`bin_count`] declines, or `field` is not a number column.
+///
+/// ```
+/// use storychart::data::kernels::bin::{bin_count_field, BinParams};
+/// use storychart::data::{Column, NumberColumn, Table};
+/// let mut t = Table::with_rows(3);
+/// let col = NumberColumn::from_options([Some(1.0), Some(12.0), None]);
+/// t.push_column("x", Column::Number(col)).unwrap();
+/// let p = BinParams { start: 0.0, stop: 20.0, step: 10.0 };
+/// let (starts, counts) = bin_count_field(&t, "x", &p).unwrap();
+/// assert_eq!((starts, counts), (vec![Some(0.0), Some(10.0), None], vec![1, 1, 1]));
+/// ```
+pub fn bin_count_field(
+    table: &Table,
+    field: &str,
+    params: &BinParams,
+) -> Option<(Vec<Option<f64>>, Vec<u64>)> {
+    match table.column(field)? {
+        Column::Number(column) => bin_count(column, params),
+        _ => None,
+    }
 }
 
 /// Two rows' slots, as `f64` not yet converted to integers: `f64x2` lanes in the WASM build.
