@@ -50,6 +50,7 @@ use storychart::data::parse::{apply_auto_parse, infer_kinds, parse_dsv, parse_js
 use storychart::data::{Column, Table, Value};
 use storychart::expr::Env;
 use storychart::plan::predicate::predicate_expr;
+use storychart::plan::{execute, Plan, Step};
 use storychart::spec::transform::{parse_transform, Transform};
 
 use common::say;
@@ -415,10 +416,47 @@ fn bin_queries(src: &Source, out: &mut Vec<Query>) {
                     "{}: bin {m:?} maxbins {maxbins} (start {}, stop {}, step {}), count",
                     src.name, p.start, p.stop, p.step
                 ),
-                sql,
+                sql: sql.clone(),
                 key_cols: 1,
                 exact: vec![true],
                 expected,
+            });
+            // The same bins through the plan: `bin` then a count by the bin, the histogram
+            // route (`bin_count`) a chart's histogram takes.
+            let plan = Plan {
+                steps: vec![
+                    Step::Bin {
+                        field: m.clone(),
+                        options: BinOptions {
+                            maxbins,
+                            ..BinOptions::default()
+                        },
+                        extent: None,
+                        as_start: "b".into(),
+                        as_end: "b_end".into(),
+                    },
+                    Step::Aggregate {
+                        groupby: vec!["b".into(), "b_end".into()],
+                        ops: vec![(AggregateOp::Count, None, "c".into())],
+                        args: vec![],
+                    },
+                ],
+                ..Plan::default()
+            };
+            let hist = execute(&plan, src.table.clone()).unwrap();
+            let (b, c) = (hist.column("b").unwrap(), hist.column("c").unwrap());
+            let routed = (0..hist.num_rows())
+                .map(|r| (vec![key_of_value(&b.value(r))], vec![c.number(r)]))
+                .collect();
+            out.push(Query {
+                what: format!(
+                    "{}: histogram plan of {m:?} maxbins {maxbins}, count",
+                    src.name
+                ),
+                sql,
+                key_cols: 1,
+                exact: vec![true],
+                expected: routed,
             });
         }
     }

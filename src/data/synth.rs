@@ -155,7 +155,7 @@ pub fn csv(rows: usize, seed: u64) -> String {
 /// exports (`src/web/bench.rs`), so both run the same code. Each returns a checksum that
 /// depends on every result, so no work can be optimised away and both sides can be compared.
 pub mod work {
-    use crate::data::kernels::bin::{bin, bin_params, extent, BinOptions};
+    use crate::data::kernels::bin::{bin_params, BinOptions};
     use crate::data::kernels::{aggregate, group_by, take_table, AggregateOp};
     use crate::data::{Column, NumberColumn, Table};
     use crate::error::{Error, Result};
@@ -281,15 +281,23 @@ pub mod work {
         Ok(fresh)
     }
 
-    /// `bin` of `n2` with Vega's default 10 bins, then `count` per bin.
+    /// What a reader's histogram pays: the spec `"x": {"bin": true, "field": "n2"}, "y":
+    /// {"aggregate": "count"}` (Vega's default 10 bins) parsed, normalized and planned, then
+    /// executed on the table (a clone shares its columns and their remembered extents, as
+    /// `Chart`'s source table does). The plan routes bin + count to the fused kernel.
     pub fn bin_count(t: &Table) -> Result<f64> {
-        let col = column(t, "n2")?;
-        let ext = extent(col).unwrap_or([0.0, 1.0]);
-        let p = bin_params(ext, &BinOptions::default());
-        let (b0, _) = bin(col, &p);
-        let b = Column::Number(b0);
-        let g = group_by(&[&b], t.num_rows());
-        Ok(checksum(&[aggregate(None, &g, AggregateOp::Count)]))
+        let spec = r#"{"data": {"values": []}, "mark": "bar", "encoding": {
+            "x": {"bin": true, "field": "n2"}, "y": {"aggregate": "count"}}}"#;
+        let view = crate::spec::normalize(&crate::spec::parse_spec(spec)?)?;
+        let plan = crate::plan::plan(&view);
+        let out = crate::plan::execute(&plan, t.clone())?;
+        match out.column("__count") {
+            Some(Column::Number(c)) => Ok(checksum(std::slice::from_ref(c))),
+            _ => Err(Error::data(
+                "__count",
+                "no count column in the histogram's output",
+            )),
+        }
     }
 
     /// CSV text -> typed table (`format.parse: "auto"`): returns the row count.

@@ -4,6 +4,7 @@
 //! replaces columns, or (aggregate, fold) produces a new table. Errors name the JSON path of
 //! the step's spec entry (`transform[2].groupby[0]`, `encoding.x.field`).
 
+use super::histogram::Histogram;
 use super::params::ParamState;
 use super::{Plan, Step};
 use crate::data::kernels::{
@@ -38,6 +39,50 @@ pub fn execute_from(
     let env = params.env();
     let mut steps = plan.steps.iter().skip(from).peekable();
     while let Some(step) = steps.next() {
+        // A histogram (bin, then count by the bin): one fused kernel pass.
+        if let Some(histogram) = Histogram::of(step, steps.peek().copied()) {
+            if let Some(out) = histogram.run(&table) {
+                table = out?;
+                steps.next();
+                continue;
+            }
+        }
+        // A filtered histogram: the filter's rows of the binned column alone are gathered.
+        if let Step::Transform {
+            index,
+            transform: Transform::Filter(pred),
+        } = step
+        {
+            let mut ahead = steps.clone();
+            let histogram = ahead
+                .next()
+                .and_then(|bin| Histogram::of(bin, ahead.next()))
+                .filter(|h| matches!(table.column(h.field()), Some(Column::Number(_))));
+            if let Some(histogram) = histogram {
+                let path = format!("transform[{index}]");
+                let rows = filter_rows(&path, pred, &table, (params, &env))?;
+                let out = match &rows {
+                    None => histogram.run(&table),
+                    Some(rows) => {
+                        let mut kept = Table::with_rows(rows.len());
+                        let field = histogram.field();
+                        if let Some(column) = table.column(field) {
+                            kept.push_column(field, take(column, rows))?;
+                        }
+                        histogram.run(&kept)
+                    }
+                };
+                if let Some(out) = out {
+                    table = out?;
+                    steps.next();
+                    steps.next();
+                } else if let Some(rows) = rows {
+                    // The kernel declined: the filter's output, then bin and count in general.
+                    table = take_table(&table, &rows)?;
+                }
+                continue;
+            }
+        }
         if let (
             Step::Transform {
                 transform: Transform::Filter(pred),
@@ -401,30 +446,10 @@ fn run_transform(
             let [start, end] = as_names;
             run_stack(path, table, field, groupby, sort, offset, [start, end])
         }
-        Transform::Filter(pred) => {
-            // Selections test number ranges and values directly on the columns.
-            if let Predicate::Param { param, empty } = pred {
-                if let Some(rows) = params.selection_rows(param, *empty, &table) {
-                    if rows.len() == table.num_rows() {
-                        return Ok(table);
-                    }
-                    return take_table(&table, &rows);
-                }
-            }
-            let place = format!("{path}.filter");
-            let rows = match super::predicate::fast_mask(pred, &table) {
-                Some(mask) => select::selection(&mask),
-                None => {
-                    let text = super::predicate::predicate_expr_with(&place, pred, params)?;
-                    expr::parse_at(&place, &text)?.eval_filter(&table, env)?
-                }
-            };
-            if rows.len() == table.num_rows() {
-                return Ok(table);
-            }
-            let rows: Vec<usize> = rows.into_iter().map(|r| r as usize).collect();
-            take_table(&table, &rows)
-        }
+        Transform::Filter(pred) => match filter_rows(path, pred, &table, (params, env))? {
+            None => Ok(table),
+            Some(rows) => take_table(&table, &rows),
+        },
         Transform::Calculate {
             expr: text,
             as_name,
@@ -477,6 +502,34 @@ fn run_transform(
             run_time_unit(path, table, field, &spec.unit, false, [as_name, &end])
         }
     }
+}
+
+/// The rows of `table` that the `filter` step at `path` keeps, `None` when every row passes:
+/// selections test number ranges and values directly on the columns, field predicates take a
+/// column-wise mask where they can, anything else the expression.
+fn filter_rows(
+    path: &str,
+    pred: &Predicate,
+    table: &Table,
+    (params, env): (&ParamState, &Env),
+) -> Result<Option<Vec<usize>>> {
+    if let Predicate::Param { param, empty } = pred {
+        if let Some(rows) = params.selection_rows(param, *empty, table) {
+            return Ok((rows.len() != table.num_rows()).then_some(rows));
+        }
+    }
+    let place = format!("{path}.filter");
+    let rows = match super::predicate::fast_mask(pred, table) {
+        Some(mask) => select::selection(&mask),
+        None => {
+            let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+            expr::parse_at(&place, &text)?.eval_filter(table, env)?
+        }
+    };
+    if rows.len() == table.num_rows() {
+        return Ok(None);
+    }
+    Ok(Some(rows.into_iter().map(|r| r as usize).collect()))
 }
 
 /// Floors `field` to `unit` (writing `as_start` and `as_end`), or for a binned unit computes

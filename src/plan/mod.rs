@@ -8,6 +8,7 @@
 //! channel reads.
 
 mod exec;
+mod histogram;
 pub mod params;
 pub mod predicate;
 pub mod selection;

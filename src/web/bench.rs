@@ -98,7 +98,8 @@ impl BenchTable {
         work::bin_count_fused(&fresh).map_err(|e| js_error(&e))
     }
 
-    /// `bin` + `count` of `n2` as planned today (bin columns, group-by, count).
+    /// A histogram of `n2` (`bin` + `count`) as a chart runs it: the spec planned and
+    /// executed ([`work::bin_count`]).
     #[wasm_bindgen(js_name = binCountPlanned)]
     pub fn bin_count_planned(&self) -> Result<f64, JsError> {
         work::bin_count(&self.table).map_err(|e| js_error(&e))

@@ -191,8 +191,10 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          `s1000`; `_median` adds `median(n1)`; `bin_count` = `bin` of `n2` (10 bins) + \
          `count`, its extent a statistic of the column that the table computes once \
          (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table, \
-         `_first` the first bin of a fresh copy of the column (extent pass included). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
-         `planned` is the pre-planner-wiring path (expression filter, gathered rows, \
+         `_first` the first bin of a fresh copy of the column (extent pass included), \
+         `bin_count_planned` a histogram spec (`x: {bin: true, field: n2}`, `y: count`) \
+         planned and executed by `plan::execute` (the chart's path). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
+         `planned` (`filter_group` rows) is the pre-planner-wiring path (expression filter, gathered rows, \
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
          normalized, planned and executed by `plan::execute` on the table (as \
          `Chart` runs it: a table's columns are shared, never copied; field predicates on number columns take the column-wise fast path). Native: hand-rolled harness, median of 7 runs. WASM: \

@@ -992,5 +992,19 @@ fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
     (lo.is_finite() && hi.is_finite()).then_some([lo, hi])
 }
 
+/// Vega's bin end of the bin start `start` (`start + step * (1 + (start - p.start) / step)`),
+/// the same operations as [`bin`]'s end column, for callers that build a bin's end from a
+/// start [`bin_count`] returns (the plan's histogram route).
+///
+/// ```
+/// use storychart::data::kernels::bin::{bin_end_of, BinParams};
+/// let p = BinParams { start: 0.0, stop: 60.0, step: 10.0 };
+/// assert_eq!(bin_end_of(50.0, &p), 60.0);
+/// assert_eq!(bin_end_of(f64::NEG_INFINITY, &p), f64::NEG_INFINITY);
+/// ```
+pub fn bin_end_of(start: f64, params: &BinParams) -> f64 {
+    bin_end(start, params)
+}
+
 #[cfg(test)]
 mod tests;
