@@ -10,7 +10,8 @@
 //! appearance, the null bin a null start and end, each end from Vega's end formula
 //! ([`bin_end_of`]). Anything else (another op or group field, a non-number column, bins
 //! [`bin_count`](crate::data::kernels::bin::bin_count) declines) returns `None`, and the
-//! caller runs the steps in general.
+//! caller runs the steps in general. A `filter` just before the bin is the executor's part: it
+//! gathers the kept rows of the binned column alone (not every column) and bins those.
 
 use super::Step;
 use crate::data::kernels::bin::{bin_count_field, bin_end_of, bin_params, BinOptions};
