@@ -60,23 +60,12 @@ pub fn execute_from(
                 .filter(|h| matches!(table.column(h.field()), Some(Column::Number(_))));
             if let Some(histogram) = histogram {
                 let path = format!("transform[{index}]");
-                let rows = filter_rows(&path, pred, &table, (params, &env))?;
-                let out = match &rows {
-                    None => histogram.run(&table),
-                    Some(rows) => {
-                        let mut kept = Table::with_rows(rows.len());
-                        let field = histogram.field();
-                        if let Some(column) = table.column(field) {
-                            kept.push_column(field, take(column, rows))?;
-                        }
-                        histogram.run(&kept)
-                    }
-                };
-                if let Some(out) = out {
+                let kept = filter_kept(&path, pred, &table, (params, &env))?;
+                if let Some(out) = histogram.run_kept(&table, &kept) {
                     table = out?;
                     steps.next();
                     steps.next();
-                } else if let Some(rows) = rows {
+                } else if let Some(rows) = kept.rows() {
                     // The kernel declined: the filter's output, then bin and count in general.
                     table = take_table(&table, &rows)?;
                 }
@@ -446,7 +435,7 @@ fn run_transform(
             let [start, end] = as_names;
             run_stack(path, table, field, groupby, sort, offset, [start, end])
         }
-        Transform::Filter(pred) => match filter_rows(path, pred, &table, (params, env))? {
+        Transform::Filter(pred) => match filter_kept(path, pred, &table, (params, env))?.rows() {
             None => Ok(table),
             Some(rows) => take_table(&table, &rows),
         },
@@ -504,32 +493,66 @@ fn run_transform(
     }
 }
 
-/// The rows of `table` that the `filter` step at `path` keeps, `None` when every row passes:
-/// selections test number ranges and values directly on the columns, field predicates take a
-/// column-wise mask where they can, anything else the expression.
-fn filter_rows(
+/// The rows a `filter` step keeps.
+pub(super) enum Kept {
+    /// Every row.
+    All,
+    /// A row mask from a column-wise test, not every row kept.
+    Mask(Vec<bool>),
+    /// The kept rows in order, not every row.
+    Rows(Vec<usize>),
+}
+
+impl Kept {
+    /// The kept rows in order, `None` for every row.
+    fn rows(self) -> Option<Vec<usize>> {
+        match self {
+            Kept::All => None,
+            Kept::Mask(mask) => Some(
+                select::selection(&mask)
+                    .into_iter()
+                    .map(|r| r as usize)
+                    .collect(),
+            ),
+            Kept::Rows(rows) => Some(rows),
+        }
+    }
+}
+
+/// The rows of `table` that the `filter` step at `path` keeps: selections test number ranges
+/// and values directly on the columns, field predicates take a column-wise mask where they
+/// can, anything else the expression.
+fn filter_kept(
     path: &str,
     pred: &Predicate,
     table: &Table,
     (params, env): (&ParamState, &Env),
-) -> Result<Option<Vec<usize>>> {
+) -> Result<Kept> {
+    let every = |n: usize| n == table.num_rows();
     if let Predicate::Param { param, empty } = pred {
         if let Some(rows) = params.selection_rows(param, *empty, table) {
-            return Ok((rows.len() != table.num_rows()).then_some(rows));
+            return Ok(if every(rows.len()) {
+                Kept::All
+            } else {
+                Kept::Rows(rows)
+            });
         }
+    }
+    if let Some(mask) = super::predicate::fast_mask(pred, table) {
+        return Ok(if mask.iter().all(|k| *k) {
+            Kept::All
+        } else {
+            Kept::Mask(mask)
+        });
     }
     let place = format!("{path}.filter");
-    let rows = match super::predicate::fast_mask(pred, table) {
-        Some(mask) => select::selection(&mask),
-        None => {
-            let text = super::predicate::predicate_expr_with(&place, pred, params)?;
-            expr::parse_at(&place, &text)?.eval_filter(table, env)?
-        }
-    };
-    if rows.len() == table.num_rows() {
-        return Ok(None);
-    }
-    Ok(Some(rows.into_iter().map(|r| r as usize).collect()))
+    let text = super::predicate::predicate_expr_with(&place, pred, params)?;
+    let rows = expr::parse_at(&place, &text)?.eval_filter(table, env)?;
+    Ok(if every(rows.len()) {
+        Kept::All
+    } else {
+        Kept::Rows(rows.into_iter().map(|r| r as usize).collect())
+    })
 }
 
 /// Floors `field` to `unit` (writing `as_start` and `as_end`), or for a binned unit computes

@@ -13,10 +13,11 @@
 //! caller runs the steps in general. A `filter` just before the bin is the executor's part: it
 //! gathers the kept rows of the binned column alone (not every column) and bins those.
 
+use super::exec::Kept;
 use super::Step;
 use crate::data::kernels::bin::{bin_count_field, bin_end_of, bin_params, BinOptions};
-use crate::data::kernels::AggregateOp;
-use crate::data::{Column, NumberColumn, Table};
+use crate::data::kernels::{take, AggregateOp};
+use crate::data::{Bitmap, Column, NumberColumn, Table};
 use crate::error::Result;
 use crate::spec::transform::Transform;
 
@@ -179,6 +180,54 @@ impl<'p> Histogram<'p> {
         }
         Some(Ok(out))
     }
+
+    /// Runs the histogram over the rows of `table` a filter keeps: the kept rows of the binned
+    /// column alone are gathered (what the filter's gathered table would hold in that column),
+    /// then binned. `None` as [`Histogram::run`].
+    pub(super) fn run_kept(&self, table: &Table, kept: &Kept) -> Option<Result<Table>> {
+        let whole = table.column(self.field)?;
+        let Column::Number(column) = whole else {
+            return None;
+        };
+        let gathered = match kept {
+            Kept::All => return self.run(table),
+            Kept::Mask(mask) => gather(column, mask),
+            Kept::Rows(rows) => match take(whole, rows) {
+                Column::Number(c) => c,
+                _ => return None,
+            },
+        };
+        let mut one = Table::with_rows(gathered.values.len());
+        if let Err(e) = one.push_column(self.field, Column::Number(gathered)) {
+            return Some(Err(e));
+        }
+        self.run(&one)
+    }
+}
+
+/// The rows of `column` where `mask` is set, in order, as `take` gathers them (an invalid
+/// row's value `NaN`), in one pass without a selection vector and without a branch on the
+/// mask (a filter's mask is often unpredictable): every row is written at the next slot,
+/// which only a kept row advances.
+fn gather(column: &NumberColumn, mask: &[bool]) -> NumberColumn {
+    let kept = mask.iter().filter(|k| **k).count();
+    let mut values = vec![0.0; kept + 1];
+    let mut k = 0;
+    for (row, (v, keep)) in column.values.iter().zip(mask).enumerate() {
+        let v = if column.valid.get(row) { *v } else { f64::NAN };
+        if let Some(slot) = values.get_mut(k) {
+            *slot = v;
+        }
+        k += usize::from(*keep);
+    }
+    values.truncate(kept);
+    let mut valid = Bitmap::filled(values.len(), true);
+    for (row, v) in values.iter().enumerate() {
+        if v.is_nan() {
+            valid.set(row, false);
+        }
+    }
+    NumberColumn { values, valid }
 }
 
 #[cfg(test)]
