@@ -225,8 +225,11 @@ impl Cells for Vec<Vec<u64>> {
 struct Tokens<'a, C> {
     parser: Parser<'a>,
     names: Vec<String>,
+    slots: Vec<Option<usize>>,
     columns: C,
     report: DsvReport,
+    /// About how many rows the whole text has (from the rate of the first rows read).
+    rows_estimate: usize,
 }
 
 /// Tokenizes `text` (BOM dropped, delimiter checked or sniffed) into the sink `make(width)`
@@ -263,16 +266,22 @@ fn tokenize<'a, C: Cells>(
     let mut columns = make(names.len());
     let data_start = parser.pos;
     parser.rows(&slots, &mut columns, &mut report, SAMPLE_ROWS.min(limit))?;
-    if !parser.done && report.rows < limit {
+    let mut rows_estimate = report.rows;
+    if !parser.done {
         let more = estimate(report.rows, parser.pos - data_start, parser.n - parser.pos);
-        columns.reserve(more.min(limit - report.rows));
-        parser.rows(&slots, &mut columns, &mut report, limit)?;
+        rows_estimate = rows_estimate.saturating_add(more);
+        if report.rows < limit {
+            columns.reserve(more.min(limit - report.rows));
+            parser.rows(&slots, &mut columns, &mut report, limit)?;
+        }
     }
     Ok(Tokens {
         parser,
         names,
+        slots,
         columns,
         report,
+        rows_estimate,
     })
 }
 
@@ -435,6 +444,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of a field span just read.
+    #[inline(always)]
     fn field_text(&self, (start, end): (usize, usize)) -> &str {
         match &self.out {
             Some(out) if out.len() >= end => out.get(start..end),

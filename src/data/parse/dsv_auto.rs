@@ -2,11 +2,13 @@
 //! by `format.parse: "auto"` ([`apply_auto_parse`](crate::data::parse::apply_auto_parse)),
 //! in one pass and without the raw text columns in between.
 //!
-//! Stage: data. The two-step path copies the input into a shared text buffer, writes a `u64`
+//! Stage: data. Natively (in WASM the two-step path is used, see [`parse_dsv_auto_report`]).
+//! The two-step path copies the input into a shared text buffer, writes a `u64`
 //! span per cell, then reads every span back to type its column: about 2.7 bytes of fresh
 //! memory per input byte before the typed columns, and a quarter of the parse's time in page
-//! faults. Here each cell goes from the tokenizer straight into its column's typed storage:
-//! the column's type is speculated from its first cell (the only type vega-loader's
+//! faults. Here rows are tokenized a chunk at a time (a few thousand rows, whose spans stay in
+//! cache), and each column's cells in the chunk go straight into its typed storage: the
+//! column's type is speculated from its first cell (the only type vega-loader's
 //! `inferType` can still give it after that cell, see [`Auto`]), and each later cell is
 //! converted on the spot. A column whose cell contradicts the speculation falls back: from
 //! that row on it keeps raw spans, and after the pass one re-read of the input up to the
@@ -14,6 +16,8 @@
 //! two-step path's own code from the whole raw column. The result is therefore the two-step
 //! path's, always (a property test holds them equal on random and real files); only the work
 //! and memory differ. Errors are the tokenizer's, unchanged (same line and column).
+
+#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
 
 use std::sync::Arc;
 
@@ -80,11 +84,109 @@ impl Auto {
             Auto::Text { spans, .. } => spans.reserve_exact(more),
         }
     }
+
+    /// Types the next rows' cells, the spans `chunk` of `parser`'s output buffer: one tight
+    /// loop per column and type (the cells of a chunk are few enough to stay in cache).
+    fn extend(&mut self, chunk: &[u64], parser: &Parser<'_>) {
+        let text = |sp: u64| parser.field_text(unspan(sp));
+        // Where a cell contradicts the column's type: `(row of the column, index in chunk)`.
+        let stop = match self {
+            Auto::Start => match chunk.first() {
+                Some(&sp) => {
+                    *self = Auto::first(text(sp));
+                    return self.extend(chunk.get(1..).unwrap_or_default(), parser);
+                }
+                None => return,
+            },
+            Auto::Num(v) => {
+                let base = v.len();
+                v.resize(base + chunk.len(), f64::NAN);
+                let slots = v.get_mut(base..).unwrap_or_default();
+                let mut stop = None;
+                for i in 0..chunk.len() {
+                    let s = chunk.get(i).map_or("", |sp| text(*sp));
+                    if s.is_empty() {
+                        continue;
+                    }
+                    let x = js_number(s);
+                    if x.is_nan() {
+                        stop = Some(i);
+                        break;
+                    }
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = x;
+                    }
+                }
+                stop.map(|i| (base + i, i))
+            }
+            Auto::Str(d) => {
+                for i in 0..chunk.len() {
+                    match chunk.get(i).map_or("", |sp| text(*sp)) {
+                        "" => d.push_null(),
+                        s => d.push(s),
+                    }
+                }
+                None
+            }
+            Auto::Date(v) => {
+                let base = v.len();
+                v.resize(base + chunk.len(), f64::NAN);
+                let slots = v.get_mut(base..).unwrap_or_default();
+                let mut stop = None;
+                for i in 0..chunk.len() {
+                    let s = chunk.get(i).map_or("", |sp| text(*sp));
+                    match (parse_date(s), slots.get_mut(i)) {
+                        (Some(t), Some(slot)) => *slot = t,
+                        (Some(_), None) => {}
+                        (None, _) => {
+                            stop = Some(i);
+                            break;
+                        }
+                    }
+                }
+                stop.map(|i| (base + i, i))
+            }
+            Auto::Bool(v) => {
+                let base = v.len();
+                let mut stop = None;
+                for i in 0..chunk.len() {
+                    match chunk.get(i).map_or("", |sp| text(*sp)) {
+                        "true" => v.push(true),
+                        "false" => v.push(false),
+                        _ => {
+                            stop = Some(i);
+                            break;
+                        }
+                    }
+                }
+                stop.map(|i| (base + i, i))
+            }
+            Auto::Text { spans, .. } => {
+                spans.extend_from_slice(chunk);
+                None
+            }
+        };
+        if let Some((from, i)) = stop {
+            *self = fall_back(from, chunk.get(i..).unwrap_or_default());
+        }
+    }
 }
 
-/// The typed columns of a parse in progress.
-struct AutoColumns {
-    cols: Vec<Auto>,
+/// The span of a cell as the tokenizer gives it.
+#[inline(always)]
+fn unspan(sp: u64) -> (usize, usize) {
+    // The halves are `u32`s, which fit a `usize` on every target storychart builds for.
+    #[allow(clippy::cast_possible_truncation)]
+    ((sp as u32) as usize, (sp >> 32) as usize)
+}
+
+/// Rows tokenized before their cells are typed: few enough that a chunk's spans stay in
+/// cache, many enough that the per-chunk work is nothing.
+const CHUNK: usize = 4096;
+
+/// The spans of one chunk of rows, one list per output column.
+struct Chunk {
+    cols: Vec<Vec<u64>>,
 }
 
 /// The raw span of `field` (offsets fit: the input is below 4 GiB, checked up front).
@@ -94,63 +196,26 @@ fn raw_span((start, stop): (usize, usize)) -> u64 {
     span(start as u32, stop as u32)
 }
 
-/// The column's state after it fell back at row `rows` on the cell `field`.
+/// The state of a column that fell back at row `from` on the first cell of `rest`, the
+/// spans of its rows from there to the end of the chunk.
 #[cold]
 #[inline(never)]
-fn fall_back(rows: usize, field: (usize, usize)) -> Auto {
+fn fall_back(from: usize, rest: &[u64]) -> Auto {
     Auto::Text {
-        from: rows,
-        spans: vec![raw_span(field)],
+        from,
+        spans: rest.to_vec(),
     }
 }
 
-impl Cells for AutoColumns {
+impl Cells for Chunk {
     #[inline(always)]
-    fn cell(&mut self, slot: usize, field: (usize, usize), parser: &Parser<'_>) {
-        let Some(col) = self.cols.get_mut(slot) else {
-            return;
-        };
-        match col {
-            Auto::Num(v) => {
-                let s = parser.field_text(field);
-                if s.is_empty() {
-                    v.push(f64::NAN);
-                } else {
-                    let x = js_number(s);
-                    if x.is_nan() {
-                        *col = fall_back(v.len(), field);
-                    } else {
-                        v.push(x);
-                    }
-                }
-            }
-            Auto::Str(d) => {
-                let s = parser.field_text(field);
-                if s.is_empty() {
-                    d.push_null();
-                } else {
-                    d.push(s);
-                }
-            }
-            Auto::Date(v) => match parse_date(parser.field_text(field)) {
-                Some(t) => v.push(t),
-                None => *col = fall_back(v.len(), field),
-            },
-            Auto::Bool(v) => match parser.field_text(field) {
-                "true" => v.push(true),
-                "false" => v.push(false),
-                _ => *col = fall_back(v.len(), field),
-            },
-            Auto::Text { spans, .. } => spans.push(raw_span(field)),
-            Auto::Start => *col = Auto::first(parser.field_text(field)),
+    fn cell(&mut self, slot: usize, field: (usize, usize), _: &Parser<'_>) {
+        if let Some(col) = self.cols.get_mut(slot) {
+            col.push(raw_span(field));
         }
     }
 
-    fn reserve(&mut self, more: usize) {
-        for c in &mut self.cols {
-            c.reserve(more);
-        }
-    }
+    fn reserve(&mut self, _: usize) {}
 }
 
 /// The spans of the first `limit` rows of the columns that fell back (`None` elsewhere): the
@@ -191,9 +256,50 @@ pub fn parse_dsv_auto_report(
     delimiter: Option<u8>,
     source: &str,
 ) -> Result<(Table, DsvReport)> {
-    let tokens = tokenize(text, delimiter, source, usize::MAX, |width| AutoColumns {
-        cols: (0..width).map(|_| Auto::Start).collect(),
+    #[cfg(not(target_arch = "wasm32"))]
+    return one_pass(text, delimiter, source);
+    #[cfg(target_arch = "wasm32")]
+    return two_step(text, delimiter, source);
+}
+
+/// The two-step path, in WASM: it measured a little faster there (5-10% at opt-level z in
+/// Chromium, where memory freed by the last parse is reused rather than faulted in afresh,
+/// so the one-pass path's saving is small and its per-chunk work shows).
+#[cfg(target_arch = "wasm32")]
+fn two_step(text: &str, delimiter: Option<u8>, source: &str) -> Result<(Table, DsvReport)> {
+    let (mut table, report) = super::parse_dsv_report(text, delimiter, source)?;
+    crate::data::parse::apply_auto_parse(&mut table)?;
+    Ok((table, report))
+}
+
+/// The one-pass typed parse (see the module docs).
+fn one_pass(text: &str, delimiter: Option<u8>, source: &str) -> Result<(Table, DsvReport)> {
+    let mut tokens = tokenize(text, delimiter, source, CHUNK, |width| Chunk {
+        cols: (0..width).map(|_| Vec::with_capacity(CHUNK)).collect(),
     })?;
+    let mut cols: Vec<Auto> = tokens.names.iter().map(|_| Auto::Start).collect();
+    let mut reserved = false;
+    loop {
+        for (col, chunk) in cols.iter_mut().zip(tokens.columns.cols.iter_mut()) {
+            col.extend(chunk, &tokens.parser);
+            if !reserved {
+                col.reserve(tokens.rows_estimate.saturating_sub(tokens.report.rows));
+            }
+            chunk.clear();
+        }
+        reserved = true;
+        if tokens.parser.done {
+            break;
+        }
+        let limit = tokens.report.rows.saturating_add(CHUNK);
+        let (parser, slots, columns, report) = (
+            &mut tokens.parser,
+            &tokens.slots,
+            &mut tokens.columns,
+            &mut tokens.report,
+        );
+        parser.rows(slots, columns, report, limit)?;
+    }
     let rows = tokens.report.rows;
     let mut table = Table::with_rows(rows);
     if rows == 0 {
@@ -206,7 +312,6 @@ pub fn parse_dsv_auto_report(
         return Ok((table, tokens.report));
     }
     // A column still at `Start` read no cell (not possible with rows): typed from its spans.
-    let mut cols = tokens.columns.cols;
     for c in &mut cols {
         if matches!(c, Auto::Start) {
             *c = Auto::Text {

@@ -94,7 +94,7 @@ fn random_tables_type_as_the_two_step_path() {
         let width = 1 + rng.below(5);
         // Some tables run past the sampled first rows, with a contradicting cell late.
         let height = match case % 25 {
-            0 => 1500 + rng.below(1500),
+            0 => 1500 + rng.below(9000),
             1 => 0,
             _ => rng.below(20),
         };
@@ -156,17 +156,18 @@ fn random_tables_type_as_the_two_step_path() {
 
 #[test]
 fn late_contradictions_fall_back_with_the_earlier_rows() {
-    // Numbers until row 2000, dates until 1500, booleans until 2999, quoted fields with
-    // doubled quotes and stray text (rewritten in the output buffer) before and after.
+    // Numbers until row 6000, dates until 1500, booleans until the last row (each in a
+    // different chunk of rows), quoted fields with doubled quotes and stray text (rewritten
+    // in the output buffer) before and after.
     let mut text = String::from("n,d,b,s\n");
-    for i in 0..3000 {
-        let n = if i == 2000 {
+    for i in 0..10_000 {
+        let n = if i == 6000 {
             "x".to_string()
         } else {
             format!("{i}.5")
         };
         let d = if i == 1500 { "soon" } else { "2020-01-02" };
-        let b = if i == 2999 {
+        let b = if i == 9999 {
             "yes"
         } else {
             ["true", "false"][i % 2]
@@ -181,9 +182,10 @@ fn late_contradictions_fall_back_with_the_earlier_rows() {
     check(&text, Some(b','), "late");
     let (t, _) = parse_dsv_auto_report(&text, Some(b','), "t.csv").unwrap();
     assert!(matches!(t.column("n"), Some(Column::Str(_))));
-    assert_eq!(t.column("n").unwrap().value(1999).to_label(), "1999.5");
+    assert_eq!(t.column("n").unwrap().value(5999).to_label(), "5999.5");
     assert_eq!(t.column("d").unwrap().value(1500).to_label(), "soon");
-    assert_eq!(t.column("b").unwrap().value(2999).to_label(), "yes");
+    assert_eq!(t.column("b").unwrap().value(9999).to_label(), "yes");
+    assert_eq!(t.column("s").unwrap().value(9508).to_label(), "qz");
     assert_eq!(t.column("s").unwrap().value(7).to_label(), "q\"uote");
     assert_eq!(t.column("s").unwrap().value(508).to_label(), "qz");
 }
