@@ -633,3 +633,44 @@ fn csv_scan_with_simd128_equals_a_byte_split() {
         }
     }
 }
+
+/// In WASM, `parse_dsv_auto_report` takes the two-step path (`parse::dsv::auto::two_step`,
+/// compiled for wasm32 only): the typed table of a small file with every inferred type, and
+/// the same table as parsing to text and then applying `format.parse: "auto"`.
+#[wasm_bindgen_test]
+fn csv_auto_parse_in_wasm_types_every_column() {
+    use storychart::data::parse::{apply_auto_parse, parse_dsv_auto_report, parse_dsv_report};
+    use storychart::data::{Column, Value};
+    let mut text = String::from("n,b,d,s,late\n");
+    for i in 0..5000 {
+        let late = if i == 4500 {
+            "x".to_string()
+        } else {
+            i.to_string()
+        };
+        text.push_str(&format!(
+            "{}.5,{},2020-01-{:02},\"k \"\"{}\"\"\",{late}\n",
+            i,
+            i % 2 == 0,
+            1 + i % 28,
+            ["alpha", "beta", "gamma"][i % 3]
+        ));
+    }
+    let (t, report) = parse_dsv_auto_report(&text, Some(b','), "w.csv").unwrap();
+    assert_eq!(report.rows, 5000);
+    assert!(matches!(t.column("n"), Some(Column::Number(_))));
+    assert!(matches!(t.column("b"), Some(Column::Bool { .. })));
+    assert!(matches!(t.column("d"), Some(Column::Number(_))));
+    assert!(matches!(t.column("s"), Some(Column::Str(_))));
+    assert!(matches!(t.column("late"), Some(Column::Str(_))));
+    assert_eq!(t.column("n").unwrap().value(3), Value::Number(3.5));
+    assert_eq!(
+        t.column("d").unwrap().value(0),
+        Value::Number(1_577_836_800_000.0)
+    );
+    assert_eq!(t.column("s").unwrap().value(4).to_label(), "k \"beta\"");
+    assert_eq!(t.column("late").unwrap().value(4500).to_label(), "x");
+    let (mut two, _) = parse_dsv_report(&text, Some(b','), "w.csv").unwrap();
+    apply_auto_parse(&mut two).unwrap();
+    assert_eq!(t, two);
+}

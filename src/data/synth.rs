@@ -303,8 +303,7 @@ pub mod work {
     /// CSV text -> typed table (`format.parse: "auto"`): returns the row count.
     #[allow(clippy::cast_precision_loss)]
     pub fn parse_csv(text: &str) -> Result<f64> {
-        let mut t = crate::data::parse::parse_dsv(text, Some(b','), "bench.csv")?;
-        crate::data::parse::apply_auto_parse(&mut t)?;
+        let (t, _) = crate::data::parse::parse_dsv_auto_report(text, Some(b','), "bench.csv")?;
         Ok(t.num_rows() as f64)
     }
 }

@@ -144,6 +144,12 @@ impl DictBuilder {
         }
     }
 
+    /// Makes room for `more` further rows.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let free = self.codes.len() - self.len;
+        self.codes.reserve_exact(more.saturating_sub(free));
+    }
+
     /// Appends a null row.
     pub(crate) fn push_null(&mut self) {
         self.nulls.push(self.len);

@@ -178,6 +178,69 @@ pub fn parse_dsv_report(
     delimiter: Option<u8>,
     source: &str,
 ) -> Result<(Table, DsvReport)> {
+    let tokens = tokenize(text, delimiter, source, usize::MAX, |width| {
+        (0..width).map(|_| Vec::new()).collect::<Vec<Vec<u64>>>()
+    })?;
+    let buffer = tokens.parser.finish();
+    let mut table = Table::with_rows(tokens.report.rows);
+    for (name, spans) in tokens.names.iter().zip(tokens.columns) {
+        table.push_column(
+            name,
+            Column::Text(TextColumn::from_spans(buffer.clone(), spans)),
+        )?;
+    }
+    Ok((table, tokens.report))
+}
+
+/// Where the tokenizer puts each data cell: one cell per row and output column, in row
+/// order.
+trait Cells {
+    /// The cell of output column `slot` in the next row: the span `field` of `parser`'s
+    /// output buffer (`(0, 0)`, the empty string, for a field missing from a short row).
+    fn cell(&mut self, slot: usize, field: (usize, usize), parser: &Parser<'_>);
+    /// Makes room for about `more` further rows.
+    fn reserve(&mut self, more: usize);
+}
+
+/// Span lists, one per output column (see [`span`]).
+impl Cells for Vec<Vec<u64>> {
+    #[inline(always)]
+    fn cell(&mut self, slot: usize, (start, stop): (usize, usize), _: &Parser<'_>) {
+        if let Some(col) = self.get_mut(slot) {
+            // Offsets fit: the input is below 4 GiB (checked up front).
+            #[allow(clippy::cast_possible_truncation)]
+            col.push(span(start as u32, stop as u32));
+        }
+    }
+
+    fn reserve(&mut self, more: usize) {
+        for c in self.iter_mut() {
+            c.reserve_exact(more);
+        }
+    }
+}
+
+/// A tokenized text: the header's distinct names, the cells of the data rows (up to a
+/// limit) in the sink, and the parser (for its output buffer).
+struct Tokens<'a, C> {
+    parser: Parser<'a>,
+    names: Vec<String>,
+    slots: Vec<Option<usize>>,
+    columns: C,
+    report: DsvReport,
+    /// About how many rows the whole text has (from the rate of the first rows read).
+    rows_estimate: usize,
+}
+
+/// Tokenizes `text` (BOM dropped, delimiter checked or sniffed) into the sink `make(width)`
+/// builds for the header's distinct names, reading at most `limit` data rows.
+fn tokenize<'a, C: Cells>(
+    text: &'a str,
+    delimiter: Option<u8>,
+    source: &'a str,
+    limit: usize,
+    make: impl FnOnce(usize) -> C,
+) -> Result<Tokens<'a, C>> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     if u32::try_from(text.len()).is_err() {
         return Err(Error::dsv_too_large(source, text.len()));
@@ -197,29 +260,29 @@ pub fn parse_dsv_report(
         delimiter,
         ..DsvReport::default()
     };
-    let Some(header) = parser.header()? else {
-        return Ok((Table::with_rows(0), report));
-    };
+    // Empty input (no header) is a table of no rows and no columns: `parser` is done.
+    let header = parser.header()?.unwrap_or_default();
     let (names, slots) = assign_slots(&header, &mut report);
-    let mut columns: Vec<Vec<u64>> = names.iter().map(|_| Vec::new()).collect();
+    let mut columns = make(names.len());
     let data_start = parser.pos;
-    parser.rows(&slots, &mut columns, &mut report, SAMPLE_ROWS)?;
+    parser.rows(&slots, &mut columns, &mut report, SAMPLE_ROWS.min(limit))?;
+    let mut rows_estimate = report.rows;
     if !parser.done {
         let more = estimate(report.rows, parser.pos - data_start, parser.n - parser.pos);
-        for c in &mut columns {
-            c.reserve_exact(more);
+        rows_estimate = rows_estimate.saturating_add(more);
+        if report.rows < limit {
+            columns.reserve(more.min(limit - report.rows));
+            parser.rows(&slots, &mut columns, &mut report, limit)?;
         }
-        parser.rows(&slots, &mut columns, &mut report, usize::MAX)?;
     }
-    let buffer = parser.finish();
-    let mut table = Table::with_rows(report.rows);
-    for (name, spans) in names.iter().zip(columns) {
-        table.push_column(
-            name,
-            Column::Text(TextColumn::from_spans(buffer.clone(), spans)),
-        )?;
-    }
-    Ok((table, report))
+    Ok(Tokens {
+        parser,
+        names,
+        slots,
+        columns,
+        report,
+        rows_estimate,
+    })
 }
 
 /// Rows parsed before the columns' sizes are estimated (see [`estimate`]).
@@ -381,6 +444,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of a field span just read.
+    #[inline(always)]
     fn field_text(&self, (start, end): (usize, usize)) -> &str {
         match &self.out {
             Some(out) if out.len() >= end => out.get(start..end),
@@ -404,12 +468,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads every data row (up to `limit` rows in all) into the span lists `columns`
-    /// through `slots`.
-    fn rows(
+    /// Reads every data row (up to `limit` rows in all) into `columns` (one cell per row
+    /// and output column) through `slots`.
+    fn rows<C: Cells>(
         &mut self,
         slots: &[Option<usize>],
-        columns: &mut [Vec<u64>],
+        columns: &mut C,
         report: &mut DsvReport,
         limit: usize,
     ) -> Result<()> {
@@ -421,13 +485,7 @@ impl<'a> Parser<'a> {
                 let before = self.stray;
                 let ((start, stop), end) = self.field()?;
                 match slots.get(j) {
-                    Some(Some(slot)) => {
-                        if let Some(col) = columns.get_mut(*slot) {
-                            // Offsets fit: the input is below 4 GiB (checked up front).
-                            #[allow(clippy::cast_possible_truncation)]
-                            col.push(span(start as u32, stop as u32));
-                        }
-                    }
+                    Some(Some(slot)) => columns.cell(*slot, (start, stop), self),
                     Some(None) => {}
                     None => report.dropped_fields += 1,
                 }
@@ -444,9 +502,7 @@ impl<'a> Parser<'a> {
                 report.short_rows += 1;
                 irregular = true;
                 for slot in slots.iter().skip(j).flatten() {
-                    if let Some(col) = columns.get_mut(*slot) {
-                        col.push(span(0, 0));
-                    }
+                    columns.cell(*slot, (0, 0), self);
                 }
             } else if j > width {
                 report.long_rows += 1;
@@ -613,6 +669,10 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, column)
 }
+
+#[path = "dsv_auto.rs"]
+mod auto;
+pub use auto::parse_dsv_auto_report;
 
 #[cfg(test)]
 #[path = "dsv_tests.rs"]

@@ -362,7 +362,7 @@ pub fn apply_auto_parse(table: &mut Table) -> Result<()> {
 /// while the column may still be numeric, then dates (from the first row on, as soon as
 /// boolean and number are ruled out), and the column falls back to strings, re-reading it
 /// into a dictionary, only when a cell contradicts every typed guess.
-fn auto_column(column: &TextColumn) -> Column {
+pub(crate) fn auto_column(column: &TextColumn) -> Column {
     let rows = column.len();
     let mut boolean = true;
     let mut number = true;
@@ -435,7 +435,7 @@ fn auto_column(column: &TextColumn) -> Column {
 }
 
 /// A number column whose invalid rows are the `NaN`s of `values`.
-fn number_column(values: Vec<f64>) -> NumberColumn {
+pub(crate) fn number_column(values: Vec<f64>) -> NumberColumn {
     let mut valid = Bitmap::filled(values.len(), true);
     for (i, v) in values.iter().enumerate() {
         if v.is_nan() {

@@ -14,7 +14,9 @@ pub mod number;
 
 pub use date::parse_date;
 pub use date_format::{parse_with_format, TimeFormat};
-pub use dsv::{parse_dsv, parse_dsv_bytes, parse_dsv_report, sniff_delimiter, DsvReport};
+pub use dsv::{
+    parse_dsv, parse_dsv_auto_report, parse_dsv_bytes, parse_dsv_report, sniff_delimiter, DsvReport,
+};
 pub use infer::{
     apply_auto_parse, apply_parse, infer_kind, infer_kinds, to_boolean, to_date, to_number,
     to_string, FieldKind, ParseKind,

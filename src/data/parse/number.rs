@@ -123,12 +123,13 @@ enum Decimal {
 /// stays within 19, so `w` cannot overflow; leading zeros count too, which only sends a few
 /// rare texts to the slower exact parser); returns how many digits were read.
 ///
-/// The first up to eight digits are read in one step (SWAR: find the run's length in a word
-/// of the text, then convert it with three multiplications), the rest, if any, byte by byte.
+/// Digits are read up to eight at a time (SWAR: find the run's length in a word of the text,
+/// then convert it with three multiplications) while the count stays within 19, the rest,
+/// if any, byte by byte.
 #[inline(always)]
 fn digits(b: &[u8], i: &mut usize, w: &mut u64, n: &mut u32) -> usize {
     let start = *i;
-    if *n <= 11 {
+    while *n <= 11 {
         let word = load_upto8(b.get(*i..).unwrap_or_default());
         let k = leading_digits(word);
         if k > 0 {
