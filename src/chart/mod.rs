@@ -16,7 +16,9 @@ mod scene;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
-use crate::data::parse::{apply_auto_parse, apply_parse, from_json_rows, parse_text, ParseKind};
+use crate::data::parse::{
+    apply_auto_parse, apply_parse, from_json_rows, parse_dsv_auto_report, parse_text, ParseKind,
+};
 use crate::data::Table;
 use crate::error::{Error, Result};
 use crate::mark::MarkData;
@@ -81,6 +83,23 @@ impl Unit {
             DataParse::Fields(fields) => apply_parse(&mut table, fields)?,
         }
         Ok(table)
+    }
+
+    /// Parses `text` (of data format `format`) and types it as [`Unit::typed`] would, in one
+    /// pass where that is the same thing: delimited text under plain `format.parse: "auto"`,
+    /// with no field typed by the plan, goes through [`parse_dsv_auto_report`] (equal to
+    /// `parse_text` then `typed` by construction). `None` otherwise: the caller parses and types.
+    fn parse_typed(&self, text: &str, format: &str, source: &str) -> Result<Option<Table>> {
+        let delimiter = match format {
+            "csv" => Some(b','),
+            "tsv" => Some(b'\t'),
+            "dsv" => None,
+            _ => return Ok(None),
+        };
+        if !matches!(self.view.data_parse, DataParse::Auto) || !self.typing()?.is_empty() {
+            return Ok(None);
+        }
+        parse_dsv_auto_report(text, delimiter, source).map(|(table, _)| Some(table))
     }
 
     /// Types the loaded fields (`format.parse`), keeps them as the source, and runs the plan.
@@ -353,7 +372,13 @@ impl Chart {
         for unit in &mut chart.units {
             let table = match &unit.view.data {
                 DataSource::Inline(values) => from_json_rows(values, "data.values")?,
-                DataSource::InlineText { text, format } => parse_text(text, format, "data.values")?,
+                DataSource::InlineText { text, format } => {
+                    if let Some(typed) = unit.parse_typed(text, format, "data.values")? {
+                        unit.compute_typed(Arc::new(typed), &chart.params)?;
+                        continue;
+                    }
+                    parse_text(text, format, "data.values")?
+                }
                 DataSource::Url { .. } => continue,
             };
             unit.compute(table, &chart.params)?;
@@ -542,16 +567,28 @@ impl Chart {
             let typed = match shared.get(&k) {
                 Some(t) => t,
                 None => {
-                    let table = match &raw {
-                        Some(t) => t.clone(),
-                        None => {
-                            let t = parse_text(text.unwrap_or_default(), &format, &url)?;
+                    let fused = match &raw {
+                        None => unit.parse_typed(text.unwrap_or_default(), &format, &url)?,
+                        Some(_) => None,
+                    };
+                    let typed = match fused {
+                        Some(t) => {
                             shared.parses += 1;
-                            raw = Some(t.clone());
-                            t
+                            Arc::new(t)
+                        }
+                        None => {
+                            let table = match &raw {
+                                Some(t) => t.clone(),
+                                None => {
+                                    let t = parse_text(text.unwrap_or_default(), &format, &url)?;
+                                    shared.parses += 1;
+                                    raw = Some(t.clone());
+                                    t
+                                }
+                            };
+                            Arc::new(unit.typed(table)?)
                         }
                     };
-                    let typed = Arc::new(unit.typed(table)?);
                     shared.tables.insert(k, Arc::downgrade(&typed));
                     typed
                 }
@@ -749,6 +786,42 @@ mod tests {
             .collect();
         r.sort();
         r
+    }
+
+    #[test]
+    fn delimited_text_under_auto_is_typed_in_one_pass_equal_to_parse_then_type() {
+        let text = "n,b,d,s\n1.5,true,2020-01-01,x\n,false,2020-02-01,\n-3,true,2020-03-01,y\n";
+        let spec = |parse: &str, time_unit: &str| {
+            format!(
+                r#"{{"data": {{"values": {text:?}, "format": {{"type": "csv"{parse}}}}},
+                  "mark": "point", "encoding": {{"x": {{"field": "d"{time_unit}}},
+                  "y": {{"field": "n", "type": "quantitative"}}}}}}"#
+            )
+        };
+        for (parse, time_unit, one_pass) in [
+            ("", "", false),
+            (r#", "parse": "auto""#, "", true),
+            (r#", "parse": "auto""#, r#", "timeUnit": "month""#, false),
+            (r#", "parse": {"n": "number"}"#, "", false),
+            ("", r#", "timeUnit": "month""#, false),
+        ] {
+            let chart = Chart::from_spec(&spec(parse, time_unit)).unwrap();
+            let unit = &chart.units[0];
+            let fused = unit.parse_typed(text, "csv", "data.values").unwrap();
+            assert_eq!(fused.is_some(), one_pass, "{parse} {time_unit}");
+            let two_step = unit
+                .typed(parse_text(text, "csv", "data.values").unwrap())
+                .unwrap();
+            let same = crate::data::parse::dsv::auto::tests::assert_same_table;
+            if let Some(fused) = fused {
+                same(&fused, &two_step, "one pass");
+            }
+            same(
+                unit.source.as_ref().unwrap(),
+                &two_step,
+                "the chart's source",
+            );
+        }
     }
 
     #[test]

@@ -671,7 +671,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 #[path = "dsv_auto.rs"]
-mod auto;
+pub(crate) mod auto;
 pub use auto::parse_dsv_auto_report;
 
 #[cfg(test)]

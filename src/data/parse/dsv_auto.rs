@@ -363,4 +363,4 @@ fn one_pass(text: &str, delimiter: Option<u8>, source: &str) -> Result<(Table, D
 
 #[cfg(test)]
 #[path = "dsv_auto_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -37,7 +37,7 @@ const CELLS: &[&str] = &[
 ];
 
 /// Equal tables: names, row counts, and columns (numbers bit for bit).
-fn assert_same_table(a: &Table, b: &Table, what: &str) {
+pub(crate) fn assert_same_table(a: &Table, b: &Table, what: &str) {
     assert_eq!(a.names(), b.names(), "{what}");
     assert_eq!(a.num_rows(), b.num_rows(), "{what}");
     for name in b.names() {
