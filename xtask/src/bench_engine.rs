@@ -190,8 +190,10 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          the rows) + group by `s10` + `count`, `sum(n1)`, `mean(n1)`; `_k1000` groups by \
          `s1000`; `_median` adds `median(n1)`; `bin_count` = `bin` of `n2` (10 bins) + \
          `count`, its extent a statistic of the column that the table computes once \
-         (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table, \
-         `_first` the first bin of a fresh copy of the column (extent pass included). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
+         (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table \
+         (`n2` is whole numbers: the narrow `u16` path, `Table::narrow`), \
+         `_first` the first bin of a fresh copy of the column (extent and narrow passes \
+         included), `_n0` the same bin of `n0` (two decimals: the `f64` path). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
          `planned` is the pre-planner-wiring path (expression filter, gathered rows, \
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
          normalized, planned and executed by `plan::execute` on the table (as \
@@ -242,6 +244,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
                 (rows == 10_000_000).then_some(15.0),
             ),
             ("bin_count_fused_first", Some("bin_count_js"), None),
+            ("bin_count_fused_n0", None, None),
             ("bin_count_planned", None, None),
         ] {
             let wz = ms(z, w, rows);

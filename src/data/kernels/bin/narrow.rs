@@ -1,0 +1,429 @@
+//! The narrow encoding of whole-number columns, and [`bin_count`](super::bin_count) over it.
+//!
+//! Stage: kernels. Counts, years, ages and whole-dollar amounts are whole numbers over a
+//! range much smaller than `f64`'s: such a column is also held as `u16` offsets from its
+//! minimum ([`Narrow`], 2 bytes per row beside the column's 8), built once per column on
+//! first use ([`crate::data::Table::narrow`]). Binning it reads a quarter of the bytes and
+//! does integer lane work:
+//!
+//! Vega's bin of a value is monotone in the value (every IEEE operation in
+//! [`Binner::index`](super::Binner) is), so over whole offsets the bins are cut by
+//! thresholds, each the smallest offset whose bin is at least the next one, found by
+//! bisection with the same scalar formula the `f64` path uses (so the result is that path's,
+//! bit for bit). A bin's count is then `#(offset >= t_k) - #(offset >= t_k+1)`, and the
+//! counting pass compares 8 offsets per `u16x8` lane operation with each threshold. Past
+//! [`LANE_THRESHOLDS`] thresholds a histogram of the offsets is counted instead.
+
+use super::{count_groups, count_setup, BinParams};
+use crate::data::NumberColumn;
+
+/// The offset of null rows (and `NaN`, which bins as null).
+pub const SENTINEL: u16 = u16::MAX;
+
+/// The widest `max - min` a [`Narrow`] holds (offsets `0..=65534`; 65535 is [`SENTINEL`]).
+pub const MAX_SPAN: f64 = 65_534.0;
+
+/// Columns shorter than this keep to the `f64` path ([`crate::data::Table::narrow`] gives
+/// `None`): their bins cost well under a millisecond either way, and the encoding would
+/// cost memory and a pass for nothing.
+pub const MIN_ROWS: usize = 1 << 15;
+
+/// Up to this many thresholds (distinct bin edges inside the column's range), the counting
+/// pass compares offsets with each; past it, one histogram pass over the offsets is cheaper.
+pub const LANE_THRESHOLDS: usize = 16;
+
+/// A whole-number column as `u16` offsets from its minimum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Narrow {
+    /// The smallest valid value (the column's `extent[0]`).
+    pub base: f64,
+    /// The largest offset of a valid value (`extent[1] - base`).
+    pub top: u16,
+    /// Number of rows.
+    pub rows: usize,
+    /// Rows whose offset is [`SENTINEL`] (null or `NaN`).
+    pub nulls: u64,
+    /// The offsets, four per word: row `i` is bits `16 * (i % 4)..` of word `i / 4`
+    /// (`v - base`, or [`SENTINEL`]); the rows past the end of the last word are
+    /// [`SENTINEL`] too. Words, not `u16`s, so the lanes load 8 offsets with two reads.
+    pub words: Vec<u64>,
+}
+
+impl Narrow {
+    /// The narrow encoding of `column` whose extent (of its valid, non-`NaN` values) is
+    /// `extent`, or `None` unless every valid value is a finite whole number and
+    /// `max - min <= 65534`. One pass, which stops at the first value that does not fit.
+    /// (`-0` is stored as offset 0 from a base of `0` or `-0`: Vega's bin of both zeros is
+    /// the same.)
+    ///
+    /// ```
+    /// use storychart::data::kernels::bin::narrow::Narrow;
+    /// use storychart::data::NumberColumn;
+    /// let col = NumberColumn::from_options([Some(1990.0), None, Some(2024.0)]);
+    /// let n = Narrow::new(&col, Some([1990.0, 2024.0])).unwrap();
+    /// assert_eq!((n.base, n.top, n.nulls), (1990.0, 34, 1));
+    /// assert_eq!((n.offset(0), n.offset(1), n.offset(2)), (0, 0xFFFF, 34));
+    /// let halves = NumberColumn::from_options([Some(0.5), Some(2.0)]);
+    /// assert_eq!(Narrow::new(&halves, Some([0.5, 2.0])), None);
+    /// ```
+    pub fn new(column: &NumberColumn, extent: Option<[f64; 2]>) -> Option<Self> {
+        Self::encode(column, extent, true)
+    }
+
+    /// [`Narrow::new`] one row at a time: the twin of its lanes (natively the same).
+    pub fn new_rows(column: &NumberColumn, extent: Option<[f64; 2]>) -> Option<Self> {
+        Self::encode(column, extent, false)
+    }
+
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn encode(column: &NumberColumn, extent: Option<[f64; 2]>, lanes: bool) -> Option<Self> {
+        let [base, max] = extent?;
+        let span = max - base;
+        if !(base.is_finite() && (0.0..=MAX_SPAN).contains(&span)) {
+            return None;
+        }
+        let valid = column.valid.words();
+        let rows = column.values.len();
+        let mut words = vec![u64::MAX; rows.div_ceil(4)];
+        let mut nulls = 0u64;
+        // 64 rows (one validity word, 16 words of offsets) at a time.
+        for (b, (block, out)) in column
+            .values
+            .chunks(64)
+            .zip(words.chunks_mut(16))
+            .enumerate()
+        {
+            let bits = valid.get(b).copied().unwrap_or(0);
+            let full = block.len() == 64 && bits == u64::MAX;
+            if !(lanes && full && encode_valid(block, base, out)) {
+                nulls += encode_rows(block, bits, base, out)?;
+            }
+        }
+        Some(Self {
+            base,
+            top: span as u16,
+            rows,
+            nulls,
+            words,
+        })
+    }
+
+    /// Row `i`'s offset ([`SENTINEL`] past the end).
+    pub fn offset(&self, i: usize) -> u16 {
+        let w = self.words.get(i / 4).copied().unwrap_or(u64::MAX);
+        #[allow(clippy::cast_possible_truncation)]
+        let off = (w >> (16 * (i % 4))) as u16;
+        off
+    }
+
+    /// The value of offset `off` (not [`SENTINEL`]): exactly the row's value (up to the sign
+    /// of a zero), as `base + off` is a representable whole number.
+    fn value(&self, off: u16) -> f64 {
+        self.base + f64::from(off)
+    }
+
+    /// Rows past `rows` in the last word (all [`SENTINEL`]).
+    fn padding(&self) -> u64 {
+        (self.words.len() * 4).saturating_sub(self.rows) as u64
+    }
+}
+
+/// Encodes `block` (rows whose validity bits are `bits`) into `out`, four offsets per
+/// word, one row at a time; returns the rows made [`SENTINEL`] (null or `NaN`), or `None`
+/// at a valid value that is not whole or not within [`MAX_SPAN`] above `base`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn encode_rows(block: &[f64], bits: u64, base: f64, out: &mut [u64]) -> Option<u64> {
+    let mut nulls = 0;
+    let mut j = 0;
+    while j < block.len() {
+        if let (Some(v), Some(w)) = (block.get(j), out.get_mut(j / 4)) {
+            let d = *v - base;
+            let off = if (bits >> j) & 1 == 0 || v.is_nan() {
+                nulls += 1;
+                SENTINEL
+            } else if (0.0..=MAX_SPAN).contains(&d) && *v == v.trunc() {
+                // Exact: the difference of two whole doubles 65534 apart at most is a whole
+                // number below 2^16, representable, so the subtraction gives it exactly.
+                d as u16
+            } else {
+                return None;
+            };
+            let at = 16 * (j % 4);
+            *w = *w & !(0xFFFF << at) | u64::from(off) << at;
+        }
+        j += 1;
+    }
+    Some(nulls)
+}
+
+/// Natively, blocks are encoded by [`encode_rows`].
+#[cfg(not(target_arch = "wasm32"))]
+fn encode_valid(_block: &[f64], _base: f64, _out: &mut [u64]) -> bool {
+    false
+}
+
+/// [`encode_rows`] of a block of 64 valid rows in `f64x2` lanes, four rows per word: `false`
+/// (with `out` partly written) when a value is not whole, outside `[base, base + 65534]` or
+/// `NaN`, and the block must be redone row by row.
+#[cfg(target_arch = "wasm32")]
+fn encode_valid(block: &[f64], base: f64, out: &mut [u64]) -> bool {
+    use core::arch::wasm32::{
+        f64x2, f64x2_eq, f64x2_ge, f64x2_le, f64x2_splat, f64x2_sub, f64x2_trunc, i32x4_shuffle,
+        i32x4_trunc_sat_f64x2_zero, i64x2_extract_lane, u16x8_narrow_i32x4, v128, v128_and,
+        v128_any_true, v128_not,
+    };
+    let (b, top, zero) = (f64x2_splat(base), f64x2_splat(MAX_SPAN), f64x2_splat(0.0));
+    let mut bad = f64x2_splat(0.0);
+    let lanes = |v: v128, bad: &mut v128| -> v128 {
+        let d = f64x2_sub(v, b);
+        let ok = v128_and(
+            v128_and(f64x2_eq(f64x2_trunc(v), v), f64x2_le(d, top)),
+            f64x2_ge(d, zero),
+        );
+        *bad = core::arch::wasm32::v128_or(*bad, v128_not(ok));
+        i32x4_trunc_sat_f64x2_zero(d)
+    };
+    let mut j = 0;
+    while j + 3 < block.len() {
+        if let (Some(&[x0, x1, x2, x3]), Some(w)) = (block.get(j..j + 4), out.get_mut(j / 4)) {
+            let lo = lanes(f64x2(x0, x1), &mut bad);
+            let hi = lanes(f64x2(x2, x3), &mut bad);
+            let q = i32x4_shuffle::<0, 1, 4, 5>(lo, hi);
+            #[allow(clippy::cast_sign_loss)]
+            let word = i64x2_extract_lane::<0>(u16x8_narrow_i32x4(q, q)) as u64;
+            *w = word;
+        }
+        j += 4;
+    }
+    !v128_any_true(bad)
+}
+
+/// [`bin_count`](super::bin_count) of `column` through its narrow encoding `narrow` (which
+/// must be [`Narrow::new`] of `column`, as [`crate::data::Table::narrow`] gives it): the
+/// same starts, counts and order, bit for bit. `None` where `bin_count` declines, or
+/// `narrow` is not of this column's length.
+///
+/// ```
+/// use storychart::data::kernels::bin::{bin_count, narrow::{bin_count_narrow, Narrow}, BinParams};
+/// use storychart::data::NumberColumn;
+/// let col = NumberColumn::from_options([Some(12.0), None, Some(3.0), Some(19.0), Some(20.0)]);
+/// let n = Narrow::new(&col, Some([3.0, 20.0])).unwrap();
+/// let p = BinParams { start: 0.0, stop: 20.0, step: 10.0 };
+/// assert_eq!(bin_count_narrow(&col, &n, &p), bin_count(&col, &p));
+/// ```
+pub fn bin_count_narrow(
+    column: &NumberColumn,
+    narrow: &Narrow,
+    params: &BinParams,
+) -> Option<(Vec<Option<f64>>, Vec<u64>)> {
+    if narrow.rows != column.values.len() {
+        return None;
+    }
+    let (bins, binner) = count_setup(column, params)?;
+    // Ranks order the slots by value: below (0), bins 0.. (1..), above (bins + 1).
+    let rank = |off: u16| -> usize {
+        let s = binner.slot(narrow.value(off));
+        if s == bins {
+            0
+        } else if s == bins + 1 {
+            bins + 1
+        } else {
+            s + 1
+        }
+    };
+    let mut by_rank = vec![0u64; bins + 2];
+    let valid = narrow.rows as u64 - narrow.nulls;
+    match steps(narrow.top, &rank) {
+        Some(cuts) => {
+            // `ge[i]` = rows (valid or not) with offset >= cuts[i]; the pass counts the
+            // padding too, which is SENTINEL.
+            let thresholds: Vec<u16> = cuts.iter().map(|c| c.0).collect();
+            let ge: Vec<u64> = count_at_least(&narrow.words, &thresholds)
+                .iter()
+                .map(|c| c.saturating_sub(narrow.padding() + narrow.nulls))
+                .collect();
+            // Offsets below the first cut have rank(0); from each cut to the next, its rank.
+            let mut above = valid;
+            let mut r = rank(0);
+            for (i, (_, next_rank)) in cuts.iter().enumerate() {
+                let g = ge.get(i).copied().unwrap_or(0);
+                if let Some(c) = by_rank.get_mut(r) {
+                    *c += above.saturating_sub(g);
+                }
+                above = g;
+                r = *next_rank;
+            }
+            if let Some(c) = by_rank.get_mut(r) {
+                *c += above;
+            }
+        }
+        None => {
+            let hist = offset_histogram(&narrow.words, narrow.top);
+            for (off, n) in (0..=narrow.top).zip(hist) {
+                if let Some(c) = by_rank.get_mut(rank(off)) {
+                    *c += n;
+                }
+            }
+        }
+    }
+    // Back to bin_count's slots: bins, then below, above, null.
+    let mut count = vec![0u64; bins + 3];
+    for (r, n) in by_rank.iter().enumerate() {
+        let slot = match r {
+            0 => bins,
+            r if r == bins + 1 => bins + 1,
+            r => r - 1,
+        };
+        if let Some(c) = count.get_mut(slot) {
+            *c += n;
+        }
+    }
+    if let Some(c) = count.get_mut(bins + 2) {
+        *c = narrow.nulls;
+    }
+    Some(count_groups(column, params, bins, &binner, &count))
+}
+
+/// The offsets in `1..=top` where `rank` steps up, each with the rank it steps up to, by
+/// bisection (`rank` is monotone); `None` when there are more than [`LANE_THRESHOLDS`].
+fn steps(top: u16, rank: &impl Fn(u16) -> usize) -> Option<Vec<(u16, usize)>> {
+    let mut cuts = Vec::new();
+    let (mut at, last) = (0u16, rank(top));
+    let mut r = rank(0);
+    while r < last {
+        // Invariant: rank(lo) == r < rank(hi).
+        let (mut lo, mut hi) = (at, top);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if rank(mid) > r {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        if cuts.len() == LANE_THRESHOLDS {
+            return None;
+        }
+        r = rank(hi);
+        cuts.push((hi, r));
+        at = hi;
+    }
+    Some(cuts)
+}
+
+/// Row counts of each offset `0..=top` (sentinels and offsets above `top` not counted).
+pub fn offset_histogram(words: &[u64], top: u16) -> Vec<u64> {
+    let len = usize::from(top) + 1;
+    // Four copies (one per offset of a word), so neighbouring equal offsets do not wait on
+    // each other's increment; offsets past `top` (the sentinel) land at `len`, not counted.
+    let stride = len + 1;
+    let mut hist = vec![0u32; 4 * stride];
+    let mut flushed = vec![0u64; len];
+    for block in words.chunks(1 << 20) {
+        for w in block {
+            let w = *w;
+            for (copy, shift) in [0usize, 16, 32, 48].into_iter().enumerate() {
+                #[allow(clippy::cast_possible_truncation)]
+                let off = usize::from((w >> shift) as u16).min(len);
+                if let Some(c) = hist.get_mut(copy * stride + off) {
+                    *c += 1;
+                }
+            }
+        }
+        // At most 2^20 per counter per block: flush before u32 could overflow.
+        for (i, f) in flushed.iter_mut().enumerate() {
+            for copy in 0..4 {
+                if let Some(c) = hist.get_mut(copy * stride + i) {
+                    *f += u64::from(*c);
+                    *c = 0;
+                }
+            }
+        }
+    }
+    flushed
+}
+
+/// For each threshold `t`, the number of offsets `>= t` in `words` (four per word, all
+/// counted, [`SENTINEL`] included), one offset at a time: the twin of
+/// [`count_at_least`]'s lanes, and the native build's pass.
+pub fn count_at_least_rows(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
+    let mut out = vec![0u64; thresholds.len()];
+    for w in words {
+        for shift in [0, 16, 32, 48] {
+            #[allow(clippy::cast_possible_truncation)]
+            let off = (*w >> shift) as u16;
+            for (o, t) in out.iter_mut().zip(thresholds) {
+                *o += u64::from(off >= *t);
+            }
+        }
+    }
+    out
+}
+
+/// [`count_at_least_rows`] (natively the same function).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn count_at_least(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
+    count_at_least_rows(words, thresholds)
+}
+
+/// Words per block of the lanes' pass: 2048 words (16 KiB, in L1 while each group of
+/// thresholds passes over it); each `u16` lane counts at most 1024 per block.
+#[cfg(target_arch = "wasm32")]
+const BLOCK: usize = 2048;
+
+/// [`count_at_least_rows`] in `u16x8` lanes: per pair of words (8 offsets), one
+/// `u16x8.ge` per threshold, subtracted (all ones is -1) into a `u16` lane counter per
+/// threshold; thresholds four at a time, over blocks of [`BLOCK`] words that stay in cache,
+/// the counters summed into `u64` after each block.
+#[cfg(target_arch = "wasm32")]
+pub fn count_at_least(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
+    use core::arch::wasm32::{i16x8_sub, u16x8_ge, u16x8_splat, u64x2, v128};
+    let mut out = vec![0u64; thresholds.len()];
+    let pairs = words.len() / 2 * 2;
+    let body = words.get(..pairs).unwrap_or(&[]);
+    for block in body.chunks(BLOCK) {
+        for (g, group) in thresholds.chunks(4).enumerate() {
+            // Missing thresholds of a short group: 0xFFFF, counted and dropped.
+            let t = |i: usize| u16x8_splat(group.get(i).copied().unwrap_or(u16::MAX));
+            let (t0, t1, t2, t3) = (t(0), t(1), t(2), t(3));
+            let zero = u16x8_splat(0);
+            let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
+            let n = block.len();
+            let mut j = 0;
+            while j + 1 < n {
+                if let Some(&[x, y]) = block.get(j..j + 2) {
+                    let v: v128 = u64x2(x, y);
+                    a0 = i16x8_sub(a0, u16x8_ge(v, t0));
+                    a1 = i16x8_sub(a1, u16x8_ge(v, t1));
+                    a2 = i16x8_sub(a2, u16x8_ge(v, t2));
+                    a3 = i16x8_sub(a3, u16x8_ge(v, t3));
+                }
+                j += 2;
+            }
+            for (i, a) in [a0, a1, a2, a3].into_iter().enumerate() {
+                if let Some(o) = out.get_mut(g * 4 + i) {
+                    *o += lane_sum(a);
+                }
+            }
+        }
+    }
+    let tail = count_at_least_rows(words.get(pairs..).unwrap_or(&[]), thresholds);
+    for (o, t) in out.iter_mut().zip(tail) {
+        *o += t;
+    }
+    out
+}
+
+/// The sum of a `u16x8`'s lanes.
+#[cfg(target_arch = "wasm32")]
+fn lane_sum(a: core::arch::wasm32::v128) -> u64 {
+    use core::arch::wasm32::{i32x4_extadd_pairwise_u16x8, u32x4_extract_lane as lane};
+    let s = i32x4_extadd_pairwise_u16x8(a);
+    u64::from(lane::<0>(s))
+        + u64::from(lane::<1>(s))
+        + u64::from(lane::<2>(s))
+        + u64::from(lane::<3>(s))
+}
+
+#[cfg(test)]
+mod tests;
