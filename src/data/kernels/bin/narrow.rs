@@ -168,34 +168,51 @@ fn encode_valid(_block: &[f64], _base: f64, _out: &mut [u64]) -> bool {
 #[cfg(target_arch = "wasm32")]
 fn encode_valid(block: &[f64], base: f64, out: &mut [u64]) -> bool {
     use core::arch::wasm32::{
-        f64x2, f64x2_eq, f64x2_ge, f64x2_le, f64x2_splat, f64x2_sub, f64x2_trunc, i32x4_shuffle,
-        i32x4_trunc_sat_f64x2_zero, i64x2_extract_lane, u16x8_narrow_i32x4, v128, v128_and,
-        v128_any_true, v128_not,
+        f64x2, f64x2_splat, i64x2_extract_lane, i8x16_shuffle, v128_any_true, v128_or,
     };
-    let (b, top, zero) = (f64x2_splat(base), f64x2_splat(MAX_SPAN), f64x2_splat(0.0));
+    let (b, top) = (f64x2_splat(base), f64x2_splat(MAX_SPAN));
     let mut bad = f64x2_splat(0.0);
-    let lanes = |v: v128, bad: &mut v128| -> v128 {
-        let d = f64x2_sub(v, b);
-        let ok = v128_and(
-            v128_and(f64x2_eq(f64x2_trunc(v), v), f64x2_le(d, top)),
-            f64x2_ge(d, zero),
-        );
-        *bad = core::arch::wasm32::v128_or(*bad, v128_not(ok));
-        i32x4_trunc_sat_f64x2_zero(d)
-    };
     let mut j = 0;
     while j + 3 < block.len() {
         if let (Some(&[x0, x1, x2, x3]), Some(w)) = (block.get(j..j + 4), out.get_mut(j / 4)) {
-            let lo = lanes(f64x2(x0, x1), &mut bad);
-            let hi = lanes(f64x2(x2, x3), &mut bad);
-            let q = i32x4_shuffle::<0, 1, 4, 5>(lo, hi);
+            let (lo, bad_lo) = encode_pair(f64x2(x0, x1), b, top);
+            let (hi, bad_hi) = encode_pair(f64x2(x2, x3), b, top);
+            bad = v128_or(bad, v128_or(bad_lo, bad_hi));
+            // The low 16 bits of each of the four 64-bit lanes, in row order.
+            let q = i8x16_shuffle::<0, 1, 8, 9, 16, 17, 24, 25, 0, 1, 8, 9, 16, 17, 24, 25>(lo, hi);
             #[allow(clippy::cast_sign_loss)]
-            let word = i64x2_extract_lane::<0>(u16x8_narrow_i32x4(q, q)) as u64;
+            let word = i64x2_extract_lane::<0>(q) as u64;
             *w = word;
         }
         j += 4;
     }
     !v128_any_true(bad)
+}
+
+/// `2^52`: for a whole `0 <= d < 2^52`, the low bits of `d + 2^52` are `d`.
+#[cfg(target_arch = "wasm32")]
+const MAGIC: f64 = 4_503_599_627_370_496.0;
+
+/// Two rows' offsets `v - base` in the low 16 bits of their 64-bit lanes (as the low bits
+/// of `v - base + 2^52`), and all ones in a lane whose value is not whole, not within
+/// `[0, top]` of `base`, or `NaN`.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn encode_pair(
+    v: core::arch::wasm32::v128,
+    base: core::arch::wasm32::v128,
+    top: core::arch::wasm32::v128,
+) -> (core::arch::wasm32::v128, core::arch::wasm32::v128) {
+    use core::arch::wasm32::{
+        f64x2_add, f64x2_eq, f64x2_ge, f64x2_le, f64x2_splat, f64x2_sub, f64x2_trunc, v128_and,
+        v128_not,
+    };
+    let d = f64x2_sub(v, base);
+    let ok = v128_and(
+        v128_and(f64x2_eq(f64x2_trunc(v), v), f64x2_le(d, top)),
+        f64x2_ge(d, f64x2_splat(0.0)),
+    );
+    (f64x2_add(d, f64x2_splat(MAGIC)), v128_not(ok))
 }
 
 /// [`bin_count`](super::bin_count) of `column` through its narrow encoding `narrow` (which
@@ -311,36 +328,49 @@ fn steps(top: u16, rank: &impl Fn(u16) -> usize) -> Option<Vec<(u16, usize)>> {
     Some(cuts)
 }
 
-/// Row counts of each offset `0..=top` (sentinels and offsets above `top` not counted).
+/// Row counts of each offset `0..=top` (sentinels and offsets above `top` not counted), for
+/// fewer than 2^32 rows per copy (as `bin_count` requires).
+#[allow(clippy::cast_possible_truncation)]
 pub fn offset_histogram(words: &[u64], top: u16) -> Vec<u64> {
-    let len = usize::from(top) + 1;
+    /// One counter per `u16`, so any offset indexes it without a check.
+    type Counts = Box<[u32; 1 << 16]>;
+    let fresh = || -> Option<Counts> { vec![0u32; 1 << 16].into_boxed_slice().try_into().ok() };
     // Four copies (one per offset of a word), so neighbouring equal offsets do not wait on
-    // each other's increment; offsets past `top` (the sentinel) land at `len`, not counted.
-    let stride = len + 1;
-    let mut hist = vec![0u32; 4 * stride];
-    let mut flushed = vec![0u64; len];
-    for block in words.chunks(1 << 20) {
-        for w in block {
+    // each other's increment.
+    let (Some(mut h0), Some(mut h1), Some(mut h2), Some(mut h3)) =
+        (fresh(), fresh(), fresh(), fresh())
+    else {
+        return Vec::new();
+    };
+    let mut j = 0;
+    while j < words.len() {
+        if let Some(w) = words.get(j) {
             let w = *w;
-            for (copy, shift) in [0usize, 16, 32, 48].into_iter().enumerate() {
-                #[allow(clippy::cast_possible_truncation)]
-                let off = usize::from((w >> shift) as u16).min(len);
-                if let Some(c) = hist.get_mut(copy * stride + off) {
-                    *c += 1;
-                }
+            // A u16 indexes 2^16 counters: the compiler drops the bounds checks. Plain
+            // statements: the size-optimised build keeps `map` and array loops as calls.
+            if let Some(n) = h0.get_mut(usize::from(w as u16)) {
+                *n = n.wrapping_add(1);
+            }
+            if let Some(n) = h1.get_mut(usize::from((w >> 16) as u16)) {
+                *n = n.wrapping_add(1);
+            }
+            if let Some(n) = h2.get_mut(usize::from((w >> 32) as u16)) {
+                *n = n.wrapping_add(1);
+            }
+            if let Some(n) = h3.get_mut(usize::from((w >> 48) as u16)) {
+                *n = n.wrapping_add(1);
             }
         }
-        // At most 2^20 per counter per block: flush before u32 could overflow.
-        for (i, f) in flushed.iter_mut().enumerate() {
-            for copy in 0..4 {
-                if let Some(c) = hist.get_mut(copy * stride + i) {
-                    *f += u64::from(*c);
-                    *c = 0;
-                }
-            }
-        }
+        j += 1;
     }
-    flushed
+    (0..=usize::from(top))
+        .map(|i| {
+            [&h0, &h1, &h2, &h3]
+                .iter()
+                .map(|h| u64::from(h.get(i).copied().unwrap_or(0)))
+                .sum()
+        })
+        .collect()
 }
 
 /// For each threshold `t`, the number of offsets `>= t` in `words` (four per word, all
@@ -371,40 +401,42 @@ pub fn count_at_least(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
 #[cfg(target_arch = "wasm32")]
 const BLOCK: usize = 2048;
 
-/// [`count_at_least_rows`] in `u16x8` lanes: per pair of words (8 offsets), one
-/// `u16x8.ge` per threshold, subtracted (all ones is -1) into a `u16` lane counter per
-/// threshold; thresholds four at a time, over blocks of [`BLOCK`] words that stay in cache,
-/// the counters summed into `u64` after each block.
+/// [`count_at_least_rows`] in `i16x8` lanes: per pair of words (8 offsets), flipped to
+/// signed order (`xor 0x8000`, so one native signed compare does), one `i16x8.gt` per
+/// threshold (`off >= t` is `off > t - 1`), subtracted (all ones is -1) into an `i16` lane
+/// counter per threshold; thresholds up to eight at a time ([`count_group`]), over blocks
+/// of [`BLOCK`] words that stay in cache, the counters summed into `u64` after each block.
 #[cfg(target_arch = "wasm32")]
 pub fn count_at_least(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
-    use core::arch::wasm32::{i16x8_sub, u16x8_ge, u16x8_splat, u64x2, v128};
+    use core::arch::wasm32::i16x8_splat;
     let mut out = vec![0u64; thresholds.len()];
     let pairs = words.len() / 2 * 2;
     let body = words.get(..pairs).unwrap_or(&[]);
+    // Each threshold `t` (>= 1) as the signed `(t - 1) ^ 0x8000`; missing ones of a short
+    // group compare with the largest, counted and dropped.
+    #[allow(clippy::cast_possible_wrap)]
+    let signed: Vec<_> = thresholds
+        .iter()
+        .map(|t| i16x8_splat((t.saturating_sub(1) ^ 0x8000) as i16))
+        .collect();
     for block in body.chunks(BLOCK) {
-        for (g, group) in thresholds.chunks(4).enumerate() {
-            // Missing thresholds of a short group: 0xFFFF, counted and dropped.
-            let t = |i: usize| u16x8_splat(group.get(i).copied().unwrap_or(u16::MAX));
-            let (t0, t1, t2, t3) = (t(0), t(1), t(2), t(3));
-            let zero = u16x8_splat(0);
-            let (mut a0, mut a1, mut a2, mut a3) = (zero, zero, zero, zero);
-            let n = block.len();
-            let mut j = 0;
-            while j + 1 < n {
-                if let Some(&[x, y]) = block.get(j..j + 2) {
-                    let v: v128 = u64x2(x, y);
-                    a0 = i16x8_sub(a0, u16x8_ge(v, t0));
-                    a1 = i16x8_sub(a1, u16x8_ge(v, t1));
-                    a2 = i16x8_sub(a2, u16x8_ge(v, t2));
-                    a3 = i16x8_sub(a3, u16x8_ge(v, t3));
-                }
-                j += 2;
-            }
-            for (i, a) in [a0, a1, a2, a3].into_iter().enumerate() {
-                if let Some(o) = out.get_mut(g * 4 + i) {
-                    *o += lane_sum(a);
+        let mut g = 0;
+        while g < signed.len() {
+            let left = signed.len() - g;
+            let t = |i: usize| signed.get(g + i).copied().unwrap_or(i16x8_splat(i16::MAX));
+            let ts = [t(0), t(1), t(2), t(3), t(4), t(5), t(6), t(7)];
+            let (acc, n) = match left {
+                1 => (count_group::<1>(block, &ts), 1),
+                2 => (count_group::<2>(block, &ts), 2),
+                3 | 4 => (count_group::<4>(block, &ts), 4),
+                _ => (count_group::<8>(block, &ts), 8),
+            };
+            for (i, a) in acc.iter().take(n).enumerate() {
+                if let Some(o) = out.get_mut(g + i) {
+                    *o += lane_sum(*a);
                 }
             }
+            g += n;
         }
     }
     let tail = count_at_least_rows(words.get(pairs..).unwrap_or(&[]), thresholds);
@@ -412,6 +444,45 @@ pub fn count_at_least(words: &[u64], thresholds: &[u16]) -> Vec<u64> {
         *o += t;
     }
     out
+}
+
+/// The lane counters of the first `N` (1, 2, 4 or 8) thresholds `ts` (signed, as
+/// [`count_at_least`] makes them) over `block` (an even number of words, at most
+/// [`BLOCK`]); the counters past `N` stay zero.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn count_group<const N: usize>(
+    block: &[u64],
+    ts: &[core::arch::wasm32::v128; 8],
+) -> [core::arch::wasm32::v128; 8] {
+    use core::arch::wasm32::{i16x8_gt, i16x8_splat, i16x8_sub, u64x2, v128_xor};
+    let [t0, t1, t2, t3, t4, t5, t6, t7] = *ts;
+    let zero = i16x8_splat(0);
+    let flip = i16x8_splat(i16::MIN);
+    let [mut a0, mut a1, mut a2, mut a3, mut a4, mut a5, mut a6, mut a7] = [zero; 8];
+    let n = block.len();
+    let mut j = 0;
+    while j + 1 < n {
+        if let Some(&[x, y]) = block.get(j..j + 2) {
+            let v = v128_xor(u64x2(x, y), flip);
+            a0 = i16x8_sub(a0, i16x8_gt(v, t0));
+            if N > 1 {
+                a1 = i16x8_sub(a1, i16x8_gt(v, t1));
+            }
+            if N > 2 {
+                a2 = i16x8_sub(a2, i16x8_gt(v, t2));
+                a3 = i16x8_sub(a3, i16x8_gt(v, t3));
+            }
+            if N > 4 {
+                a4 = i16x8_sub(a4, i16x8_gt(v, t4));
+                a5 = i16x8_sub(a5, i16x8_gt(v, t5));
+                a6 = i16x8_sub(a6, i16x8_gt(v, t6));
+                a7 = i16x8_sub(a7, i16x8_gt(v, t7));
+            }
+        }
+        j += 2;
+    }
+    [a0, a1, a2, a3, a4, a5, a6, a7]
 }
 
 /// The sum of a `u16x8`'s lanes.
