@@ -11,7 +11,7 @@
 //! thresholds, each the smallest offset whose bin is at least the next one, found by
 //! bisection with the same scalar formula the `f64` path uses (so the result is that path's,
 //! bit for bit). A bin's count is then `#(offset >= t_k) - #(offset >= t_k+1)`, and the
-//! counting pass compares 8 offsets per `u16x8` lane operation with each threshold. Past
+//! counting pass compares 8 offsets per lane operation (`i16x8`) with each threshold. Past
 //! [`LANE_THRESHOLDS`] thresholds a histogram of the offsets is counted instead.
 
 use super::{count_groups, count_setup, BinParams};
