@@ -154,6 +154,13 @@ fn main() {
             median_ms(|| work::bin_count_fused(&t)),
             "",
         );
+        // The f64 path (n0 has two decimals, so no narrow encoding).
+        report(
+            "bin_count_fused_n0",
+            rows,
+            median_ms(|| work::bin_count_fused_n0(&t)),
+            "",
+        );
         // The first bin of a freshly loaded column: its extent is not known yet.
         report(
             "bin_count_fused_first",

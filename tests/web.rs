@@ -561,6 +561,91 @@ fn bin_count_lanes_equal_bin_then_group_then_count() {
     }
 }
 
+/// The narrow path's lanes (the WASM build's encoding in `f64x2`, counting in `u16x8`)
+/// against their scalar twins, and `bin_count` over the encoding against the `f64` path, bit
+/// for bit: random whole-number columns of many blocks (nulls, `NaN`, `-0`, spans up to
+/// 65534), random bins, and counting passes over more words than one lane block.
+#[wasm_bindgen_test]
+fn narrow_lanes_equal_their_scalar_twins_and_the_f64_path() {
+    use storychart::data::kernels::bin::narrow::{
+        bin_count_narrow, count_at_least, count_at_least_rows, Narrow,
+    };
+    use storychart::data::kernels::bin::{bin_count, extent};
+    use storychart::data::kernels::{bin_params, BinOptions, BinParams};
+    use storychart::data::{Column, NumberColumn};
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut below = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n.max(1)
+    };
+    for round in 0..120 {
+        let words: Vec<u64> = (0..below(if round % 4 == 0 { 5000 } else { 40 }))
+            .map(|_| below(u64::MAX))
+            .collect();
+        // Thresholds 1..=65535 (65535 counts only the sentinel), up to 16 and past.
+        let thresholds: Vec<u16> = (0..below(20)).map(|_| 1 + below(65_535) as u16).collect();
+        assert_eq!(
+            count_at_least(&words, &thresholds),
+            count_at_least_rows(&words, &thresholds),
+            "round {round}: {thresholds:?}"
+        );
+    }
+    let (mut lanes, mut dense) = (0, 0);
+    for round in 0..60 {
+        let rows = below(if round % 3 == 0 { 300 } else { 20_000 }) as usize;
+        let base = [0.0, -3.0, -40_000.0, 1990.0, 1e15][below(5) as usize];
+        let span = [9, 2000, 65_534][below(3) as usize];
+        let odd = round % 2 == 0;
+        let col = NumberColumn::from_options((0..rows).map(|_| match below(30) {
+            0 if odd => None,
+            1 if round % 4 < 2 => Some(f64::NAN),
+            2 if odd && base == 0.0 => Some(-0.0),
+            3 if round % 5 == 0 => Some(base + 0.5),
+            _ => Some(base + below(span + 1) as f64),
+        }));
+        let ext = extent(&Column::Number(col.clone()));
+        let n = Narrow::new(&col, ext);
+        assert_eq!(n, Narrow::new_rows(&col, ext), "round {round}");
+        let Some(n) = n else { continue };
+        for k in 0..6 {
+            let e = ext.unwrap_or([0.0, 1.0]);
+            let p = if k % 2 == 0 {
+                bin_params(
+                    e,
+                    &BinOptions {
+                        maxbins: 1.0 + below(200) as f64,
+                        ..BinOptions::default()
+                    },
+                )
+            } else {
+                let step = (1 + below(5000)) as f64 / 997.0 * (e[1] - e[0] + 1.0) / 9.0;
+                let start = e[0] + 0.3 - step * below(3) as f64;
+                BinParams {
+                    start,
+                    stop: start + step * (1 + below(30)) as f64,
+                    step,
+                }
+            };
+            let want = bin_count(&col, &p);
+            assert_eq!(bin_count_narrow(&col, &n, &p), want, "round {round}: {p:?}");
+            if let Some((starts, _)) = want {
+                // Few groups: few thresholds (the lanes); many: the histogram.
+                if starts.len() <= 8 {
+                    lanes += 1;
+                } else if starts.len() >= 19 {
+                    dense += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        lanes > 20 && dense > 20,
+        "{lanes} few-bin cases, {dense} many-bin cases"
+    );
+}
+
 /// The next double above `x` (finite `x`; `f64::next_up` needs a newer Rust than the MSRV).
 fn next_up(x: f64) -> f64 {
     if x == 0.0 {

@@ -261,20 +261,32 @@ pub mod work {
         Ok(checksum(&f.columns))
     }
 
-    /// `bin` + `count` through the fused [`bin_count`](crate::data::kernels::bin::bin_count).
-    #[allow(clippy::cast_precision_loss)]
+    /// `bin` + `count` of `n2` through the fused
+    /// [`bin_count_field`](crate::data::kernels::bin::bin_count_field): `n2` is whole
+    /// numbers in `[0, 10000]`, so this takes the narrow path (`Table::narrow`).
     pub fn bin_count_fused(t: &Table) -> Result<f64> {
+        bin_count_fused_of(t, "n2")
+    }
+
+    /// `bin` + `count` of `n0` (two-decimal values: the `f64` path of
+    /// [`bin_count`](crate::data::kernels::bin::bin_count)) through the same entry point.
+    pub fn bin_count_fused_n0(t: &Table) -> Result<f64> {
+        bin_count_fused_of(t, "n0")
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn bin_count_fused_of(t: &Table, field: &str) -> Result<f64> {
         // As a chart's plan takes it: the column's extent, remembered by the table.
-        let ext = t.extent("n2").unwrap_or([0.0, 1.0]);
+        let ext = t.extent(field).unwrap_or([0.0, 1.0]);
         let p = bin_params(ext, &BinOptions::default());
-        let (_, counts) = crate::data::kernels::bin::bin_count_field(t, "n2", &p)
-            .ok_or_else(|| Error::data("n2", "fused bin declined"))?;
+        let (_, counts) = crate::data::kernels::bin::bin_count_field(t, field, &p)
+            .ok_or_else(|| Error::data(field, "fused bin declined"))?;
         Ok(counts.iter().map(|c| *c as f64).sum())
     }
 
     /// A new table holding a copy of `t`'s `n2` alone, whose statistics are not known yet:
     /// [`bin_count_fused`] on it pays what a chart's first bin of a freshly loaded column
-    /// pays (the extent pass, then the bin pass). The copy is made here, outside the timing.
+    /// pays (the extent pass, the narrow encoding's pass, then the bin pass). The copy is made here, outside the timing.
     pub fn fresh_n2(t: &Table) -> Result<Table> {
         let mut fresh = Table::with_rows(t.num_rows());
         fresh.push_column("n2", column(t, "n2")?.clone())?;

@@ -6,11 +6,14 @@
 //! A column never changes once it is in a table (the table hands out only `&Column`; a new
 //! column replaces the old one whole), so statistics of it are computed once, on first use,
 //! and shared by every table that shares the column, like Arrow's or Parquet's min/max
-//! statistics: today [`Table::extent`].
+//! statistics: [`Table::extent`], and [`Table::narrow`] (a whole-number column's 2-byte
+//! offsets, which binning reads instead of the `f64`s).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::column::Column;
+use crate::data::kernels::bin::narrow::{self, Narrow};
 use crate::error::{Error, Result};
 
 /// Named columns of equal length. Columns are shared: cloning a table copies no column data
@@ -29,6 +32,10 @@ struct Slot {
     column: Column,
     /// [`crate::data::kernels::bin::extent`] of `column`, once asked for.
     extent: OnceLock<Option<[f64; 2]>>,
+    /// [`Narrow`] encoding of `column`, once asked for.
+    narrow: OnceLock<Option<Narrow>>,
+    /// Whether [`Table::narrow_on_reuse`] was called for `column`.
+    reused: AtomicBool,
 }
 
 impl Slot {
@@ -36,6 +43,8 @@ impl Slot {
         Self {
             column,
             extent: OnceLock::new(),
+            narrow: OnceLock::new(),
+            reused: AtomicBool::new(false),
         }
     }
 }
@@ -93,6 +102,61 @@ impl Table {
         *slot
             .extent
             .get_or_init(|| crate::data::kernels::bin::extent(&slot.column))
+    }
+
+    /// The narrow encoding of the column called `name` ([`Narrow`]: its values as `u16`
+    /// offsets from its minimum, 2 bytes per row), when it is a number column of at least
+    /// [`narrow::MIN_ROWS`] rows whose valid values are all finite whole numbers spanning at
+    /// most 65534; else `None`. Built on the first call for a column (after its
+    /// [`Table::extent`]) and remembered with it, like the extent.
+    ///
+    /// ```
+    /// use storychart::data::{Column, NumberColumn, Table};
+    /// let rows = 1 << 15;
+    /// let mut t = Table::with_rows(rows);
+    /// let years = (0..rows).map(|i| Some(1990.0 + (i % 35) as f64));
+    /// t.push_column("year", Column::Number(NumberColumn::from_options(years))).unwrap();
+    /// let n = t.narrow("year").unwrap();
+    /// assert_eq!((n.base, n.top, n.offset(36)), (1990.0, 34, 1));
+    /// ```
+    pub fn narrow(&self, name: &str) -> Option<&Narrow> {
+        let i = self.names.iter().position(|n| n == name)?;
+        let slot = self.columns.get(i)?;
+        slot.narrow
+            .get_or_init(|| match &slot.column {
+                Column::Number(c) if c.values.len() >= narrow::MIN_ROWS => {
+                    let extent = *slot
+                        .extent
+                        .get_or_init(|| crate::data::kernels::bin::extent(&slot.column));
+                    Narrow::new(c, extent)
+                }
+                _ => None,
+            })
+            .as_ref()
+    }
+
+    /// [`Table::narrow`] from the second call on for a column, `None` on the first: the
+    /// encoding pays off for a column binned again (a reader moving a bins slider, a chart
+    /// re-run on the same source), which reads 2 bytes per row instead of 8 from then on,
+    /// while a column binned once (or a filtered copy, binned once) keeps the `f64` path and
+    /// is not read a third time to build an encoding it would not use.
+    ///
+    /// ```
+    /// use storychart::data::{Column, NumberColumn, Table};
+    /// let rows = 1 << 15;
+    /// let mut t = Table::with_rows(rows);
+    /// let years = (0..rows).map(|i| Some(1990.0 + (i % 35) as f64));
+    /// t.push_column("year", Column::Number(NumberColumn::from_options(years))).unwrap();
+    /// assert!(t.narrow_on_reuse("year").is_none());
+    /// assert_eq!(t.narrow_on_reuse("year").map(|n| n.base), Some(1990.0));
+    /// ```
+    pub fn narrow_on_reuse(&self, name: &str) -> Option<&Narrow> {
+        let i = self.names.iter().position(|n| n == name)?;
+        let slot = self.columns.get(i)?;
+        if slot.narrow.get().is_none() && !slot.reused.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        self.narrow(name)
     }
 
     /// The column called `name`, or an error naming `path` and listing the columns. An

@@ -72,10 +72,16 @@ impl BenchTable {
         work::filter_group_chart(&self.table, key, lo, hi, median).map_err(|e| js_error(&e))
     }
 
-    /// `bin` + `count` of `n2` (fused).
+    /// `bin` + `count` of `n2` (fused; whole numbers, so the narrow path).
     #[wasm_bindgen(js_name = binCountFused)]
     pub fn bin_count_fused(&self) -> Result<f64, JsError> {
         work::bin_count_fused(&self.table).map_err(|e| js_error(&e))
+    }
+
+    /// `bin` + `count` of `n0` (fused; two-decimal values, so the `f64` path).
+    #[wasm_bindgen(js_name = binCountFusedN0)]
+    pub fn bin_count_fused_n0(&self) -> Result<f64, JsError> {
+        work::bin_count_fused_n0(&self.table).map_err(|e| js_error(&e))
     }
 
     /// Copies `n2` into a table of its own whose statistics are not known yet, for one

@@ -190,8 +190,11 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          the rows) + group by `s10` + `count`, `sum(n1)`, `mean(n1)`; `_k1000` groups by \
          `s1000`; `_median` adds `median(n1)`; `bin_count` = `bin` of `n2` (10 bins) + \
          `count`, its extent a statistic of the column that the table computes once \
-         (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table, \
-         `_first` the first bin of a fresh copy of the column (extent pass included), \
+         (`Table::extent`): `bin_count_fused` is a chart's bin of a loaded table \
+         binned before (`n2` is whole numbers: from a column's second bin on, the narrow \
+         `u16` path, `Table::narrow_on_reuse`), `_first` the first bin of a fresh copy of \
+         the column (its extent pass included; a first bin takes the `f64` path), `_n0` the \
+         same bin of `n0` (two decimals: the `f64` path), \
          `bin_count_planned` a histogram spec (`x: {bin: true, field: n2}`, `y: count`) \
          planned and executed by `plan::execute` (the chart's path). `fused` is the fused kernel (`data::kernels::fused`, `bin::bin_count`); \
          `planned` (`filter_group` rows) is the pre-planner-wiring path (expression filter, gathered rows, \
@@ -244,6 +247,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
                 (rows == 10_000_000).then_some(15.0),
             ),
             ("bin_count_fused_first", Some("bin_count_js"), None),
+            ("bin_count_fused_n0", None, None),
             ("bin_count_planned", None, None),
         ] {
             let wz = ms(z, w, rows);

@@ -276,25 +276,15 @@ pub fn bin(column: &Column, params: &BinParams) -> (NumberColumn, NumberColumn) 
 /// assert_eq!(starts, vec![Some(10.0), None, Some(0.0)]);
 /// assert_eq!(counts, vec![3, 1, 1]);
 /// ```
-#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub fn bin_count(
     column: &NumberColumn,
     params: &BinParams,
 ) -> Option<(Vec<Option<f64>>, Vec<u64>)> {
-    let BinParams { start, stop, step } = *params;
-    let span = (stop - start) / step;
-    let usable = start.is_finite() && stop.is_finite() && step.is_finite() && step > 0.0;
-    if !(usable && (0.0..=1_048_576.0).contains(&span)) {
-        return None;
-    }
-    let bins = span.ceil() as usize + 1;
-    let binner = Binner::new(params, bins)?;
-    let null = bins + 2;
+    let (bins, binner) = count_setup(column, params)?;
     let rows = column.values.len();
     let values = column.values.as_slice();
     let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
     let words = column.valid.words();
-    u32::try_from(rows).ok()?;
     let slots = bins + 3;
     let count = if slots <= PAIR_STRIDE {
         let mut hist = PairHist::new();
@@ -306,6 +296,40 @@ pub fn bin_count(
         hist.counts(slots)
     };
     let count = binner.merge_unclamped(count);
+    Some(count_groups(column, params, bins, &binner, &count))
+}
+
+/// The number of bins of `params` and their [`Binner`], or `None` where [`bin_count`]
+/// declines (bins not finite or over 2^20, rows over 2^32).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn count_setup(column: &NumberColumn, params: &BinParams) -> Option<(usize, Binner)> {
+    let BinParams { start, stop, step } = *params;
+    let span = (stop - start) / step;
+    let usable = start.is_finite() && stop.is_finite() && step.is_finite() && step > 0.0;
+    if !(usable && (0.0..=1_048_576.0).contains(&span)) {
+        return None;
+    }
+    let bins = span.ceil() as usize + 1;
+    let binner = Binner::new(params, bins)?;
+    u32::try_from(column.values.len()).ok()?;
+    Some((bins, binner))
+}
+
+/// [`bin_count`]'s result from the row count of each slot (`bins` bins, then below, above,
+/// null): the non-empty slots in order of first appearance in `column`, with their starts.
+#[allow(clippy::cast_precision_loss)]
+fn count_groups(
+    column: &NumberColumn,
+    params: &BinParams,
+    bins: usize,
+    binner: &Binner,
+    count: &[u64],
+) -> (Vec<Option<f64>>, Vec<u64>) {
+    let BinParams { start, step, .. } = *params;
+    let null = bins + 2;
+    let rows = column.values.len();
+    let values = column.values.as_slice();
+    let all_valid = column.valid.len() >= rows && column.valid.count_valid() >= rows;
     // First appearances: scan from the start until every non-empty slot is seen.
     let groups = count.iter().filter(|c| **c > 0).count();
     let mut first = vec![usize::MAX; bins + 3];
@@ -344,12 +368,16 @@ pub fn bin_count(
         .iter()
         .map(|s| count.get(*s).copied().unwrap_or(0))
         .collect();
-    Some((starts, counts))
+    (starts, counts)
 }
 
 /// [`bin_count`] of the number column `field` of `table`: the entry point for callers that
-/// hold a table, so the kernel can use what the table remembers about its columns. `None`
-/// where [`bin_count`] declines, or `field` is not a number column.
+/// hold a table, so the kernel can use what the table remembers about its columns: a
+/// column with a [`narrow::Narrow`] encoding ([`Table::narrow`]: whole numbers spanning at
+/// most 65534) is counted from its 2-byte offsets ([`narrow::bin_count_narrow`]) from its
+/// second bin on ([`Table::narrow_on_reuse`]), any other (and the first bin) by
+/// [`bin_count`]; both give the same result. `None` where [`bin_count`] declines, or
+/// `field` is not a number column.
 ///
 /// ```
 /// use storychart::data::kernels::bin::{bin_count_field, BinParams};
@@ -367,7 +395,10 @@ pub fn bin_count_field(
     params: &BinParams,
 ) -> Option<(Vec<Option<f64>>, Vec<u64>)> {
     match table.column(field)? {
-        Column::Number(column) => bin_count(column, params),
+        Column::Number(column) => match table.narrow_on_reuse(field) {
+            Some(n) => narrow::bin_count_narrow(column, n, params),
+            None => bin_count(column, params),
+        },
         _ => None,
     }
 }
@@ -1005,6 +1036,8 @@ fn number_extent(c: &NumberColumn) -> Option<[f64; 2]> {
 pub fn bin_end_of(start: f64, params: &BinParams) -> f64 {
     bin_end(start, params)
 }
+
+pub mod narrow;
 
 #[cfg(test)]
 mod tests;
