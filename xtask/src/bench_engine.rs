@@ -201,7 +201,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
          normalized, planned and executed by `plan::execute` on the table (as \
          `Chart` runs it: a table's columns are shared, never copied; field predicates on number columns take the column-wise fast path). Native: hand-rolled harness, median of 7 runs. WASM: \
-         median of 9 runs in headless Chromium; `opt z` is the shipped build, `opt 3` the \
+         median of 9 runs in headless Chromium after a warm-up of at least 2 runs and 250 ms (V8 tiers WASM up from its baseline compiler in the background); `opt z` is the shipped build, `opt 3` the \
          same code at `opt-level = 3`. Plain JS: a hand-written typed-array loop over \
          copies of the same columns in the same page (its mean is `sum / n`, its median \
          sorts each group: the simplest loop, which favours JS). Times in ms.\n\n",
@@ -287,7 +287,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
     );
     let bytes = field(native, "csv_parse", rows, "bytes").unwrap_or(0.0);
     out.push_str(
-        "\nCSV parse + type inference (`parse_dsv` + `format.parse: \"auto\"`), MB/s:\n\n",
+        "\nCSV parse + type inference (`parse_dsv_auto_report`: `parse_dsv` + `format.parse: \"auto\"`, typed in one pass natively, the two steps in WASM; a chart loads `\"auto\"` CSV through it), MB/s:\n\n",
     );
     out.push_str("| input | native | WASM opt z | WASM opt 3 | target | met |\n|---|---:|---:|---:|---|---|\n");
     let _ = writeln!(
