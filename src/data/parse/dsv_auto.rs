@@ -98,27 +98,13 @@ impl Auto {
                 }
                 None => return,
             },
-            Auto::Num(v) => {
-                let base = v.len();
-                v.resize(base + chunk.len(), f64::NAN);
-                let slots = v.get_mut(base..).unwrap_or_default();
-                let mut stop = None;
-                for i in 0..chunk.len() {
-                    let s = chunk.get(i).map_or("", |sp| text(*sp));
-                    if s.is_empty() {
-                        continue;
-                    }
-                    let x = js_number(s);
-                    if x.is_nan() {
-                        stop = Some(i);
-                        break;
-                    }
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = x;
-                    }
+            Auto::Num(v) => typed_cells(v, chunk, text, |s| {
+                if s.is_empty() {
+                    return Some(f64::NAN);
                 }
-                stop.map(|i| (base + i, i))
-            }
+                let x = js_number(s);
+                (!x.is_nan()).then_some(x)
+            }),
             Auto::Str(d) => {
                 for i in 0..chunk.len() {
                     match chunk.get(i).map_or("", |sp| text(*sp)) {
@@ -128,24 +114,7 @@ impl Auto {
                 }
                 None
             }
-            Auto::Date(v) => {
-                let base = v.len();
-                v.resize(base + chunk.len(), f64::NAN);
-                let slots = v.get_mut(base..).unwrap_or_default();
-                let mut stop = None;
-                for i in 0..chunk.len() {
-                    let s = chunk.get(i).map_or("", |sp| text(*sp));
-                    match (parse_date(s), slots.get_mut(i)) {
-                        (Some(t), Some(slot)) => *slot = t,
-                        (Some(_), None) => {}
-                        (None, _) => {
-                            stop = Some(i);
-                            break;
-                        }
-                    }
-                }
-                stop.map(|i| (base + i, i))
-            }
+            Auto::Date(v) => typed_cells(v, chunk, text, parse_date),
             Auto::Bool(v) => {
                 let base = v.len();
                 let mut stop = None;
@@ -170,6 +139,31 @@ impl Auto {
             *self = fall_back(from, chunk.get(i..).unwrap_or_default());
         }
     }
+}
+
+/// Types a chunk's cells (`chunk`, read by `text`) into `v` by `convert`: `Some` the cell's
+/// value, `None` where the cell contradicts the column's type. Returns where the first such
+/// cell is (`(row of the column, index in chunk)`), as [`Auto::extend`] wants it.
+#[inline(always)]
+fn typed_cells<'t>(
+    v: &mut Vec<f64>,
+    chunk: &[u64],
+    text: impl Fn(u64) -> &'t str,
+    convert: impl Fn(&str) -> Option<f64>,
+) -> Option<(usize, usize)> {
+    let base = v.len();
+    v.resize(base + chunk.len(), f64::NAN);
+    let slots = v.get_mut(base..).unwrap_or_default();
+    for i in 0..chunk.len() {
+        let s = chunk.get(i).map_or("", |sp| text(*sp));
+        let Some(x) = convert(s) else {
+            return Some((base + i, i));
+        };
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = x;
+        }
+    }
+    None
 }
 
 /// The span of a cell as the tokenizer gives it.
