@@ -4,9 +4,8 @@
 //!
 //! Stage: data. Natively (in WASM the two-step path is used, see [`parse_dsv_auto_report`]).
 //! The two-step path copies the input into a shared text buffer, writes a `u64`
-//! span per cell, then reads every span back to type its column: about 2.7 bytes of fresh
-//! memory per input byte before the typed columns, and a quarter of the parse's time in page
-//! faults. Here rows are tokenized a chunk at a time (a few thousand rows, whose spans stay in
+//! span per cell, then reads every span back to type its column: more fresh memory than
+//! the input before the typed columns, and much of the parse's time in page faults. Here rows are tokenized a chunk at a time (a few thousand rows, whose spans stay in
 //! cache), and each column's cells in the chunk go straight into its typed storage: the
 //! column's type is speculated from its first cell (the only type vega-loader's
 //! `inferType` can still give it after that cell, see [`Auto`]), and each later cell is
@@ -256,9 +255,9 @@ pub fn parse_dsv_auto_report(
     return two_step(text, delimiter, source);
 }
 
-/// The two-step path, in WASM: it measured a little faster there (5-10% at opt-level z in
-/// Chromium, where memory freed by the last parse is reused rather than faulted in afresh,
-/// so the one-pass path's saving is small and its per-chunk work shows).
+/// The two-step path, in WASM: it timed a little faster there (opt-level z in Chromium,
+/// where memory freed by the last parse is reused rather than faulted in afresh, so the
+/// one-pass path's saving is small and its per-chunk work shows).
 #[cfg(target_arch = "wasm32")]
 fn two_step(text: &str, delimiter: Option<u8>, source: &str) -> Result<(Table, DsvReport)> {
     let (mut table, report) = super::parse_dsv_report(text, delimiter, source)?;
