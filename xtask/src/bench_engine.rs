@@ -201,7 +201,7 @@ fn render(native: &Results, wasm: &[Results], chromium: &str, load: &str) -> Str
          group-by, one pass per op); `chart` is what a reader's chart pays: the spec parsed, \
          normalized, planned and executed by `plan::execute` on the table (as \
          `Chart` runs it: a table's columns are shared, never copied; field predicates on number columns take the column-wise fast path). Native: hand-rolled harness, median of 7 runs. WASM: \
-         median of 9 runs in headless Chromium after a warm-up of at least 2 runs and 250 ms (V8 tiers WASM up from its baseline compiler in the background); `opt z` is the shipped build, `opt 3` the \
+         median of at least 9 runs and 500 ms of runs in headless Chromium, after a warm-up of at least 2 runs and 250 ms (V8 tiers WASM up from its baseline compiler in the background); `opt z` is the shipped build, `opt 3` the \
          same code at `opt-level = 3`. Plain JS: a hand-written typed-array loop over \
          copies of the same columns in the same page (its mean is `sum / n`, its median \
          sorts each group: the simplest loop, which favours JS). Times in ms.\n\n",
