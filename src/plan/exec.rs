@@ -218,8 +218,9 @@ pub fn execute_from(
 /// A `filter` whose predicate has a [fast mask](super::predicate::fast_mask) followed by an
 /// `aggregate` grouping by one string column with ops the fused kernel computes over number
 /// fields: one pass over keep words (a number `range` tested inside the pass) with dense
-/// per-code accumulators, without gathering the selected rows. `None` when the shapes do not fit (the caller runs both steps in general);
-/// the result equals the general path's (`kernels::fused` and this module's tests check it).
+/// per-code accumulators, without gathering the selected rows. `None` when the shapes do not
+/// fit (the caller runs both steps in general); the result equals the general path's
+/// (`kernels::fused` and this module's tests check it).
 fn fused_filter_aggregate(
     pred: &crate::spec::transform::Predicate,
     table: &Table,
